@@ -1,0 +1,186 @@
+"""Reads of tickets, scoped to the viewer. Nothing here writes.
+
+Visibility rules (tested in tests/desk/test_permissions.py):
+- managers and admins see every ticket;
+- team leads see tickets of the teams they lead (and their sub-teams) or belong to, tickets
+  with no team (the triage pool) and tickets assigned to them;
+- agents see tickets of their teams, tickets with no team and tickets assigned to them;
+- customers see tickets they requested and, where their company shares tickets and they are
+  allowed to, the company's tickets; never internal notes.
+A ticket a viewer may not see is reported as missing (404), so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from frontline.customers.models import Customer
+from frontline.people.models import STAFF_ROLES, User
+from frontline.people.selectors import team_ids_for_viewer
+
+from .models import UNRESOLVED_CATEGORIES, Message, StatusCategory, Ticket, TicketEvent
+
+
+def ticket_visibility_q(*, viewer: User) -> Q | None:
+    """A filter for the tickets ``viewer`` may see; None means all of them."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return Q(pk__in=[])
+    if viewer.role in STAFF_ROLES:
+        team_ids = team_ids_for_viewer(viewer=viewer)
+        if team_ids is None:
+            return None
+        return Q(team_id__in=team_ids) | Q(team__isnull=True) | Q(assignee_id=viewer.pk)
+    customer = Customer.objects.filter(user=viewer).select_related("company").first()
+    if customer is None:
+        return Q(pk__in=[])
+    visible = Q(requester_id=customer.pk)
+    if customer.company_id and customer.sees_company_tickets and customer.company.share_tickets:
+        visible |= Q(company_id=customer.company_id)
+    return visible
+
+
+def ticket_queryset_for_viewer(*, viewer: User) -> QuerySet[Ticket]:
+    q = ticket_visibility_q(viewer=viewer)
+    tickets = Ticket.objects.all()
+    return tickets if q is None else tickets.filter(q)
+
+
+def ticket_get_for_viewer(*, ticket_id: int, viewer: User) -> Ticket:
+    """The ticket, if the viewer may see it; otherwise Http404."""
+    try:
+        return ticket_queryset_for_viewer(viewer=viewer).select_related(
+            "status", "requester", "requester__company", "assignee", "team", "queue", "merged_into"
+        ).get(pk=ticket_id)
+    except (Ticket.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such ticket.") from None
+
+
+def ticket_can_edit(*, ticket: Ticket, viewer: User) -> bool:
+    """Staff who can see a ticket can work it; customers only reply on the portal."""
+    return viewer.is_authenticated and viewer.role in STAFF_ROLES
+
+
+VIEWS = {
+    "mine": "My open tickets",
+    "unassigned": "Unassigned",
+    "team": "My teams",
+    "all": "All tickets",
+    "recent": "Recently updated",
+}
+
+
+@dataclass(frozen=True)
+class TicketFilters:
+    """Filters a queue page or the API applies on top of visibility."""
+
+    status_category: str = ""
+    priority: str = ""
+    ticket_type: str = ""
+    channel: str = ""
+    assignee_id: int | None = None
+    unassigned: bool = False
+    team_id: int | None = None
+    queue_id: int | None = None
+    requester_id: int | None = None
+    company_id: int | None = None
+    tag: str = ""
+    q: str = ""
+    created_from: date | None = None
+    created_to: date | None = None
+    updated_since: datetime | None = None
+
+
+def ticket_list_for_viewer(*, viewer: User, view: str = "all", filters: TicketFilters | None = None) -> QuerySet[Ticket]:
+    """Tickets for a queue page or the API: visibility, then the view, then filters."""
+    filters = filters or TicketFilters()
+    tickets = ticket_queryset_for_viewer(viewer=viewer)
+    if view == "mine":
+        tickets = tickets.filter(assignee_id=viewer.pk, status_category__in=UNRESOLVED_CATEGORIES)
+    elif view == "unassigned":
+        tickets = tickets.filter(assignee__isnull=True, status_category__in=UNRESOLVED_CATEGORIES)
+    elif view == "team":
+        team_ids = list(viewer.teams.values_list("id", flat=True)) + list(viewer.led_teams.values_list("id", flat=True))
+        tickets = tickets.filter(team_id__in=team_ids, status_category__in=UNRESOLVED_CATEGORIES)
+    elif view == "recent":
+        tickets = tickets.filter(updated_at__gte=timezone.now() - timedelta(days=7))
+    elif view != "all":
+        raise ValueError(f"view: unknown view {view!r}")
+    tickets = _apply_filters(tickets, filters)
+    return tickets.select_related("status", "requester", "assignee", "team").order_by("-updated_at", "-id")
+
+
+def _apply_filters(tickets: QuerySet[Ticket], f: TicketFilters) -> QuerySet[Ticket]:
+    if f.status_category == "unresolved":
+        tickets = tickets.filter(status_category__in=UNRESOLVED_CATEGORIES)
+    elif f.status_category:
+        tickets = tickets.filter(status_category=f.status_category)
+    if f.priority:
+        tickets = tickets.filter(priority=f.priority)
+    if f.ticket_type:
+        tickets = tickets.filter(ticket_type=f.ticket_type)
+    if f.channel:
+        tickets = tickets.filter(channel=f.channel)
+    if f.unassigned:
+        tickets = tickets.filter(assignee__isnull=True)
+    elif f.assignee_id is not None:
+        tickets = tickets.filter(assignee_id=f.assignee_id)
+    if f.team_id is not None:
+        tickets = tickets.filter(team_id=f.team_id)
+    if f.queue_id is not None:
+        tickets = tickets.filter(queue_id=f.queue_id)
+    if f.requester_id is not None:
+        tickets = tickets.filter(requester_id=f.requester_id)
+    if f.company_id is not None:
+        tickets = tickets.filter(company_id=f.company_id)
+    if f.tag:
+        tickets = tickets.filter(tags__name=f.tag)
+    if f.created_from:
+        tickets = tickets.filter(created_at__gte=datetime.combine(f.created_from, time.min, tzinfo=timezone.get_current_timezone()))
+    if f.created_to:
+        end = datetime.combine(f.created_to + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
+        tickets = tickets.filter(created_at__lt=end)
+    if f.updated_since:
+        tickets = tickets.filter(updated_at__gte=f.updated_since)
+    if f.q:
+        tickets = ticket_search(tickets=tickets, query=f.q)
+    return tickets
+
+
+def ticket_search(*, tickets: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
+    """Every word must appear in the subject, requester or conversation; ``#123`` finds a ticket by number."""
+    query = query.strip()
+    if query.lstrip("#").isdigit():
+        return tickets.filter(pk=int(query.lstrip("#")))
+    for word in query.lower().split()[:8]:
+        tickets = tickets.filter(search_text__contains=word)
+    return tickets
+
+
+def ticket_messages_for_viewer(*, ticket: Ticket, viewer: User) -> QuerySet[Message]:
+    messages = ticket.messages.select_related("author_user", "author_customer").prefetch_related("attachments")
+    if viewer.role not in STAFF_ROLES:
+        messages = messages.filter(is_public=True)
+    return messages.order_by("created_at", "id")
+
+
+def ticket_events_for_viewer(*, ticket: Ticket, viewer: User) -> QuerySet[TicketEvent]:
+    if viewer.role not in STAFF_ROLES:
+        return TicketEvent.objects.none()
+    return ticket.events.select_related("actor").order_by("created_at", "id")
+
+
+def ticket_counts_for_viewer(*, viewer: User) -> dict[str, int]:
+    """Open counts for the queue sidebar, one query per view."""
+    return {
+        view: ticket_list_for_viewer(viewer=viewer, view=view).order_by().count()
+        for view in ("mine", "unassigned", "team")
+    }
+
+
+def ticket_status_category_choices() -> list[tuple[str, str]]:
+    return [("unresolved", "Unresolved"), *StatusCategory.choices]

@@ -1,0 +1,90 @@
+"""Writes about people: API tokens, availability, sign-in throttling."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .models import STAFF_ROLES, AgentProfile, ApiToken, Availability, LoginAttempt, User
+
+TOKEN_PREFIX = "fl_"
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # shown once, never stored
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str) -> IssuedToken:
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": ["Give the token a name, e.g. the integration that uses it."]})
+    if len(name) > 100:
+        raise ValidationError({"name": ["Keep the name under 100 characters."]})
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=secret[:10], digest=_digest(secret))
+    return IssuedToken(token=token, secret=secret)
+
+
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
+    if token.user_id != actor.pk and actor.role != "admin":
+        raise PermissionDenied("You can revoke only your own tokens.")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def api_token_authenticate(*, secret: str) -> User | None:
+    """The active user a token belongs to, or None. Records last use at most once a minute."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = ApiToken.objects.select_related("user").filter(digest=_digest(secret), revoked_at__isnull=True).first()
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def login_allowed(*, username: str, address: str) -> bool:
+    since = timezone.now() - timedelta(seconds=settings.LOGIN_RATE_WINDOW_S)
+    failures = LoginAttempt.objects.filter(username=username.lower()[:150], address=address, created_at__gte=since).count()
+    return failures < settings.LOGIN_RATE_LIMIT
+
+
+def login_failure_record(*, username: str, address: str) -> None:
+    LoginAttempt.objects.create(username=username.lower()[:150], address=address[:64])
+
+
+def login_success_record(*, username: str, address: str) -> None:
+    LoginAttempt.objects.filter(username=username.lower()[:150], address=address).delete()
+
+
+@transaction.atomic
+def availability_set(*, user: User, availability: str) -> AgentProfile:
+    if user.role not in STAFF_ROLES:
+        raise PermissionDenied("Only agents have an availability status.")
+    if availability not in Availability.values:
+        raise ValidationError({"availability": [f"Choose one of: {', '.join(Availability.values)}."]})
+    profile, _ = AgentProfile.objects.select_for_update().get_or_create(user=user)
+    if profile.availability != availability:
+        profile.availability = availability
+        profile.availability_changed_at = timezone.now()
+        profile.save(update_fields=["availability", "availability_changed_at"])
+    return profile
