@@ -72,6 +72,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "frontline.people.context_processors.viewer",
             ],
+            "builtins": ["django.templatetags.tz", "frontline.desk.templatetags.desk"],
         },
     }
 ]

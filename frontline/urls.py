@@ -1,6 +1,24 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
+
+from frontline.api.router import api
+from frontline.people.views import LoginView, home
+
+admin.site.site_header = "Frontline administration"
+admin.site.site_title = "Frontline admin"
 
 urlpatterns = [
+    path("", home, name="home"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tickets/", include("frontline.desk.urls")),
+    path("portal/", include("frontline.desk.portal_urls")),
+    path("people/", include("frontline.people.urls")),
+    path("customers/", include("frontline.customers.urls")),
+    # One sign-in page for everyone, with its rate limit; the admin uses it too.
+    path("admin/login/", RedirectView.as_view(url="/login/?next=/admin/", query_string=False)),
     path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
 ]

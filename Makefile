@@ -1,0 +1,58 @@
+# Frontline — the two commands are `make demo` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEMO_SEED ?= 7
+PYTEST_ARGS ?=
+
+REQS := requirements/base.txt requirements/dev.txt pyproject.toml
+STAMP := $(VENV)/.frontline-installed
+
+.PHONY: help install demo serve migrate test test-sqlite test-postgres e2e lint typecheck bench clean
+
+help:
+	@echo "make demo    set up, generate demo data and serve http://$(HOST):$(PORT)"
+	@echo "make test    set up and run the whole test suite (SQLite; DATABASE_URL=... for PostgreSQL)"
+	@echo "make lint    ruff + mypy on the engine"
+	@echo "make bench   run the benchmarks in bench/ and print their tables"
+
+$(STAMP): $(REQS)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements/dev.txt
+	$(BIN)/python -m pip install -q --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	@mkdir -p var
+	$(BIN)/python manage.py migrate --noinput -v0
+	$(BIN)/python manage.py createcachetable
+
+demo: migrate
+	$(BIN)/python manage.py demo --seed $(DEMO_SEED)
+	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+
+serve: migrate
+	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
+
+test: install
+	bash scripts/ensure-chromium.sh
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check frontline tests bench
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python -m bench.bench_erlang
+	$(BIN)/python -m bench.bench_forecast
+	$(BIN)/python -m bench.bench_schedule
+	$(BIN)/python -m bench.bench_api
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

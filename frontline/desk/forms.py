@@ -1,0 +1,132 @@
+"""Forms of the desk pages. They parse and validate input; the services do the work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from frontline.people.models import STAFF_ROLES, Team, User
+
+from .content import Upload
+from .models import Channel, FieldType, Priority, Queue, Status, TicketField, TicketType
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
+def uploads_from(files: list[Any]) -> list[Upload]:
+    return [Upload(filename=f.name, content=f.read(), content_type=getattr(f, "content_type", "") or "") for f in files]
+
+
+class StaffChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:  # type: ignore[override]
+        return obj.display_name
+
+
+def _staff() -> Any:
+    return User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by("first_name", "last_name")
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6, "placeholder": "Write your reply…"}), max_length=50_000)
+    public = forms.TypedChoiceField(
+        choices=[("1", "Public reply"), ("0", "Internal note")], coerce=lambda v: v == "1",
+        initial="1", widget=forms.RadioSelect,
+    )
+    then_status = forms.ModelChoiceField(
+        queryset=Status.objects.all(), required=False, empty_label="Keep status", label="Submit as",
+    )
+    attachments = MultipleFileField(label="Attachments")
+
+
+class CustomerReplyForm(forms.Form):
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 5, "placeholder": "Write a reply…"}), max_length=50_000, label="Your reply")
+    attachments = MultipleFileField(label="Attachments")
+
+
+class TicketPropertiesForm(forms.Form):
+    status = forms.ModelChoiceField(queryset=Status.objects.all(), empty_label=None)
+    priority = forms.ChoiceField(choices=Priority.choices)
+    ticket_type = forms.ChoiceField(choices=TicketType.choices, label="Type")
+    assignee = StaffChoiceField(queryset=User.objects.none(), required=False, empty_label="— Unassigned —")
+    team = forms.ModelChoiceField(queryset=Team.objects.all(), required=False, empty_label="— No team —")
+    queue = forms.ModelChoiceField(queryset=Queue.objects.all(), required=False, empty_label="— No queue —")
+    tags = forms.CharField(required=False, help_text="Comma-separated", max_length=1000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = _staff()
+        self.custom_field_defs = list(TicketField.objects.all())
+        for definition in self.custom_field_defs:
+            self.fields[f"cf_{definition.key}"] = _custom_form_field(definition)
+
+    def custom_values(self) -> dict[str, Any]:
+        return {d.key: self.cleaned_data.get(f"cf_{d.key}") for d in self.custom_field_defs}
+
+    def tag_names(self) -> list[str]:
+        return [t.strip() for t in self.cleaned_data.get("tags", "").split(",") if t.strip()]
+
+
+def _custom_form_field(definition: TicketField) -> forms.Field:
+    common = {"label": definition.label, "required": False}
+    if definition.field_type == FieldType.NUMBER:
+        return forms.FloatField(**common)
+    if definition.field_type == FieldType.CHECKBOX:
+        return forms.BooleanField(**common)
+    if definition.field_type == FieldType.CHOICE:
+        return forms.ChoiceField(choices=[("", "—"), *[(c, c) for c in definition.choices]], **common)
+    if definition.field_type == FieldType.DATE:
+        return forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+    return forms.CharField(max_length=1000, **common)
+
+
+class MergeForm(forms.Form):
+    into = forms.IntegerField(min_value=1, label="Merge this ticket into ticket #",
+                              help_text="This ticket closes; the other gets a note with its conversation.")
+
+
+class NewTicketForm(forms.Form):
+    requester_email = forms.EmailField(label="Customer email")
+    requester_name = forms.CharField(max_length=200, required=False, label="Customer name", help_text="For a new customer")
+    subject = forms.CharField(max_length=250)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6}), label="Description", max_length=50_000)
+    channel = forms.ChoiceField(choices=Channel.choices, initial=Channel.PHONE)
+    priority = forms.ChoiceField(choices=Priority.choices, initial=Priority.NORMAL)
+    ticket_type = forms.ChoiceField(choices=TicketType.choices, label="Type")
+    queue = forms.ModelChoiceField(queryset=Queue.objects.all(), required=False, empty_label="— No queue —")
+    assignee = StaffChoiceField(queryset=User.objects.none(), required=False, empty_label="— Unassigned —")
+    attachments = MultipleFileField(label="Attachments")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = _staff()
+
+
+class PortalRequestForm(forms.Form):
+    subject = forms.CharField(max_length=250, help_text="A few words on what you need")
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), label="Description", max_length=50_000,
+                           help_text="What happened, what you expected, and any order or invoice numbers")
+    attachments = MultipleFileField(label="Attachments", help_text="Screenshots, PDFs or documents up to 10 MB each")
+
+
+def add_service_errors(form: forms.Form, errors: dict[str, list[str]]) -> None:
+    """Put a service's ValidationError messages on the form fields they name (else the form)."""
+    for field, messages in errors.items():
+        target = field if field in form.fields else None
+        if field.startswith("custom_fields.") and f"cf_{field.split('.', 1)[1]}" in form.fields:
+            target = f"cf_{field.split('.', 1)[1]}"
+        for message in messages:
+            form.add_error(target, message)

@@ -1,0 +1,89 @@
+"""Template helpers for desk pages: event descriptions and time display."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.timesince import timesince
+
+from frontline.desk.models import EventKind, TicketEvent
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any], key: Any) -> Any:
+    return mapping.get(key, "")
+
+
+@register.filter
+def when(value: datetime | None) -> str:
+    """A time in the viewer's zone, with the relative age in the tooltip."""
+    if value is None:
+        return "—"
+    local = timezone.localtime(value)
+    return format_html(
+        '<time datetime="{}" title="{} ago">{}</time>',
+        value.isoformat(), timesince(value), local.strftime("%d %b %Y, %H:%M"),
+    )
+
+
+@register.filter
+def ago(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    local = timezone.localtime(value)
+    return format_html('<time datetime="{}" title="{}">{} ago</time>', value.isoformat(),
+                       local.strftime("%d %b %Y, %H:%M %Z"), timesince(value).split(",")[0])
+
+
+def _name(names: dict[str, dict[int, str]], kind: str, value: Any, empty: str) -> str:
+    if value in (None, ""):
+        return empty
+    return names.get(kind, {}).get(value, f"#{value}")
+
+
+@register.simple_tag
+def event_text(event: TicketEvent, names: dict[str, dict[int, str]]) -> str:
+    p = event.payload
+    kind = event.kind
+    if kind == EventKind.CREATED:
+        return f"created the ticket via {p.get('channel', '?')} as {p.get('status', '?')}"
+    if kind == EventKind.STATUS_CHANGED:
+        reason = " (merge)" if p.get("reason") == "merged" else ""
+        return f"changed status from {p.get('from')} to {p.get('to')}{reason}"
+    if kind == EventKind.ASSIGNED:
+        return f"changed assignee from {_name(names, 'user', p.get('from'), 'nobody')} to {_name(names, 'user', p.get('to'), 'nobody')}"
+    if kind == EventKind.TEAM_CHANGED:
+        return f"changed team from {_name(names, 'team', p.get('from'), 'none')} to {_name(names, 'team', p.get('to'), 'none')}"
+    if kind == EventKind.QUEUE_CHANGED:
+        return f"changed queue from {_name(names, 'queue', p.get('from'), 'none')} to {_name(names, 'queue', p.get('to'), 'none')}"
+    if kind in (EventKind.PRIORITY_CHANGED, EventKind.TYPE_CHANGED, EventKind.SUBJECT_CHANGED):
+        what = {"priority_changed": "priority", "type_changed": "type", "subject_changed": "subject"}[kind]
+        return f"changed {what} from {p.get('from')} to {p.get('to')}"
+    if kind == EventKind.TAGGED:
+        parts = []
+        if p.get("added"):
+            parts.append("added tags " + ", ".join(p["added"]))
+        if p.get("removed"):
+            parts.append("removed tags " + ", ".join(p["removed"]))
+        return " and ".join(parts) or "changed tags"
+    if kind == EventKind.FIELDS_CHANGED:
+        return "changed " + ", ".join(f"{k} to {v.get('to')}" for k, v in p.get("changes", {}).items())
+    if kind == EventKind.REPLIED:
+        return "replied publicly" + (" (first response)" if p.get("first_response") else "")
+    if kind == EventKind.NOTE_ADDED:
+        return "added an internal note"
+    if kind == EventKind.CUSTOMER_REPLIED:
+        return "replied (customer)"
+    if kind == EventKind.REOPENED:
+        return f"reopened the ticket (reopen #{p.get('reopen_count')})"
+    if kind == EventKind.MERGED:
+        return f"merged this ticket into #{p.get('into')}"
+    if kind == EventKind.MERGED_IN:
+        return f"merged ticket #{p.get('source')} into this one"
+    return event.get_kind_display()

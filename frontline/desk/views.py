@@ -1,0 +1,304 @@
+"""Agent pages: queues, the ticket workspace, new tickets. Each view parses, checks access,
+calls one service or selector, and renders (the full page, or the htmx partial)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from frontline.customers.services import customer_for_email
+from frontline.people.models import STAFF_ROLES, Team, User
+
+from . import services
+from .errors import Conflict, TransitionNotAllowed
+from .forms import MergeForm, NewTicketForm, ReplyForm, TicketPropertiesForm, add_service_errors, uploads_from
+from .models import Attachment, Channel, Priority, Queue, Ticket, TicketType
+from .selectors import (
+    VIEWS,
+    TicketFilters,
+    ticket_counts_for_viewer,
+    ticket_events_for_viewer,
+    ticket_get_for_viewer,
+    ticket_list_for_viewer,
+    ticket_messages_for_viewer,
+    ticket_queryset_for_viewer,
+    ticket_status_category_choices,
+)
+
+PAGE_SIZES = (25, 50, 100)
+SORTS = {
+    "updated": ("updated_at", "id"),
+    "created": ("created_at", "id"),
+    "id": ("id",),
+    "subject": ("subject", "id"),
+    "priority": ("priority_rank", "updated_at"),
+}
+
+
+def staff_required(view):  # type: ignore[no-untyped-def]
+    """Signed-in staff only; customers are sent to the portal's equivalent (403 for others)."""
+
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.role not in STAFF_ROLES:  # type: ignore[union-attr]
+            raise PermissionDenied("This page is for support staff.")
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _filters_from(request: HttpRequest) -> TicketFilters:
+    g = request.GET
+    assignee = g.get("assignee", "")
+    return TicketFilters(
+        status_category=g.get("status", "") if g.get("status", "") in dict(ticket_status_category_choices()) else "",
+        priority=g.get("priority", "") if g.get("priority", "") in Priority.values else "",
+        ticket_type=g.get("type", "") if g.get("type", "") in TicketType.values else "",
+        channel=g.get("channel", "") if g.get("channel", "") in Channel.values else "",
+        unassigned=assignee == "none",
+        assignee_id=_int_or_none(assignee) if assignee != "none" else None,
+        team_id=_int_or_none(g.get("team")),
+        queue_id=_int_or_none(g.get("queue")),
+        requester_id=_int_or_none(g.get("requester")),
+        company_id=_int_or_none(g.get("company")),
+        tag=g.get("tag", "").strip()[:60],
+        q=g.get("q", "").strip()[:200],
+    )
+
+
+def _sorted(tickets: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        key, sort = "updated", "-updated"
+    descending = sort.startswith("-")
+    if key == "priority":
+        ranks = [When(priority=p, then=Value(i)) for i, p in enumerate(["low", "normal", "high", "urgent"])]
+        tickets = tickets.annotate(priority_rank=Case(*ranks, output_field=IntegerField()))
+    order = [f"-{f}" if descending else f for f in SORTS[key]]
+    return tickets.order_by(*order)
+
+
+@require_GET
+@staff_required
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    view = request.GET.get("view", "mine")
+    if view not in VIEWS:
+        view = "mine"
+    filters = _filters_from(request)
+    sort = request.GET.get("sort", "-updated")
+    tickets = _sorted(ticket_list_for_viewer(viewer=request.user, view=view, filters=filters), sort).prefetch_related("tags")
+    per_page = _int_or_none(request.GET.get("per_page")) or 25
+    per_page = per_page if per_page in PAGE_SIZES else 25
+    page = Paginator(tickets, per_page).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    context = {
+        "nav": "tickets",
+        "view": view,
+        "views": VIEWS,
+        "counts": ticket_counts_for_viewer(viewer=request.user),
+        "page": page,
+        "filters": filters,
+        "sort": sort,
+        "query": query.urlencode(),
+        "sort_query": sort_query.urlencode(),
+        "per_page": per_page,
+        "page_sizes": PAGE_SIZES,
+        "status_choices": ticket_status_category_choices(),
+        "priority_choices": Priority.choices,
+        "type_choices": TicketType.choices,
+        "channel_choices": Channel.choices,
+        "teams": Team.objects.order_by("name"),
+        "queues": Queue.objects.order_by("name"),
+        "agents": User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by("first_name", "last_name"),
+        "has_filters": any(request.GET.get(k) for k in ("status", "priority", "type", "channel", "assignee", "team", "queue", "tag", "q", "requester", "company")),
+    }
+    if request.htmx and request.htmx.target == "ticket-table":
+        return render(request, "desk/partials/ticket_table.html", context)
+    return render(request, "desk/ticket_list.html", context)
+
+
+def _workspace_context(request: HttpRequest, ticket: Ticket, *, reply_form: ReplyForm | None = None,
+                       props_form: TicketPropertiesForm | None = None, merge_form: MergeForm | None = None) -> dict[str, Any]:
+    events = list(ticket_events_for_viewer(ticket=ticket, viewer=request.user))
+    user_ids = {e.payload.get(k) for e in events for k in ("from", "to") if e.kind == "assigned"}
+    team_ids = {e.payload.get(k) for e in events for k in ("from", "to") if e.kind == "team_changed"}
+    queue_ids = {e.payload.get(k) for e in events for k in ("from", "to") if e.kind == "queue_changed"}
+    names = {
+        "user": {u.pk: u.display_name for u in User.objects.filter(pk__in=[i for i in user_ids if i])},
+        "team": dict(Team.objects.filter(pk__in=[i for i in team_ids if i]).values_list("pk", "name")),
+        "queue": dict(Queue.objects.filter(pk__in=[i for i in queue_ids if i]).values_list("pk", "name")),
+    }
+    if props_form is None:
+        initial = {
+            "status": ticket.status_id, "priority": ticket.priority, "ticket_type": ticket.ticket_type,
+            "assignee": ticket.assignee_id, "team": ticket.team_id, "queue": ticket.queue_id,
+            "tags": ", ".join(t.name for t in ticket.tags.all()),
+            **{f"cf_{k}": v for k, v in ticket.custom_fields.items()},
+        }
+        props_form = TicketPropertiesForm(initial=initial)
+    return {
+        "nav": "tickets",
+        "ticket": ticket,
+        "conversation": ticket_messages_for_viewer(ticket=ticket, viewer=request.user),
+        "events": events,
+        "names": names,
+        "reply_form": reply_form or ReplyForm(),
+        "props_form": props_form,
+        "merge_form": merge_form or MergeForm(),
+        "merged_from": list(ticket.merged_from.values_list("pk", "subject")),
+        "requester_open": ticket_queryset_for_viewer(viewer=request.user)
+        .filter(requester_id=ticket.requester_id).exclude(pk=ticket.pk).order_by("-updated_at")[:5],
+    }
+
+
+def _render_workspace(request: HttpRequest, ticket: Ticket, status: int = 200, **forms: Any) -> HttpResponse:
+    ticket = ticket_get_for_viewer(ticket_id=ticket.pk, viewer=request.user)
+    context = _workspace_context(request, ticket, **forms)
+    template = "desk/partials/ticket_workspace.html" if request.htmx else "desk/ticket_detail.html"
+    return render(request, template, context, status=status)
+
+
+@require_GET
+@staff_required
+def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = ticket_get_for_viewer(ticket_id=ticket_id, viewer=request.user)
+    return render(request, "desk/ticket_detail.html", _workspace_context(request, ticket))
+
+
+def _done(request: HttpRequest, ticket: Ticket, text: str) -> HttpResponse:
+    if request.htmx:
+        messages.success(request, text)
+        return _render_workspace(request, ticket)
+    messages.success(request, text)
+    return redirect("desk:ticket_detail", ticket_id=ticket.pk)
+
+
+@require_POST
+@staff_required
+def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = ticket_get_for_viewer(ticket_id=ticket_id, viewer=request.user)
+    form = ReplyForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _render_workspace(request, ticket, status=422, reply_form=form)
+    try:
+        services.ticket_reply(
+            ticket=ticket, author=request.user, body=form.cleaned_data["body"], public=form.cleaned_data["public"],
+            attachments=uploads_from(form.cleaned_data["attachments"]), then_status=form.cleaned_data["then_status"],
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc.message_dict)
+        return _render_workspace(request, ticket, status=422, reply_form=form)
+    except TransitionNotAllowed as exc:
+        form.add_error(None, exc.reason)
+        return _render_workspace(request, ticket, status=409, reply_form=form)
+    return _done(request, ticket, "Reply sent." if form.cleaned_data["public"] else "Note added.")
+
+
+@require_POST
+@staff_required
+def ticket_update(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = ticket_get_for_viewer(ticket_id=ticket_id, viewer=request.user)
+    form = TicketPropertiesForm(request.POST)
+    if not form.is_valid():
+        return _render_workspace(request, ticket, status=422, props_form=form)
+    data = form.cleaned_data
+    changes = services.TicketChanges(
+        status=data["status"], priority=data["priority"], ticket_type=data["ticket_type"], assignee=data["assignee"],
+        team=data["team"], queue=data["queue"], tags=form.tag_names(), custom_fields=form.custom_values(),
+    )
+    try:
+        services.ticket_update(ticket=ticket, changes=changes, actor=request.user)
+    except ValidationError as exc:
+        add_service_errors(form, exc.message_dict)
+        return _render_workspace(request, ticket, status=422, props_form=form)
+    except (TransitionNotAllowed, Conflict) as exc:
+        form.add_error(None, exc.reason)
+        return _render_workspace(request, ticket, status=409, props_form=form)
+    return _done(request, ticket, "Ticket updated.")
+
+
+@require_POST
+@staff_required
+def ticket_merge(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = ticket_get_for_viewer(ticket_id=ticket_id, viewer=request.user)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        return _render_workspace(request, ticket, status=422, merge_form=form)
+    try:
+        target = ticket_get_for_viewer(ticket_id=form.cleaned_data["into"], viewer=request.user)
+    except Http404:
+        form.add_error("into", "No ticket with that number that you can see.")
+        return _render_workspace(request, ticket, status=422, merge_form=form)
+    try:
+        services.ticket_merge(source=ticket, target=target, actor=request.user)
+    except Conflict as exc:
+        form.add_error(None, exc.reason)
+        return _render_workspace(request, ticket, status=409, merge_form=form)
+    messages.success(request, f"Ticket #{ticket.pk} was merged into this one.")
+    url = reverse("desk:ticket_detail", kwargs={"ticket_id": target.pk})
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@staff_required
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    form = NewTicketForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            requester = customer_for_email(email=data["requester_email"], name=data["requester_name"])
+            ticket = services.ticket_create(
+                requester=requester, subject=data["subject"], body=data["body"], actor=request.user,
+                channel=data["channel"], priority=data["priority"], ticket_type=data["ticket_type"],
+                queue=data["queue"], assignee=data["assignee"], attachments=uploads_from(data["attachments"]),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc.message_dict)
+        else:
+            messages.success(request, f"Ticket #{ticket.pk} created.")
+            return redirect("desk:ticket_detail", ticket_id=ticket.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "desk/ticket_new.html", {"nav": "tickets", "form": form}, status=status)
+
+
+@require_GET
+@login_required
+def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    """An attachment, if the viewer may see its message (customers: public messages only)."""
+    attachment = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
+    if attachment is None:
+        raise Http404("No such attachment.")
+    ticket = ticket_get_for_viewer(ticket_id=attachment.message.ticket_id, viewer=request.user)
+    if not attachment.message.is_public and request.user.role not in STAFF_ROLES:
+        raise Http404("No such attachment.")
+    inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
+    response = FileResponse(attachment.file.open("rb"), as_attachment=not inline, filename=attachment.filename,
+                            content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    del ticket
+    return response

@@ -1,0 +1,115 @@
+"""Sign-in, people pages, API tokens and the agent's availability."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from frontline.desk.models import UNRESOLVED_CATEGORIES
+
+from . import services
+from .forms import TokenForm
+from .models import STAFF_ROLES, ApiToken, Role
+from .selectors import people_list_for_viewer
+
+
+def client_address(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "")[:64]
+
+
+class LoginView(auth_views.LoginView):
+    """Django's sign-in with a per-user, per-address limit on failed attempts."""
+
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        username = request.POST.get("username", "")
+        if not services.login_allowed(username=username, address=client_address(request)):
+            form = self.get_form()
+            form.errors.clear()
+            form.add_error(None, "Too many failed sign-ins. Wait 15 minutes, or ask an admin to reset your password.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):  # type: ignore[no-untyped-def]
+        services.login_failure_record(username=self.request.POST.get("username", ""), address=client_address(self.request))
+        return super().form_invalid(form)
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        services.login_success_record(username=form.get_user().username, address=client_address(self.request))
+        return super().form_valid(form)
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.role in STAFF_ROLES:  # type: ignore[union-attr]
+        return redirect("desk:ticket_list")
+    return redirect("portal:request_list")
+
+
+@require_GET
+@login_required
+def people_list(request: HttpRequest) -> HttpResponse:
+    viewer = request.user
+    if viewer.role not in (Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN):  # type: ignore[union-attr]
+        raise PermissionDenied("The people pages are for team leads and managers.")
+    unresolved = Q(assigned_tickets__status_category__in=UNRESOLVED_CATEGORIES)
+    people = (
+        people_list_for_viewer(viewer=viewer)
+        .annotate(open_tickets=Count("assigned_tickets", filter=unresolved, distinct=True))
+        .prefetch_related("teams")
+        .order_by("first_name", "last_name")
+    )
+    return render(request, "people/people_list.html", {"nav": "people", "people": people})
+
+
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    if request.user.role not in STAFF_ROLES:  # type: ignore[union-attr]
+        raise PermissionDenied("API tokens are for staff accounts.")
+    form = TokenForm(request.POST or None)
+    issued = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                issued = services.api_token_create(user=request.user, name=form.cleaned_data["name"])
+            except ValidationError as exc:
+                form.add_error("name", exc.message_dict.get("name", exc.messages))
+                status = 422
+            else:
+                form = TokenForm()
+        else:
+            status = 422
+    tokens = ApiToken.objects.filter(user=request.user)
+    return render(request, "people/token_list.html", {"nav": "tokens", "form": form, "issued": issued, "tokens": tokens}, status=status)
+
+
+@require_POST
+@login_required
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
+    if token is None:
+        raise Http404("No such token.")
+    services.api_token_revoke(token=token, actor=request.user)
+    messages.success(request, f"Token “{token.name}” revoked; it no longer works.")
+    return redirect("people:token_list")
+
+
+@require_POST
+@login_required
+def availability(request: HttpRequest) -> HttpResponse:
+    try:
+        services.availability_set(user=request.user, availability=request.POST.get("availability", ""))
+    except ValidationError as exc:
+        return HttpResponse("; ".join(exc.messages), status=422)
+    if request.htmx:
+        return HttpResponse(status=204)
+    return redirect(request.META.get("HTTP_REFERER") or "home")
