@@ -13,6 +13,9 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("FRONTLINE_VAR_DIR", BASE_DIR.parent / "var"))
+# The embedded database, uploads, outgoing mail and collected static files live here.
+for _sub in ("", "static"):
+    (VAR_DIR / _sub).mkdir(parents=True, exist_ok=True)
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -36,6 +39,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "frontline.core",
     "frontline.people",
     "frontline.customers",
     "frontline.desk",
@@ -148,9 +152,17 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", 
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
 
-EMAIL_BACKEND = os.environ.get("FRONTLINE_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = os.environ.get("FRONTLINE_EMAIL_HOST", "127.0.0.1")
-EMAIL_PORT = int(os.environ.get("FRONTLINE_EMAIL_PORT", "1025"))
+# Without FRONTLINE_EMAIL_HOST, outgoing mail is written to var/outbox/ (the embedded demo sends nothing).
+EMAIL_HOST = os.environ.get("FRONTLINE_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("FRONTLINE_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("FRONTLINE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("FRONTLINE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("FRONTLINE_EMAIL_TLS", False)
+EMAIL_BACKEND = os.environ.get(
+    "FRONTLINE_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = VAR_DIR / "outbox"
 DEFAULT_FROM_EMAIL = os.environ.get("FRONTLINE_FROM_EMAIL", "support@frontline.localhost")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -17,3 +17,27 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip(f"shared data not found at {SHARED_DATA} (set FRONTLINE_SHARED_DATA)")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Attachments written by tests go to a throwaway folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_FILE_PATH = tmp_path / "outbox"
+    # Argon2 is the product's hasher (tested in tests/people); tests creating users use a fast one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def login():  # type: ignore[no-untyped-def]
+    """``login(user)`` returns a django.test.Client signed in as ``user``."""
+    from django.test import Client
+
+    from tests.factories import PASSWORD
+
+    def make(user, **client_kwargs):  # type: ignore[no-untyped-def]
+        client = Client(**client_kwargs)
+        assert client.login(username=user.username, password=PASSWORD)
+        return client
+
+    return make

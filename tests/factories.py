@@ -76,4 +76,6 @@ def ticket(*, requester: Customer | None = None, subject: str = "Where is my ord
 
 
 def status(category: str) -> Status:
-    return Status.objects.get(category=category, is_default=True)
+    from frontline.desk.services import status_default
+
+    return status_default(category)

@@ -104,8 +104,9 @@ def ticket_list_for_viewer(*, viewer: User, view: str = "all", filters: TicketFi
     elif view == "unassigned":
         tickets = tickets.filter(assignee__isnull=True, status_category__in=UNRESOLVED_CATEGORIES)
     elif view == "team":
-        team_ids = list(viewer.teams.values_list("id", flat=True)) + list(viewer.led_teams.values_list("id", flat=True))
-        tickets = tickets.filter(team_id__in=team_ids, status_category__in=UNRESOLVED_CATEGORIES)
+        team_ids = team_ids_for_viewer(viewer=viewer)
+        team_filter = Q() if team_ids is None else Q(team_id__in=team_ids)
+        tickets = tickets.filter(team_filter, team__isnull=False, status_category__in=UNRESOLVED_CATEGORIES)
     elif view == "recent":
         tickets = tickets.filter(updated_at__gte=timezone.now() - timedelta(days=7))
     elif view != "all":

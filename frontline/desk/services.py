@@ -68,12 +68,25 @@ def _touch(ticket: Ticket, at: datetime, fields: Sequence[str]) -> None:
     ticket.save(update_fields=[*fields, "updated_at"])
 
 
+DEFAULT_STATUSES = [("New", "new", 0), ("Open", "open", 10), ("Pending", "pending", 20),
+                    ("On hold", "on_hold", 30), ("Solved", "solved", 40), ("Closed", "closed", 50)]
+
+
+def statuses_ensure_defaults() -> None:
+    """Every category needs a status; create the standard one where a category has none."""
+    present = set(Status.objects.values_list("category", flat=True))
+    for name, category, position in DEFAULT_STATUSES:
+        if category not in present:
+            Status.objects.get_or_create(name=name, defaults={"category": category, "is_default": True, "position": position})
+
+
 def status_default(category: str) -> Status:
-    status = Status.objects.filter(category=category, is_default=True).first()
+    """The status a ticket gets on entering ``category`` (the default one, else the first)."""
+    status = Status.objects.filter(category=category).order_by("-is_default", "position").first()
     if status is None:
-        status = Status.objects.filter(category=category).first()
-    if status is None:
-        raise ValidationError({"status": [f"No status is configured for the category {category!r}."]})
+        statuses_ensure_defaults()
+        status = Status.objects.filter(category=category).order_by("-is_default", "position").first()
+    assert status is not None
     return status
 
 
@@ -190,8 +203,12 @@ def ticket_create(
     custom_fields: dict[str, Any] | None = None,
     attachments: Sequence[Upload] = (),
     at: datetime | None = None,
+    notify: bool = True,
 ) -> Ticket:
-    """Open a ticket with its first message. The message is the customer's unless an agent files it."""
+    """Open a ticket with its first message. The message is the customer's unless an agent files it.
+
+    With ``notify`` the requester is emailed a receipt (a background task, after commit).
+    """
     at = _now(at)
     subject = _clean_subject(subject)
     content = body_from(text=body, html_body=body_html)
@@ -246,7 +263,15 @@ def ticket_create(
         team_id=team.pk if team else None, queue_id=queue.pk if queue else None,
         tags=[t.name for t in tag_objects], message_id=message.pk,
     )
+    if notify and not by_agent:
+        _notify_after_commit(message.pk)
     return ticket
+
+
+def _notify_after_commit(message_id: int) -> None:
+    from .tasks import message_notify_customer
+
+    transaction.on_commit(lambda: message_notify_customer.enqueue(message_id))
 
 
 # --- conversation -------------------------------------------------------------------------------
@@ -263,12 +288,14 @@ def ticket_reply(
     attachments: Sequence[Upload] = (),
     then_status: Status | None = None,
     at: datetime | None = None,
+    notify: bool = True,
 ) -> Message:
     """Add a message. Staff write public replies or internal notes; customers write replies.
 
     A customer's reply reopens a solved ticket and brings a pending or on-hold one back to
     open; an agent's first public reply records the first response and moves a new ticket to
     open. ``then_status`` applies a status change in the same transaction ("submit as").
+    With ``notify`` a public agent reply is emailed to the requester (a background task, after commit).
     """
     at = _now(at)
     ticket = _locked(ticket)
@@ -301,6 +328,8 @@ def ticket_reply(
             changed.append("first_response_at")
         _event(ticket=ticket, kind=EventKind.REPLIED, actor=author, at=at, message_id=message.pk,
                first_response=first, attachments=attachment_ids)
+        if notify:
+            _notify_after_commit(message.pk)
     elif is_staff:
         _event(ticket=ticket, kind=EventKind.NOTE_ADDED, actor=author, at=at, message_id=message.pk,
                attachments=attachment_ids)

@@ -27,14 +27,24 @@ def team_ids_of_member(*, user: User) -> set[int]:
 
 
 def team_ids_for_viewer(*, viewer: User) -> set[int] | None:
-    """Teams whose work the viewer sees; None means every team."""
+    """Teams whose work the viewer sees; None means every team.
+
+    Remembered on the user object, which lives for one request (or one API call).
+    """
+    cached: set[int] | None | bool = getattr(viewer, "_visible_team_ids", False)
+    if cached is not False:
+        return cached  # type: ignore[return-value]
+    result: set[int] | None
     if viewer.sees_everything:
-        return None
-    if viewer.role == Role.TEAM_LEAD:
-        return team_ids_led_by(user=viewer) | team_ids_of_member(user=viewer)
-    if viewer.role == Role.AGENT:
-        return team_ids_of_member(user=viewer)
-    return set()
+        result = None
+    elif viewer.role == Role.TEAM_LEAD:
+        result = team_ids_led_by(user=viewer) | team_ids_of_member(user=viewer)
+    elif viewer.role == Role.AGENT:
+        result = team_ids_of_member(user=viewer)
+    else:
+        result = set()
+    viewer._visible_team_ids = result  # type: ignore[attr-defined]
+    return result
 
 
 def team_list_for_viewer(*, viewer: User) -> QuerySet[Team]:

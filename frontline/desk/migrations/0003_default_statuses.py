@@ -1,13 +1,8 @@
 from django.db import migrations
 
-DEFAULTS = [
-    ("New", "new", 0),
-    ("Open", "open", 10),
-    ("Pending", "pending", 20),
-    ("On hold", "on_hold", 30),
-    ("Solved", "solved", 40),
-    ("Closed", "closed", 50),
-]
+# The same list as frontline.desk.services.DEFAULT_STATUSES, frozen here as migrations must be.
+DEFAULTS = [("New", "new", 0), ("Open", "open", 10), ("Pending", "pending", 20),
+            ("On hold", "on_hold", 30), ("Solved", "solved", 40), ("Closed", "closed", 50)]
 
 
 def create_statuses(apps, schema_editor):

@@ -315,6 +315,10 @@ def solve_lexicographic(
     reports: list[StageReport] = []
     best: cp_model.CpSolver | None = None
     n_vars = len(model.Proto().variables)
+    # The incumbent is the best known solution, hinted to every stage. A caller's hint starts it
+    # when feasible; a stage's solution replaces it only when strictly better for that stage, so a
+    # good warm start survives early stages that many solutions tie on.
+    incumbent = _hinted_solution(model, num_workers) if model.Proto().solution_hint.vars else None
     for k, st in enumerate(stages):
         remaining = max(0.0, deadline - time.perf_counter())
         share = st.share / sum(s.share for s in stages[k:])
@@ -329,17 +333,26 @@ def solve_lexicographic(
         status = solver.solve(model)
         wall = time.perf_counter() - s0
         name = solver.status_name(status)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        if not found and incumbent is None:
             reports.append(StageReport(st.name, name, math.nan, math.nan, math.nan, wall))
             break
-        obj, bound = solver.objective_value, solver.best_objective_bound
+        bound = solver.best_objective_bound if found or status == cp_model.UNKNOWN else math.nan
+        chosen = solver if found else incumbent
+        assert chosen is not None
+        obj = float(chosen.value(st.expr))
+        if found and incumbent is not None:
+            inc = float(incumbent.value(st.expr))
+            if (inc >= obj) if st.maximize else (inc <= obj):
+                obj, chosen = inc, incumbent
+        solver = chosen
         gap = abs(obj - bound) / max(1.0, abs(obj))
         reports.append(StageReport(st.name, name, obj / st.scale, bound / st.scale, gap, wall))
-        best = solver
+        best = incumbent = solver
         value = round(obj)
         if k + 1 < len(stages):
             model.add(st.expr >= value if st.maximize else st.expr <= value)
-            model.clear_hints()
+            model.clear_hints()  # type: ignore[no-untyped-call]
             for i in range(n_vars):
                 var = model.get_int_var_from_proto_index(i)
                 model.add_hint(var, solver.value(var))
@@ -361,3 +374,13 @@ def solve_lexicographic(
         stages=tuple(reports),
     )
     return best, report
+
+
+def _hinted_solution(model: cp_model.CpModel, num_workers: int) -> cp_model.CpSolver | None:
+    """Solve with every hinted variable fixed: the hint as a full solution, or None if infeasible."""
+    solver = cp_model.CpSolver()
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    solver.parameters.max_time_in_seconds = 5.0
+    solver.parameters.num_workers = num_workers
+    status = solver.solve(model)
+    return solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None

@@ -7,3 +7,17 @@
     }
   } catch (e) { /* old browser: times stay in UTC */ }
 })();
+
+// No inline handlers in templates (they would also defeat a strict CSP): behaviour lives here.
+document.addEventListener("change", function (event) {
+  var select = event.target;
+  if (select.id === "availability" && select.previousElementSibling) {
+    select.previousElementSibling.className = "dot " + select.value;
+  }
+});
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form.dataset && form.dataset.confirm && !window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+  }
+});

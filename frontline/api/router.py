@@ -1,0 +1,30 @@
+"""The REST API, mounted at /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
+
+See docs/api.md for authentication, the error shape, pagination and examples.
+"""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from . import customers, people, tickets
+from .auth import any_auth
+from .errors import install_error_handlers
+from .parser import ApiParser
+
+api = NinjaAPI(
+    title="Frontline API",
+    version="1",
+    description=(
+        "Tickets, messages, customers, companies, agents and teams. Authenticate with a personal "
+        "API token (`Authorization: Bearer fl_…`) or a signed-in session (with the CSRF header for "
+        "writes). Every error has the shape `{\"detail\": str, \"errors\": [{\"field\", \"message\"}]}`."
+    ),
+    urls_namespace="api-v1",
+    auth=any_auth,
+    parser=ApiParser(),
+)
+install_error_handlers(api)
+api.add_router("/tickets", tickets.router)
+api.add_router("/", customers.router)
+api.add_router("/", people.router)

@@ -1,0 +1,298 @@
+"""Request and response schemas of the API (the OpenAPI document is generated from these)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from ninja import Field, Schema
+from pydantic import AwareDatetime
+
+from frontline.customers.models import Tier
+from frontline.desk.models import AuthorKind, Channel, Priority, StatusCategory, TicketType
+from frontline.people.models import Availability, Role
+
+from .pagination import EARLIEST, LATEST, MAX_ID, PageParams
+
+# Bounded scalars: values outside these bounds cannot name a row, and would overflow databases.
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+Day = Annotated[date, Field(ge=EARLIEST.date(), le=LATEST.date())]
+Moment = Annotated[AwareDatetime, Field(ge=EARLIEST, le=LATEST, description="ISO 8601 with a UTC offset.")]
+TagName = Annotated[str, Field(min_length=1, max_length=50)]
+
+ViewName = Literal["mine", "unassigned", "team", "all", "recent"]
+StatusFilter = Literal["unresolved", "new", "open", "pending", "on_hold", "solved", "closed"]
+
+
+# --- shared pieces ------------------------------------------------------------------------------
+
+
+class PersonRef(Schema):
+    id: int
+    name: str
+
+
+class CustomerRef(Schema):
+    id: int
+    name: str
+    email: str
+
+
+class StatusOut(Schema):
+    id: int
+    name: str
+    category: StatusCategory
+
+
+# --- tickets ----------------------------------------------------------------------------------------
+
+
+class TicketListParams(PageParams):
+    view: ViewName = Field("all", description="A saved view: mine, unassigned, team, all or recent (7 days).")
+    status: StatusFilter | None = Field(None, description="A status category, or `unresolved`.")
+    priority: Priority | None = None
+    type: TicketType | None = None
+    channel: Channel | None = None
+    assignee_id: Id | None = None
+    unassigned: bool = False
+    team_id: Id | None = None
+    queue_id: Id | None = None
+    requester_id: Id | None = None
+    company_id: Id | None = None
+    tag: str | None = None
+    q: str | None = Field(None, max_length=200, description="Words in subject, requester or conversation; `#123` finds a ticket.")
+    created_from: Day | None = None
+    created_to: Day | None = None
+    updated_since: Moment | None = None
+
+
+class TicketOut(Schema):
+    id: int
+    subject: str
+    status: StatusOut
+    priority: Priority
+    type: TicketType
+    channel: Channel
+    requester: CustomerRef
+    company_id: int | None
+    assignee: PersonRef | None
+    team: PersonRef | None = Field(description="The team (id and name).")
+    queue_id: int | None
+    tags: list[str]
+    custom_fields: dict[str, Any]
+    merged_into_id: int | None
+    message_count: int
+    reopen_count: int
+    created_at: datetime
+    updated_at: datetime
+    first_response_at: datetime | None
+    solved_at: datetime | None
+    closed_at: datetime | None
+
+
+class TicketPage(Schema):
+    items: list[TicketOut]
+    next_cursor: str | None
+
+
+class TicketCreateIn(Schema):
+    subject: str = Field(max_length=250)
+    body: str | None = Field(None, description="Plain text; `body_html` wins when both are given.")
+    body_html: str | None = Field(None, description="HTML; sanitised before it is stored.")
+    requester_id: Id | None = Field(None, description="Staff: an existing customer…")
+    requester_email: str | None = Field(None, max_length=254, description="…or an email address (the customer is created on first contact).")
+    requester_name: str = Field("", max_length=200)
+    channel: Channel = Channel.API
+    priority: Priority = Priority.NORMAL
+    type: TicketType = TicketType.QUESTION
+    team_id: Id | None = None
+    queue_id: Id | None = None
+    assignee_id: Id | None = None
+    tags: list[TagName] = []
+    custom_fields: dict[str, Any] = {}
+
+
+class TicketPatchIn(Schema):
+    """Only the fields present change. ``null`` clears assignee_id, team_id and queue_id."""
+
+    subject: str | None = Field(None, max_length=250)
+    status: str | None = Field(None, description="A status category (its default status) or a status name.")
+    priority: Priority | None = None
+    type: TicketType | None = None
+    assignee_id: Id | None = None
+    team_id: Id | None = None
+    queue_id: Id | None = None
+    tags: list[TagName] | None = None
+    custom_fields: dict[str, Any] | None = None
+
+
+class MergeIn(Schema):
+    into: Id = Field(description="The ticket this one is a duplicate of.")
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+
+
+class MessageOut(Schema):
+    id: int
+    ticket_id: int
+    author_kind: AuthorKind
+    author_name: str
+    public: bool
+    body_text: str
+    body_html: str = Field(description="Sanitised HTML; safe to render.")
+    attachments: list[AttachmentOut]
+    created_at: datetime
+
+
+class MessagePage(Schema):
+    items: list[MessageOut]
+    next_cursor: str | None
+
+
+class MessageCreateIn(Schema):
+    body: str | None = None
+    body_html: str | None = None
+    public: bool = Field(True, description="false: an internal note (staff only).")
+    status: str | None = Field(None, description="Submit as: a status category or name to set in the same step (staff only).")
+
+
+class EventOut(Schema):
+    id: int
+    kind: str
+    actor_id: int | None
+    created_at: datetime
+    payload: dict[str, Any]
+
+
+class EventPage(Schema):
+    items: list[EventOut]
+    next_cursor: str | None
+
+
+# --- customers and companies -------------------------------------------------------------------------
+
+
+class CustomerListParams(PageParams):
+    q: str | None = Field(None, max_length=200, description="Part of the name or email.")
+    company_id: Id | None = None
+
+
+class CustomerOut(Schema):
+    id: int
+    name: str
+    email: str
+    phone: str
+    company_id: int | None
+    tier: Tier
+    lifetime_revenue: Decimal
+    sees_company_tickets: bool
+    language: str
+    time_zone: str
+    created_at: datetime
+
+
+class CustomerPage(Schema):
+    items: list[CustomerOut]
+    next_cursor: str | None
+
+
+class CustomerCreateIn(Schema):
+    name: str = Field("", max_length=200)
+    email: str = Field(max_length=254)
+    phone: str = Field("", max_length=40)
+    company_id: Id | None = None
+    tier: Tier | None = None
+    lifetime_revenue: Decimal = Field(Decimal(0), max_digits=14, decimal_places=2)
+    sees_company_tickets: bool = False
+    language: str = Field("en", max_length=8)
+    time_zone: str = Field("UTC", max_length=64)
+
+
+class CustomerPatchIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    phone: str | None = Field(None, max_length=40)
+    company_id: Id | None = None
+    tier: Tier | None = None
+    lifetime_revenue: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    sees_company_tickets: bool | None = None
+    language: str | None = Field(None, max_length=8)
+    time_zone: str | None = Field(None, max_length=64)
+
+
+class CompanyListParams(PageParams):
+    q: str | None = Field(None, max_length=200, description="Part of the name or domain.")
+
+
+class CompanyOut(Schema):
+    id: int
+    name: str
+    domain: str
+    tier: Tier
+    lifetime_revenue: Decimal
+    share_tickets: bool
+    created_at: datetime
+
+
+class CompanyPage(Schema):
+    items: list[CompanyOut]
+    next_cursor: str | None
+
+
+class CompanyCreateIn(Schema):
+    name: str = Field(max_length=200)
+    domain: str = Field("", max_length=200)
+    tier: Tier = Tier.STANDARD
+    lifetime_revenue: Decimal = Field(Decimal(0), max_digits=14, decimal_places=2)
+    share_tickets: bool = False
+
+
+class CompanyPatchIn(Schema):
+    name: str | None = Field(None, min_length=1, max_length=200)
+    domain: str | None = Field(None, max_length=200)
+    tier: Tier | None = None
+    lifetime_revenue: Decimal | None = Field(None, max_digits=14, decimal_places=2)
+    share_tickets: bool | None = None
+
+
+# --- agents and teams ------------------------------------------------------------------------------------
+
+
+class AgentListParams(PageParams):
+    team_id: Id | None = None
+
+
+class AgentOut(Schema):
+    id: int
+    name: str
+    email: str
+    role: Role
+    team_ids: list[int]
+    skills: list[str]
+    languages: list[str]
+    availability: Availability
+
+
+class AgentPage(Schema):
+    items: list[AgentOut]
+    next_cursor: str | None
+
+
+class TeamOut(Schema):
+    id: int
+    name: str
+    lead: PersonRef | None
+    parent_id: int | None
+    member_ids: list[int]
+    time_zone: str
+    description: str
+
+
+class TeamPage(Schema):
+    items: list[TeamOut]
+    next_cursor: str | None

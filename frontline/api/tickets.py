@@ -1,0 +1,334 @@
+"""Ticket endpoints: list, read, create, update, merge, messages and events.
+
+Every ticket is fetched through ``desk.selectors`` (a ticket the caller may not see is a 404)
+and every write is one call of a ``desk.services`` function, which runs in one transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest
+from ninja import Query, Router, Status
+
+from frontline.customers.models import Customer
+from frontline.customers.services import customer_for_email
+from frontline.desk.models import Message, Queue, StatusCategory, Ticket, TicketEvent, TicketField
+from frontline.desk.models import Status as TicketStatus
+from frontline.desk.selectors import (
+    TicketFilters,
+    ticket_events_for_viewer,
+    ticket_get_for_viewer,
+    ticket_list_for_viewer,
+    ticket_messages_for_viewer,
+)
+from frontline.desk.services import (
+    TicketChanges,
+    status_default,
+    ticket_create,
+    ticket_merge,
+    ticket_reply,
+    ticket_update,
+)
+from frontline.people.models import STAFF_ROLES, Team, User
+
+from .auth import any_auth, staff_auth, viewer_of
+from .errors import error_responses, rename_fields
+from .lookups import referenced, valid_id
+from .pagination import BY_CREATED_ASC, BY_UPDATED_DESC, PageParams, paginate
+from .schemas import (
+    AttachmentOut,
+    CustomerRef,
+    EventOut,
+    EventPage,
+    MergeIn,
+    MessageCreateIn,
+    MessageOut,
+    MessagePage,
+    PersonRef,
+    StatusOut,
+    TicketCreateIn,
+    TicketListParams,
+    TicketOut,
+    TicketPage,
+    TicketPatchIn,
+)
+
+router = Router(tags=["tickets"])
+
+# What a customer may set when opening a ticket; everything else is for staff.
+CUSTOMER_CREATE_FIELDS = {"subject", "body", "body_html", "channel", "type"}
+# PATCH fields that cannot be cleared with null.
+NOT_NULLABLE = ("subject", "status", "priority", "type", "tags", "custom_fields")
+
+
+# --- rendering ------------------------------------------------------------------------------------
+
+
+def _customer_field_keys(viewer: User) -> set[str] | None:
+    """The custom fields the viewer may read: all for staff (None), the visible ones for customers."""
+    if viewer.role in STAFF_ROLES:
+        return None
+    return set(TicketField.objects.filter(visible_to_customers=True).values_list("key", flat=True))
+
+
+def ticket_out(ticket: Ticket, *, field_keys: set[str] | None) -> TicketOut:
+    fields = ticket.custom_fields or {}
+    if field_keys is not None:
+        fields = {k: v for k, v in fields.items() if k in field_keys}
+    return TicketOut(
+        id=ticket.pk,
+        subject=ticket.subject,
+        status=StatusOut(id=ticket.status.pk, name=ticket.status.name, category=ticket.status.category),
+        priority=ticket.priority,
+        type=ticket.ticket_type,
+        channel=ticket.channel,
+        requester=CustomerRef(id=ticket.requester.pk, name=ticket.requester.name, email=ticket.requester.email),
+        company_id=ticket.company_id,
+        assignee=PersonRef(id=ticket.assignee.pk, name=ticket.assignee.display_name) if ticket.assignee else None,
+        team=PersonRef(id=ticket.team.pk, name=ticket.team.name) if ticket.team else None,
+        queue_id=ticket.queue_id,
+        tags=[t.name for t in ticket.tags.all()],
+        custom_fields=fields,
+        merged_into_id=ticket.merged_into_id,
+        message_count=ticket.message_count,
+        reopen_count=ticket.reopen_count,
+        created_at=ticket.created_at,
+        updated_at=ticket.updated_at,
+        first_response_at=ticket.first_response_at,
+        solved_at=ticket.solved_at,
+        closed_at=ticket.closed_at,
+    )
+
+
+def message_out(message: Message) -> MessageOut:
+    if message.author_user is not None:
+        author_name = message.author_user.display_name
+    elif message.author_customer is not None:
+        author_name = message.author_customer.name
+    else:
+        author_name = "Frontline"
+    return MessageOut(
+        id=message.pk,
+        ticket_id=message.ticket_id,
+        author_kind=message.author_kind,
+        author_name=author_name,
+        public=message.is_public,
+        body_text=message.body_text,
+        body_html=message.body_html,
+        attachments=[
+            AttachmentOut(id=a.pk, filename=a.filename, content_type=a.content_type, size=a.size)
+            for a in message.attachments.all()
+        ],
+        created_at=message.created_at,
+    )
+
+
+def event_out(event: TicketEvent) -> EventOut:
+    return EventOut(id=event.pk, kind=event.kind, actor_id=event.actor_id, created_at=event.created_at, payload=event.payload)
+
+
+# --- parsing ----------------------------------------------------------------------------------------
+
+
+def _visible_ticket(viewer: User, ticket_id: int) -> Ticket:
+    if not valid_id(ticket_id):
+        raise Http404("No such ticket.")
+    return ticket_get_for_viewer(ticket_id=ticket_id, viewer=viewer)
+
+
+def _status_named(value: str, *, field: str) -> TicketStatus:
+    """A status category (meaning its default status) or the name of a status."""
+    value = value.strip()
+    if value in StatusCategory.values:
+        return status_default(value)
+    status = TicketStatus.objects.filter(name__iexact=value).first()
+    if status is None:
+        categories = ", ".join(StatusCategory.values)
+        raise ValidationError({field: [f"No status called {value!r}; give a status name or a category ({categories})."]})
+    return status
+
+
+def _assignee(pk: int) -> User:
+    return referenced(User.objects.filter(role__in=STAFF_ROLES, is_active=True), pk, field="assignee_id", noun="active agent")
+
+
+def _team(pk: int) -> Team:
+    return referenced(Team.objects.all(), pk, field="team_id", noun="team")
+
+
+def _queue(pk: int) -> Queue:
+    return referenced(Queue.objects.all(), pk, field="queue_id", noun="queue")
+
+
+def _requester(payload: TicketCreateIn) -> Customer:
+    """The customer a staff member files the ticket for: by id, or by email (created on first contact)."""
+    if payload.requester_id is not None:
+        return referenced(Customer.objects.all(), payload.requester_id, field="requester_id", noun="customer")
+    if payload.requester_email:
+        try:
+            return customer_for_email(email=payload.requester_email, name=payload.requester_name)
+        except ValidationError as exc:
+            raise rename_fields(exc, {"email": "requester_email", "name": "requester_name"}) from None
+    raise ValidationError({"requester_id": ["Give requester_id or requester_email."]})
+
+
+def _own_customer(viewer: User) -> Customer:
+    customer = Customer.objects.filter(user=viewer).first()
+    if customer is None:
+        raise PermissionDenied("This account has no customer record to file tickets for.")
+    return customer
+
+
+# --- endpoints -------------------------------------------------------------------------------------
+
+
+@router.get("", response={200: TicketPage, **error_responses(422)}, auth=any_auth, summary="List tickets")
+def ticket_list(request: HttpRequest, params: Query[TicketListParams]) -> TicketPage:
+    """Tickets the caller may see, most recently updated first."""
+    viewer = viewer_of(request)
+    filters = TicketFilters(
+        status_category=params.status or "",
+        priority=params.priority or "",
+        ticket_type=params.type or "",
+        channel=params.channel or "",
+        assignee_id=params.assignee_id,
+        unassigned=params.unassigned,
+        team_id=params.team_id,
+        queue_id=params.queue_id,
+        requester_id=params.requester_id,
+        company_id=params.company_id,
+        tag=params.tag or "",
+        q=params.q or "",
+        created_from=params.created_from,
+        created_to=params.created_to,
+        updated_since=params.updated_since,
+    )
+    tickets = ticket_list_for_viewer(viewer=viewer, view=params.view, filters=filters).prefetch_related("tags")
+    page = paginate(tickets, keyset=BY_UPDATED_DESC, limit=params.limit, cursor=params.cursor)
+    keys = _customer_field_keys(viewer)
+    return TicketPage(items=[ticket_out(t, field_keys=keys) for t in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/{ticket_id}", response={200: TicketOut, **error_responses(404)}, auth=any_auth, summary="Read a ticket")
+def ticket_read(request: HttpRequest, ticket_id: int) -> TicketOut:
+    viewer = viewer_of(request)
+    return ticket_out(_visible_ticket(viewer, ticket_id), field_keys=_customer_field_keys(viewer))
+
+
+@router.post("", response={201: TicketOut, **error_responses(403, 422)}, auth=any_auth, summary="Open a ticket")
+def ticket_open(request: HttpRequest, payload: TicketCreateIn) -> Status:
+    """Staff open tickets for any customer; a customer opens one for themselves."""
+    viewer = viewer_of(request)
+    is_staff = viewer.role in STAFF_ROLES
+    staff_fields = sorted(payload.model_fields_set - CUSTOMER_CREATE_FIELDS)
+    if not is_staff and staff_fields:
+        raise PermissionDenied(f"Only staff can set {', '.join(staff_fields)}.")
+    team = _team(payload.team_id) if payload.team_id is not None else None
+    queue = _queue(payload.queue_id) if payload.queue_id is not None else None
+    assignee = _assignee(payload.assignee_id) if payload.assignee_id is not None else None
+    # The requester may be created on first contact: it and the ticket succeed or fail together.
+    with transaction.atomic():
+        requester = _requester(payload) if is_staff else _own_customer(viewer)
+        ticket = ticket_create(
+            requester=requester,
+            subject=payload.subject,
+            body=payload.body or "",
+            body_html=payload.body_html,
+            actor=viewer,
+            channel=payload.channel,
+            priority=payload.priority,
+            ticket_type=payload.type,
+            team=team,
+            queue=queue,
+            assignee=assignee,
+            tags=payload.tags,
+            custom_fields=payload.custom_fields,
+        )
+    # Rendered from the new row itself: staff may file a ticket into a team they do not see.
+    return Status(201, ticket_out(ticket, field_keys=_customer_field_keys(viewer)))
+
+
+@router.patch("/{ticket_id}", response={200: TicketOut, **error_responses(403, 404, 409, 422)}, auth=staff_auth,
+              summary="Update a ticket")
+def ticket_patch(request: HttpRequest, ticket_id: int, payload: TicketPatchIn) -> TicketOut:
+    """Change any of the given fields, all or nothing (one transaction; status is applied last)."""
+    viewer = viewer_of(request)
+    ticket = _visible_ticket(viewer, ticket_id)
+    given: dict[str, Any] = {name: getattr(payload, name) for name in payload.model_fields_set}
+    nulls = sorted(name for name in NOT_NULLABLE if name in given and given[name] is None)
+    if nulls:
+        raise ValidationError({name: ["This field cannot be null."] for name in nulls})
+    changes: dict[str, Any] = {}
+    if "subject" in given:
+        changes["subject"] = given["subject"]
+    if "status" in given:
+        changes["status"] = _status_named(given["status"], field="status")
+    if "priority" in given:
+        changes["priority"] = given["priority"]
+    if "type" in given:
+        changes["ticket_type"] = given["type"]
+    if "assignee_id" in given:
+        changes["assignee"] = None if given["assignee_id"] is None else _assignee(given["assignee_id"])
+    if "team_id" in given:
+        changes["team"] = None if given["team_id"] is None else _team(given["team_id"])
+    if "queue_id" in given:
+        changes["queue"] = None if given["queue_id"] is None else _queue(given["queue_id"])
+    if "tags" in given:
+        changes["tags"] = given["tags"]
+    if "custom_fields" in given:
+        changes["custom_fields"] = given["custom_fields"]
+    updated = ticket_update(ticket=ticket, changes=TicketChanges(**changes), actor=viewer)
+    # Rendered from the updated row: the caller may just have moved it out of their own view.
+    return ticket_out(updated, field_keys=None)
+
+
+@router.post("/{ticket_id}/merge", response={200: TicketOut, **error_responses(403, 404, 409, 422)}, auth=staff_auth,
+             summary="Merge a duplicate into another ticket")
+def ticket_merge_into(request: HttpRequest, ticket_id: int, payload: MergeIn) -> TicketOut:
+    """Close this ticket as a duplicate of ``into``; answers the ticket merged into."""
+    viewer = viewer_of(request)
+    source = _visible_ticket(viewer, ticket_id)
+    try:
+        target = _visible_ticket(viewer, payload.into)
+    except Http404:
+        raise ValidationError({"into": [f"No ticket with id {payload.into}."]}) from None
+    merged = ticket_merge(source=source, target=target, actor=viewer)
+    return ticket_out(merged, field_keys=None)
+
+
+@router.get("/{ticket_id}/messages", response={200: MessagePage, **error_responses(404, 422)}, auth=any_auth,
+            summary="A ticket's conversation")
+def ticket_messages(request: HttpRequest, ticket_id: int, params: Query[PageParams]) -> MessagePage:
+    """Oldest first. Customers get public messages only."""
+    viewer = viewer_of(request)
+    ticket = _visible_ticket(viewer, ticket_id)
+    page = paginate(ticket_messages_for_viewer(ticket=ticket, viewer=viewer), keyset=BY_CREATED_ASC,
+                    limit=params.limit, cursor=params.cursor)
+    return MessagePage(items=[message_out(m) for m in page.items], next_cursor=page.next_cursor)
+
+
+@router.post("/{ticket_id}/messages", response={201: MessageOut, **error_responses(403, 404, 409, 422)},
+             auth=any_auth, summary="Reply or add an internal note")
+def ticket_message_add(request: HttpRequest, ticket_id: int, payload: MessageCreateIn) -> Status:
+    """A public reply (``public: true``) or an internal note; staff may set a status in the same step."""
+    viewer = viewer_of(request)
+    ticket = _visible_ticket(viewer, ticket_id)
+    if payload.status is not None and viewer.role not in STAFF_ROLES:
+        raise PermissionDenied("Only staff can change a ticket's status.")
+    then_status = _status_named(payload.status, field="status") if payload.status is not None else None
+    message = ticket_reply(ticket=ticket, author=viewer, body=payload.body or "", body_html=payload.body_html,
+                           public=payload.public, then_status=then_status)
+    return Status(201, message_out(message))
+
+
+@router.get("/{ticket_id}/events", response={200: EventPage, **error_responses(403, 404, 422)}, auth=staff_auth,
+            summary="A ticket's history (staff)")
+def ticket_events(request: HttpRequest, ticket_id: int, params: Query[PageParams]) -> EventPage:
+    viewer = viewer_of(request)
+    ticket = _visible_ticket(viewer, ticket_id)
+    page = paginate(ticket_events_for_viewer(ticket=ticket, viewer=viewer), keyset=BY_CREATED_ASC,
+                    limit=params.limit, cursor=params.cursor)
+    return EventPage(items=[event_out(e) for e in page.items], next_cursor=page.next_cursor)

@@ -1,0 +1,207 @@
+"""Desk and portal pages through HTTP: lists, filters, htmx partials, forms, query counts."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from frontline.desk import services
+from frontline.desk.models import Message, Ticket, TicketEvent
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '<img src=x onerror="alert(1)">',
+    "<svg onload=alert(1)>",
+    '"><script>alert(1)</script>',
+    '<a href="javascript:alert(1)">click</a>',
+    '<iframe src="javascript:alert(1)"></iframe>',
+    "<body onload=alert(1)>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
+    "{{ 7*7 }} {% debug %}",
+]
+
+
+@pytest.fixture
+def agent():  # type: ignore[no-untyped-def]
+    return f.agent(teams=[f.team()])
+
+
+def _tickets(n: int, agent) -> None:  # type: ignore[no-untyped-def]
+    team = agent.teams.first()
+    for i in range(n):
+        f.ticket(subject=f"Order {i}", team=team, assignee=agent if i % 2 else None, tags=["orders", f"t{i % 3}"])
+
+
+def test_queue_page_query_count_does_not_grow_with_tickets(agent, login, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
+    client = login(agent)
+    _tickets(5, agent)
+    with django_assert_max_num_queries(20) as small:
+        assert client.get("/tickets/?view=all").status_code == 200
+    _tickets(25, agent)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert client.get("/tickets/?view=all").status_code == 200
+
+
+def test_ticket_page_query_count_does_not_grow_with_messages(agent, login, django_assert_max_num_queries):  # type: ignore[no-untyped-def]
+    client = login(agent)
+    ticket = f.ticket(team=agent.teams.first())
+    services.ticket_reply(ticket=ticket, author=agent, body="one")
+    with django_assert_max_num_queries(40) as few:
+        client.get(f"/tickets/{ticket.pk}/")
+    for i in range(10):
+        services.ticket_reply(ticket=ticket, author=agent, body=f"more {i}", public=bool(i % 2))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(f"/tickets/{ticket.pk}/").status_code == 200
+
+
+def test_views_and_filters(agent, login):  # type: ignore[no-untyped-def]
+    client = login(agent)
+    mine = f.ticket(subject="Refund for broken kettle", assignee=agent, team=agent.teams.first(), priority="urgent")
+    loose = f.ticket(subject="Password reset loop", team=agent.teams.first(), channel="chat")
+    assert f"/tickets/{mine.pk}/" in client.get("/tickets/?view=mine").content.decode()
+    unassigned = client.get("/tickets/?view=unassigned").content.decode()
+    assert f"/tickets/{loose.pk}/" in unassigned and f"/tickets/{mine.pk}/" not in unassigned
+    search = client.get("/tickets/?view=all&q=kettle").content.decode()
+    assert "Refund for broken kettle" in search and "Password reset loop" not in search
+    assert "Password reset loop" in client.get(f"/tickets/?view=all&q=%23{loose.pk}").content.decode()
+    chat = client.get("/tickets/?view=all&channel=chat").content.decode()
+    assert "Password reset loop" in chat and "kettle" not in chat
+    urgent = client.get("/tickets/?view=all&priority=urgent&sort=-priority").content.decode()
+    assert "kettle" in urgent and "Password reset" not in urgent
+
+
+def test_bad_query_parameters_are_ignored_not_errors(agent, login):  # type: ignore[no-untyped-def]
+    client = login(agent)
+    for query in ("view=nope", "status=bogus", "assignee=abc", "team=1;drop", "page=999", "sort=;", "per_page=-1"):
+        assert client.get(f"/tickets/?{query}").status_code == 200
+
+
+def test_htmx_filter_returns_only_the_table(agent, login):  # type: ignore[no-untyped-def]
+    f.ticket(team=agent.teams.first())
+    response = login(agent).get("/tickets/?view=all", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="ticket-table")
+    body = response.content.decode()
+    assert response.status_code == 200 and "<table" in body and "<html" not in body
+
+
+def test_reply_and_note_through_the_form(agent, login):  # type: ignore[no-untyped-def]
+    ticket = f.ticket(team=agent.teams.first())
+    client = login(agent)
+    upload = SimpleUploadedFile("log.txt", b"trace", content_type="text/plain")
+    response = client.post(f"/tickets/{ticket.pk}/reply/", {"body": "We're on it", "public": "1", "attachments": [upload]})
+    assert response.status_code == 302
+    response = client.post(f"/tickets/{ticket.pk}/reply/", {"body": "Escalate?", "public": "0"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Escalate?" in response.content.decode()
+    assert list(Message.objects.filter(ticket=ticket).values_list("is_public", flat=True)) == [True, True, False]
+    assert Message.objects.get(body_text="We're on it").attachments.count() == 1
+
+
+def test_empty_reply_is_rejected_with_the_field_named(agent, login):  # type: ignore[no-untyped-def]
+    ticket = f.ticket(team=agent.teams.first())
+    response = login(agent).post(f"/tickets/{ticket.pk}/reply/", {"body": "", "public": "1"})
+    assert response.status_code == 422
+    assert "This field is required" in response.content.decode()
+
+
+def test_update_form_changes_properties_and_refuses_bad_transition(agent, login):  # type: ignore[no-untyped-def]
+    ticket = f.ticket(team=agent.teams.first())
+    client = login(agent)
+    data = {"status": f.status("pending").pk, "priority": "high", "ticket_type": "incident", "assignee": agent.pk,
+            "team": agent.teams.first().pk, "tags": "vip, refund"}
+    assert client.post(f"/tickets/{ticket.pk}/update/", data).status_code == 302
+    ticket.refresh_from_db()
+    assert (ticket.status_category, ticket.priority, ticket.assignee) == ("pending", "high", agent)
+    services.ticket_status_change(ticket=ticket, status=f.status("solved"), actor=agent)
+    services.ticket_status_change(ticket=ticket, status=f.status("closed"), actor=agent)
+    events = TicketEvent.objects.count()
+    response = client.post(f"/tickets/{ticket.pk}/update/", {**data, "status": f.status("open").pk, "priority": "low"})
+    assert response.status_code == 409
+    assert "A closed ticket cannot be changed." in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.priority == "high" and TicketEvent.objects.count() == events
+
+
+def test_merge_form(agent, login):  # type: ignore[no-untyped-def]
+    team = agent.teams.first()
+    a, b = f.ticket(team=team), f.ticket(team=team)
+    response = login(agent).post(f"/tickets/{a.pk}/merge/", {"into": b.pk})
+    assert response.status_code == 302 and response["Location"] == f"/tickets/{b.pk}/"
+    a.refresh_from_db()
+    assert a.merged_into_id == b.pk
+
+
+def test_new_ticket_for_a_new_customer(agent, login):  # type: ignore[no-untyped-def]
+    response = login(agent).post("/tickets/new/", {
+        "requester_email": "New.Person@Example.com", "requester_name": "New Person", "subject": "Phone call",
+        "body": "Called about invoice", "channel": "phone", "priority": "normal", "ticket_type": "question",
+    })
+    ticket = Ticket.objects.get(subject="Phone call")
+    assert response["Location"] == f"/tickets/{ticket.pk}/"
+    assert ticket.requester.email == "new.person@example.com" and ticket.channel == "phone"
+
+
+def test_portal_submit_with_attachment_and_reply(login):  # type: ignore[no-untyped-def]
+    alice = f.customer(with_login=True)
+    client = login(alice.user)
+    shot = SimpleUploadedFile("screen.png", b"\x89PNG\r\n", content_type="image/png")
+    response = client.post("/portal/new/", {"subject": "App crashes", "body": "On start", "attachments": [shot]})
+    ticket = Ticket.objects.get(subject="App crashes")
+    assert response["Location"] == f"/portal/requests/{ticket.pk}/"
+    assert ticket.requester == alice and ticket.channel == "web"
+    assert client.post(f"/portal/requests/{ticket.pk}/reply/", {"body": "Also on resume"}).status_code == 302
+    assert ticket.messages.count() == 2
+
+
+def test_portal_rejects_a_disallowed_file_type_and_keeps_nothing(login):  # type: ignore[no-untyped-def]
+    alice = f.customer(with_login=True)
+    bad = SimpleUploadedFile("payload.html", b"<script>", content_type="image/png")
+    response = login(alice.user).post("/portal/new/", {"subject": "x", "body": "y", "attachments": [bad]})
+    assert response.status_code == 422 and "not accepted" in response.content.decode()
+    assert Ticket.objects.count() == 0
+
+
+@pytest.mark.parametrize("payload", HOSTILE)
+def test_hostile_content_is_rendered_inert(payload, agent, login):  # type: ignore[no-untyped-def]
+    alice = f.customer(with_login=True)
+    ticket = services.ticket_create(requester=alice, subject=f"Help {payload}", body=payload, actor=None,
+                                    team=agent.teams.first())
+    services.ticket_reply(ticket=ticket, author=alice.user, body_html=f"<p>hi</p>{payload}")
+    pages = [
+        login(agent).get(f"/tickets/{ticket.pk}/").content.decode(),
+        login(agent).get("/tickets/?view=all").content.decode(),
+        login(alice.user).get(f"/portal/requests/{ticket.pk}/").content.decode(),
+        login(alice.user).get("/portal/").content.decode(),
+    ]
+    for page in pages:
+        assert dangerous_markup(page) == []
+        assert "49" not in page.split("Help")[-1][:40]
+
+
+class _Scanner(HTMLParser):
+    """Collects markup that could run script: event handlers, javascript: URLs, foreign scripts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"iframe", "svg", "math", "object", "embed"}:
+            self.found.append(tag)
+        if tag == "script" and not any(k == "src" and (v or "").startswith("/static/") for k, v in attrs):
+            self.found.append("inline script")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.found.append(f"{tag} {name}")
+            if name in {"href", "src", "style"} and "javascript:" in (value or "").replace(" ", "").lower():
+                self.found.append(f"{tag} {name}={value}")
+
+
+def dangerous_markup(page: str) -> list[str]:
+    scanner = _Scanner()
+    scanner.feed(page)
+    return scanner.found

@@ -1,0 +1,102 @@
+"""Sign-in: argon2 hashes, the failed-attempt limit, API tokens, availability."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.hashers import identify_hasher
+from django.test import Client, override_settings
+
+from frontline.people.models import AgentProfile, User
+from frontline.people.services import api_token_authenticate, api_token_create, api_token_revoke
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+ARGON2 = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+
+
+def test_passwords_are_hashed_with_argon2(settings):  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ARGON2
+    user = User.objects.create_user(username="ann", password="s3cret-Pass!")
+    assert identify_hasher(user.password).algorithm == "argon2"
+
+
+def test_product_settings_use_argon2_first():
+    from frontline import settings as product
+
+    assert product.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+@override_settings(LOGIN_RATE_LIMIT=3)
+def test_sign_in_is_refused_after_repeated_failures_even_with_the_right_password():
+    agent = f.agent(username="target")
+    client = Client()
+    for _ in range(3):
+        assert client.post("/login/", {"username": "target", "password": "wrong"}).status_code == 200
+    response = client.post("/login/", {"username": "target", "password": f.PASSWORD})
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    other = Client(REMOTE_ADDR="10.9.9.9")
+    assert other.post("/login/", {"username": agent.username, "password": f.PASSWORD}).status_code == 302
+
+
+def test_successful_sign_in_lands_staff_in_the_desk_and_customers_in_the_portal():
+    agent = f.agent()
+    customer = f.customer(with_login=True)
+    staff = Client()
+    staff.post("/login/", {"username": agent.username, "password": f.PASSWORD})
+    assert staff.get("/")["Location"] == "/tickets/"
+    portal = Client()
+    portal.post("/login/", {"username": customer.user.username, "password": f.PASSWORD})
+    assert portal.get("/")["Location"] == "/portal/"
+
+
+def test_admin_login_uses_the_rate_limited_sign_in(client):  # type: ignore[no-untyped-def]
+    assert client.get("/admin/login/")["Location"].startswith("/login/")
+
+
+def test_token_lifecycle():
+    agent = f.agent()
+    issued = api_token_create(user=agent, name="CRM sync")
+    assert issued.secret.startswith("fl_") and issued.secret not in issued.token.digest
+    assert api_token_authenticate(secret=issued.secret) == agent
+    assert api_token_authenticate(secret=issued.secret + "x") is None
+    api_token_revoke(token=issued.token, actor=agent)
+    assert api_token_authenticate(secret=issued.secret) is None
+
+
+def test_token_of_a_deactivated_user_stops_working():
+    agent = f.agent()
+    issued = api_token_create(user=agent, name="x")
+    agent.is_active = False
+    agent.save()
+    assert api_token_authenticate(secret=issued.secret) is None
+
+
+def test_token_page_shows_the_secret_once(login):  # type: ignore[no-untyped-def]
+    agent = f.agent()
+    client = login(agent)
+    created = client.post("/people/me/tokens/", {"name": "Zapier"}).content.decode()
+    token = agent.api_tokens.get()
+    secret_line = [line for line in created.splitlines() if "fl_" in line and "secret" in line]
+    assert secret_line and token.prefix in secret_line[0]
+    assert "secret" not in client.get("/people/me/tokens/").content.decode().split("<table")[0].split("</form>")[-1]
+    assert client.post("/people/me/tokens/", {"name": ""}).status_code == 422
+
+
+def test_revoking_from_the_page(login):  # type: ignore[no-untyped-def]
+    agent = f.agent()
+    issued = api_token_create(user=agent, name="x")
+    assert login(agent).post(f"/people/me/tokens/{issued.token.pk}/revoke/").status_code == 302
+    assert api_token_authenticate(secret=issued.secret) is None
+
+
+def test_availability(login):  # type: ignore[no-untyped-def]
+    agent = f.agent()
+    client = login(agent)
+    assert client.post("/people/me/availability/", {"availability": "on_break"}, HTTP_HX_REQUEST="true").status_code == 204
+    assert AgentProfile.objects.get(user=agent).availability == "on_break"
+    assert client.post("/people/me/availability/", {"availability": "napping"}).status_code == 422
+    customer = f.customer(with_login=True)
+    assert login(customer.user).post("/people/me/availability/", {"availability": "online"}).status_code == 403
