@@ -20,8 +20,14 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _media_in_tmp(settings, tmp_path):  # type: ignore[no-untyped-def]
-    """Attachments written by tests go to a throwaway folder."""
+def _media_in_tmp(request, tmp_path):  # type: ignore[no-untyped-def]
+    """Attachments and mail written by tests go to a throwaway folder.
+
+    Engine tests run without Django too (``-p no:django``): then there is nothing to set.
+    """
+    if not request.config.pluginmanager.hasplugin("django"):
+        return
+    settings = request.getfixturevalue("settings")
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_FILE_PATH = tmp_path / "outbox"
     # Argon2 is the product's hasher (tested in tests/people); tests creating users use a fast one.
