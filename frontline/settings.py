@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "frontline.people",
     "frontline.customers",
     "frontline.desk",
+    "frontline.workforce",
     "frontline.api",
     "frontline.demo",
 ]
