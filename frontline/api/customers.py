@@ -106,7 +106,7 @@ def customer_read(request: HttpRequest, customer_id: int) -> CustomerOut:
 
 @router.post("/customers", response={201: CustomerOut, **error_responses(403, 422)}, auth=staff_auth,
              summary="Create a customer")
-def customer_add(request: HttpRequest, payload: CustomerCreateIn) -> Status:
+def customer_add(request: HttpRequest, payload: CustomerCreateIn) -> Status[CustomerOut]:
     company = _company_ref(payload.company_id) if payload.company_id is not None else None
     customer = customer_create(
         name=payload.name, email=payload.email, company=company, phone=payload.phone, tier=payload.tier,
@@ -147,7 +147,7 @@ def company_read(request: HttpRequest, company_id: int) -> CompanyOut:
 
 @router.post("/companies", response={201: CompanyOut, **error_responses(403, 422)}, auth=staff_auth,
              summary="Create a company")
-def company_add(request: HttpRequest, payload: CompanyCreateIn) -> Status:
+def company_add(request: HttpRequest, payload: CompanyCreateIn) -> Status[CompanyOut]:
     company = company_create(name=payload.name, domain=payload.domain, tier=payload.tier,
                              lifetime_revenue=payload.lifetime_revenue, share_tickets=payload.share_tickets)
     return Status(201, company_out(company))

@@ -8,6 +8,7 @@
 - ``django.core.exceptions.ValidationError`` from a service → 422 with its fields;
 - ``Http404`` and ``ObjectDoesNotExist`` → 404; ``PermissionDenied`` → 403;
 - ``desk.errors.TransitionNotAllowed`` / ``Conflict`` and ``IntegrityError`` → 409;
+- ``DataError`` (a value the database refuses; the schemas should have caught it) → 422;
 - anything else is a bug: logged with its traceback, answered 500 without internals.
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError
+from django.db import DataError, IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
@@ -63,12 +64,12 @@ def _body(detail: str, errors: list[dict[str, Any]] | None = None) -> dict[str, 
 
 
 def _field_from_loc(loc: Iterable[Any]) -> str | None:
+    """``("body", "payload", "tags", 0)`` → ``"tags.0"``; a missing body altogether → ``"body"``."""
     parts = [str(p) for p in loc]
-    if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form"}:
-        source = parts.pop(0)
-        if source == "body" and parts and parts[0] == BODY_PARAM:
-            parts.pop(0)
-    return ".".join(parts) or None
+    source = parts.pop(0) if parts and parts[0] in {"body", "query", "path", "header", "cookie", "form"} else None
+    if source == "body" and parts and parts[0] == BODY_PARAM:
+        parts.pop(0)
+    return ".".join(parts) or source
 
 
 def _validation_summary(errors: list[dict[str, Any]]) -> str:
@@ -125,6 +126,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
         logger.warning("API write conflicted with existing data: %s", exc)
         return respond(request, 409, "The request conflicts with existing data (a duplicate?); nothing was saved.")
 
+    def on_data_error(request: HttpRequest, exc: DataError) -> HttpResponse:
+        # A backstop: the schemas bound lengths and ranges, so reaching this is a gap to close there.
+        logger.warning("API input the database refused: %s", exc)
+        return respond(request, 422, "A value is too long or out of range; nothing was saved.")
+
     def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         logger.exception("Unhandled error in API %s %s", request.method, request.path)
         return respond(request, 500, "Internal error; it has been logged.")
@@ -139,4 +145,5 @@ def install_error_handlers(api: NinjaAPI) -> None:
     api.add_exception_handler(TransitionNotAllowed, on_conflict)
     api.add_exception_handler(Conflict, on_conflict)
     api.add_exception_handler(IntegrityError, on_integrity)
+    api.add_exception_handler(DataError, on_data_error)
     api.add_exception_handler(Exception, on_unexpected)

@@ -35,7 +35,7 @@ class ApiParser(Parser):
             raise ValueError("text may not contain NUL (\\u0000) characters")
         return data
 
-    def parse_querydict(self, data: MultiValueDict, list_fields: list[str], request: HttpRequest) -> dict[str, Any]:
+    def parse_querydict(self, data: MultiValueDict[str, str], list_fields: list[str], request: HttpRequest) -> dict[str, Any]:
         bad = sorted({key for key, values in data.lists() for v in [key, *values] if "\x00" in v})
         if bad:
             raise ValidationError({key: ["Text may not contain NUL characters."] for key in bad})

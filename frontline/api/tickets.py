@@ -219,7 +219,7 @@ def ticket_read(request: HttpRequest, ticket_id: int) -> TicketOut:
 
 
 @router.post("", response={201: TicketOut, **error_responses(403, 422)}, auth=any_auth, summary="Open a ticket")
-def ticket_open(request: HttpRequest, payload: TicketCreateIn) -> Status:
+def ticket_open(request: HttpRequest, payload: TicketCreateIn) -> Status[TicketOut]:
     """Staff open tickets for any customer; a customer opens one for themselves."""
     viewer = viewer_of(request)
     is_staff = viewer.role in STAFF_ROLES
@@ -312,7 +312,7 @@ def ticket_messages(request: HttpRequest, ticket_id: int, params: Query[PagePara
 
 @router.post("/{ticket_id}/messages", response={201: MessageOut, **error_responses(403, 404, 409, 422)},
              auth=any_auth, summary="Reply or add an internal note")
-def ticket_message_add(request: HttpRequest, ticket_id: int, payload: MessageCreateIn) -> Status:
+def ticket_message_add(request: HttpRequest, ticket_id: int, payload: MessageCreateIn) -> Status[MessageOut]:
     """A public reply (``public: true``) or an internal note; staff may set a status in the same step."""
     viewer = viewer_of(request)
     ticket = _visible_ticket(viewer, ticket_id)

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+import zoneinfo
+
+from django.db import IntegrityError, transaction
 
 from .models import Company, Customer, Tier
 
@@ -33,6 +35,15 @@ def company_update(*, company: Company, **changes: object) -> Company:
         raise ValidationError({k: ["Not a company field."] for k in unknown})
     if "tier" in changes and changes["tier"] not in Tier.values:
         raise ValidationError({"tier": [f"Choose one of: {', '.join(Tier.values)}."]})
+    if "name" in changes:
+        name = str(changes["name"]).strip()
+        if not name:
+            raise ValidationError({"name": ["A company needs a name."]})
+        if Company.objects.filter(name__iexact=name).exclude(pk=company.pk).exists():
+            raise ValidationError({"name": [f"A company called {name} exists already."]})
+        changes["name"] = name
+    if "domain" in changes:
+        changes["domain"] = str(changes["domain"] or "").strip().lower()
     for key, value in changes.items():
         setattr(company, key, value)
     if changes:
@@ -66,6 +77,12 @@ def customer_update(*, customer: Customer, **changes: object) -> Customer:
     unknown = set(changes) - allowed
     if unknown:
         raise ValidationError({k: ["Not a customer field."] for k in unknown})
+    if "name" in changes:
+        changes["name"] = str(changes["name"]).strip()
+        if not changes["name"]:
+            raise ValidationError({"name": ["A customer needs a name."]})
+    if "time_zone" in changes and not _valid_zone(str(changes["time_zone"])):
+        raise ValidationError({"time_zone": ["Use an IANA time zone such as Europe/Berlin."]})
     if "tier" in changes and changes["tier"] not in Tier.values:
         raise ValidationError({"tier": [f"Choose one of: {', '.join(Tier.values)}."]})
     for key, value in changes.items():
@@ -75,12 +92,27 @@ def customer_update(*, customer: Customer, **changes: object) -> Customer:
     return customer
 
 
+def _valid_zone(name: str) -> bool:
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 def customer_for_email(*, email: str, name: str = "") -> Customer:
-    """The customer with this address, created on first contact (email intake, portal sign-up)."""
+    """The customer with this address, created on first contact (email intake, portal sign-up).
+
+    Two first contacts at once from one address both get the one customer.
+    """
     email = email.strip().lower()
     existing = Customer.objects.filter(email=email).first()
     if existing is not None:
         return existing
     domain = email.rsplit("@", 1)[-1]
     company = Company.objects.filter(domain=domain).first() if domain else None
-    return customer_create(name=name, email=email, company=company)
+    try:
+        with transaction.atomic():
+            return customer_create(name=name, email=email, company=company)
+    except IntegrityError:
+        return Customer.objects.get(email=email)

@@ -50,7 +50,9 @@ class Body:
 
 
 def body_from(*, text: str | None = None, html_body: str | None = None) -> Body:
-    """A message body from plain text or HTML (HTML wins when both are given)."""
+    """A message body from plain text or HTML (HTML wins when both are given). NULs are dropped."""
+    text = text.replace("\x00", "") if text else text
+    html_body = html_body.replace("\x00", "") if html_body else html_body
     if html_body and html_body.strip():
         clean = sanitize_html(html_body)
         return Body(text=html_to_text(clean), html=clean)

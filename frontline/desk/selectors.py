@@ -142,7 +142,7 @@ def _apply_filters(tickets: QuerySet[Ticket], f: TicketFilters) -> QuerySet[Tick
         tickets = tickets.filter(tags__name=f.tag)
     if f.created_from:
         tickets = tickets.filter(created_at__gte=datetime.combine(f.created_from, time.min, tzinfo=timezone.get_current_timezone()))
-    if f.created_to:
+    if f.created_to and f.created_to < date.max:
         end = datetime.combine(f.created_to + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
         tickets = tickets.filter(created_at__lt=end)
     if f.updated_since:

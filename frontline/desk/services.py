@@ -96,7 +96,7 @@ def _require_staff(user: User | None, field_name: str) -> None:
 
 
 def _clean_subject(subject: str) -> str:
-    subject = " ".join(subject.split())
+    subject = " ".join(subject.replace("\x00", "").split())
     if not subject:
         raise ValidationError({"subject": ["A ticket needs a subject."]})
     if len(subject) > 250:
@@ -104,8 +104,14 @@ def _clean_subject(subject: str) -> str:
     return subject
 
 
+TAG_MAX_LENGTH = 60
+
+
 def _tags_from_names(names: Iterable[str]) -> list[Tag]:
     slugs = sorted({slugify(n, allow_unicode=True) for n in names if slugify(n, allow_unicode=True)})
+    too_long = [s for s in slugs if len(s) > TAG_MAX_LENGTH]
+    if too_long:
+        raise ValidationError({"tags": [f"Keep tags under {TAG_MAX_LENGTH} characters: {too_long[0][:20]}…"]})
     existing = {t.name: t for t in Tag.objects.filter(name__in=slugs)}
     missing = [Tag(name=s) for s in slugs if s not in existing]
     if missing:

@@ -58,11 +58,16 @@ def staff_required(view):  # type: ignore[no-untyped-def]
     return wrapped
 
 
+MAX_ID = 2**63 - 1
+
+
 def _int_or_none(value: str | None) -> int | None:
+    """A database id from a query parameter, or None when it is not one."""
     try:
-        return int(value) if value not in (None, "") else None
+        number = int(value) if value not in (None, "") else None
     except ValueError:
         return None
+    return number if number is not None and 0 < number <= MAX_ID else None
 
 
 def _filters_from(request: HttpRequest) -> TicketFilters:

@@ -51,3 +51,26 @@ def test_customer_page_lists_only_tickets_the_viewer_may_see(login):  # type: ig
     page = login(agent).get(f"/customers/{customer.pk}/").content.decode()
     assert visible.subject in page and hidden.subject not in page
     assert login(agent).get("/customers/999999/").status_code == 404
+
+
+def test_company_rename_refuses_a_case_variant_of_another_company():
+    from frontline.customers.services import company_update
+
+    f.company(name="Globex")
+    other = f.company(name="Initech")
+    with pytest.raises(ValidationError):
+        company_update(company=other, name="globex")
+    company_update(company=other, domain="  INITECH.test ")
+    other.refresh_from_db()
+    assert other.domain == "initech.test"
+
+
+def test_customer_update_checks_name_and_time_zone():
+    from frontline.customers.services import customer_update
+
+    customer = f.customer()
+    with pytest.raises(ValidationError):
+        customer_update(customer=customer, name="  ")
+    with pytest.raises(ValidationError):
+        customer_update(customer=customer, time_zone="Mars/Olympus")
+    customer_update(customer=customer, time_zone="Europe/Berlin")

@@ -306,3 +306,15 @@ def test_reply_notification_is_enqueued_after_commit(django_capture_on_commit_ca
         services.ticket_reply(ticket=ticket, author=f.agent(), body="Fixed!")
     result = DBTaskResult.objects.get()
     assert result.task_path.endswith("message_notify_customer")
+
+
+def test_overlong_tags_are_refused_cleanly():
+    ticket = f.ticket()
+    with pytest.raises(ValidationError) as exc:
+        services.ticket_tags_set(ticket=ticket, tags=["x" * 61], actor=None)
+    assert "tags" in exc.value.message_dict
+
+
+def test_nul_characters_are_dropped_not_stored():
+    ticket = f.ticket(subject="Bad\x00subject", body="nul\x00here")
+    assert "\x00" not in ticket.subject and "\x00" not in ticket.messages.get().body_text
