@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import zoneinfo
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-import zoneinfo
-
 from django.db import IntegrityError, transaction
 
 from .models import Company, Customer, Tier

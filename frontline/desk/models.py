@@ -253,6 +253,9 @@ class TicketEvent(models.Model):
             models.Index(fields=["kind", "created_at"], name="event_kind_created"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.kind} on ticket {self.ticket_id}"
+
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         if self.pk is not None and not self._state.adding:
             raise TypeError("TicketEvent is append-only: events are never updated")
@@ -260,6 +263,3 @@ class TicketEvent(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise TypeError("TicketEvent is append-only: events are never deleted")
-
-    def __str__(self) -> str:
-        return f"{self.kind} on ticket {self.ticket_id}"

@@ -345,9 +345,7 @@ def ticket_reply(
     _touch(ticket, at, changed)
     if then_status is not None:
         ticket_status_change(ticket=ticket, status=then_status, actor=author, at=at)
-    elif is_staff and public and ticket.status_category == StatusCategory.NEW:
-        ticket_status_change(ticket=ticket, status=status_default(StatusCategory.OPEN), actor=author, at=at)
-    elif not is_staff and ticket.status_category in (StatusCategory.PENDING, StatusCategory.ON_HOLD, StatusCategory.SOLVED):
+    elif (is_staff and public and ticket.status_category == StatusCategory.NEW) or (not is_staff and ticket.status_category in (StatusCategory.PENDING, StatusCategory.ON_HOLD, StatusCategory.SOLVED)):
         ticket_status_change(ticket=ticket, status=status_default(StatusCategory.OPEN), actor=author, at=at)
     return message
 

@@ -20,7 +20,14 @@ from frontline.people.models import STAFF_ROLES, Team, User
 
 from . import services
 from .errors import Conflict, TransitionNotAllowed
-from .forms import MergeForm, NewTicketForm, ReplyForm, TicketPropertiesForm, add_service_errors, uploads_from
+from .forms import (
+    MergeForm,
+    NewTicketForm,
+    ReplyForm,
+    TicketPropertiesForm,
+    add_service_errors,
+    uploads_from,
+)
 from .models import Attachment, Channel, Priority, Queue, Ticket, TicketType
 from .selectors import (
     VIEWS,

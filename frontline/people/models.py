@@ -102,3 +102,6 @@ class LoginAttempt(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     address = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"Failed sign-in for {self.username} from {self.address}"

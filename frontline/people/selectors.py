@@ -31,7 +31,7 @@ def team_ids_for_viewer(*, viewer: User) -> set[int] | None:
 
     Remembered on the user object, which lives for one request (or one API call).
     """
-    cached: set[int] | None | bool = getattr(viewer, "_visible_team_ids", False)
+    cached: set[int] | bool | None = getattr(viewer, "_visible_team_ids", False)
     if cached is not False:
         return cached  # type: ignore[return-value]
     result: set[int] | None

@@ -10,7 +10,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from frontline.desk.views import staff_required
-from frontline.engine.erlang import ErlangAMetrics, ErlangCMetrics, erlang_a, erlang_c, required_agents, scheduled_agents
+from frontline.engine.erlang import (
+    ErlangAMetrics,
+    ErlangCMetrics,
+    erlang_a,
+    erlang_c,
+    required_agents,
+    scheduled_agents,
+)
 
 from .forms import ErlangForm
 

@@ -18,7 +18,7 @@ class Inbox:
     def __init__(self) -> None:
         self.messages: list[tuple[str, list[str], bytes]] = []
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"
 
@@ -47,7 +47,7 @@ def test_agent_reply_is_delivered_by_the_task_worker(smtp):  # type: ignore[no-u
     services.ticket_reply(ticket=ticket, author=f.agent(first_name="Sam"), body="A new kettle is on its way.")
     assert smtp.messages == []  # enqueued, not sent inside the request
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0")
-    [(sender, recipients, raw)] = smtp.messages
+    [(_sender, recipients, raw)] = smtp.messages
     email = message_from_bytes(raw)
     assert recipients == ["alice@example.com"]
     assert email["Subject"] == f"Re: Broken kettle [#{ticket.pk}]"

@@ -9,7 +9,15 @@ from django.db import IntegrityError
 from frontline.desk import services
 from frontline.desk.content import Upload
 from frontline.desk.errors import Conflict, TransitionNotAllowed
-from frontline.desk.models import ALLOWED_TRANSITIONS, Message, StatusCategory, Tag, Ticket, TicketEvent, TicketField
+from frontline.desk.models import (
+    ALLOWED_TRANSITIONS,
+    Message,
+    StatusCategory,
+    Tag,
+    Ticket,
+    TicketEvent,
+    TicketField,
+)
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
