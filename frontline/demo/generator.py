@@ -25,7 +25,19 @@ from django.utils.text import slugify
 
 from frontline.customers.models import Company, Customer, Tier
 from frontline.customers.services import company_create, customer_create
-from frontline.desk.models import Attachment, FieldType, Message, Queue, Status, StatusCategory, Tag, Ticket, TicketEvent, TicketField
+from frontline.desk.models import (
+    Attachment,
+    FieldType,
+    Message,
+    Queue,
+    Status,
+    StatusCategory,
+    Tag,
+    Ticket,
+    TicketEvent,
+    TicketField,
+)
+from frontline.desk.services import status_default
 from frontline.people.models import AgentProfile, Availability, Role, Team, User
 
 from . import content, names
@@ -96,8 +108,9 @@ def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: 
     started = time.monotonic()
     _check_conflicts()
     world = _setup(seed=seed, days=days, scale=scale, anchor=anchor)
-    say(f"Staff, teams and queues ready; {len(world.customers)} customers. Writing {days} days of tickets…")
+    say(f"Staff, teams and queues ready; {len(world.customers)} customers. Simulating {days} days of tickets…")
     scripts = build_scripts(world, random.Random(f"{seed}-tickets"), daily=DAILY_TICKETS * scale)
+    say(f"{len(scripts):,} tickets simulated ({sum(map(len, scripts)):,} steps); writing them via {engine}…")
     replayer = BulkReplayer() if engine == "bulk" else ServiceReplayer()
     for op in ops_in_order(scripts):
         replayer.apply(op)
@@ -154,7 +167,7 @@ def _check_conflicts() -> None:
 def _setup(*, seed: int, days: int, scale: float, anchor: datetime) -> World:
     rng = random.Random(f"{seed}-setup")
     start = anchor - timedelta(days=days)
-    statuses = {c: Status.objects.get(category=c, is_default=True) for c in StatusCategory.values}
+    statuses = {c: status_default(c) for c in StatusCategory.values}
     for name, category, position in EXTRA_STATUSES:
         Status.objects.create(name=name, category=category, position=position)
     for position, (key, label, kind, choices, visible) in enumerate(FIELDS):

@@ -74,6 +74,7 @@ class Plan:
     author: User | None = None  # the customer's login when they write on the portal
     duplicate_of: Plan | None = None
     index: int = -1
+    subject: str = ""  # set once scripted, for duplicates to repeat
 
 
 def build_scripts(world: World, rng: random.Random, *, daily: float) -> list[list[Op]]:
@@ -132,6 +133,8 @@ def _give_login_customer_tickets(world: World, plans: list[Plan]) -> None:
     originals = {id(p.duplicate_of) for p in plans if p.duplicate_of is not None}
     for days_ago in (75, 52, 33, 18, 9, 4, 1.5, 0.2):
         when = world.anchor - timedelta(days=days_ago)
+        if days_ago >= 1:  # aim for mid-morning rather than the anchor's hour of the day
+            when = when.replace(hour=10, minute=30)
         if when < world.start:
             continue
         candidates = [i for i, p in enumerate(plans)
@@ -178,7 +181,7 @@ class _Scripter:
     def _arrive(self) -> Agent:
         rng, plan, topic = self.rng, self.plan, self.topic
         self.priority = _weighted(rng, PRIORITIES, topic.priorities)
-        if plan.requester.tier in ("gold", "platinum") and self.priority in ("low", "normal") and rng.random() < 0.3:
+        if plan.requester.tier in ("gold", "platinum") and self.priority in ("low", "normal") and rng.random() < 0.15:
             self.priority = PRIORITIES[PRIORITIES.index(self.priority) + 1]
         self.tags = list(rng.sample(topic.tags, rng.randint(1, len(topic.tags))))
         if plan.requester.tier == "platinum":
@@ -187,9 +190,11 @@ class _Scripter:
         unrouted = plan.channel in (Channel.EMAIL, Channel.SOCIAL, Channel.API) and rng.random() < 0.15
         queue = None if unrouted else self.w.queues[plan.queue]
         subject = self._fill(rng.choice(topic.subjects))
-        if plan.duplicate_of is not None:
-            subject = rng.choice(("Re: ", "Following up: ", "Again: ", "")) + subject
         opening = self._fill(rng.choice(topic.openings))
+        if plan.duplicate_of is not None:
+            subject = rng.choice(("Re: ", "Following up: ", "Again: ", "")) + plan.duplicate_of.subject
+            opening = rng.choice(content.DUPLICATE_OPENERS) + " " + opening
+        plan.subject = subject
         create = dict(requester=plan.requester, subject=subject, channel=plan.channel, priority=self.priority,
                       ticket_type=topic.ticket_type, queue=queue, tags=list(self.tags), custom_fields=fields)
         if plan.channel == Channel.PHONE:
@@ -250,21 +255,25 @@ class _Scripter:
         first_solve = self.topic.first_solve * owner.skill
         draw = rng.random()
         outcome = "solve" if draw < first_solve else "hold" if self.topic.can_hold and draw < first_solve + 0.14 else "ask"
-        rounds, reopened = 0, False
+        rounds, reopened, asked = 0, False, 0
         while True:
             if outcome == "hold":
                 self._reply(owner, t, rng.choice(content.ACKS))
-                self._note(owner, self.t + timedelta(minutes=1), rng.choice(content.HOLD_NOTES))
+                self._note(owner, self.t + timedelta(minutes=1), rng.choice(content.HOLD_NOTES[self.plan.queue]))
                 self.add(self.t + timedelta(minutes=1), "status", owner.user, status=rng.choice((s["on_hold"], s["vendor"])))
                 back = owner.shift.next_working(self.t + timedelta(hours=rng.uniform(10, 100)))
-                self._note(owner, back, rng.choice(content.RESUME_NOTES))
+                self._note(owner, back, rng.choice(content.RESUME_NOTES[self.plan.queue]))
                 self.add(back, "status", owner.user, status=s["open"])
                 t, outcome = owner.shift.add(back, rng.uniform(5, 40)), "solve"
             elif outcome == "ask":
-                self._reply(owner, t, rng.choice(self.topic.asks), then_status=s["pending"])
+                first_ask = asked == 0
+                asked += 1
+                question = rng.choice(self.topic.asks if first_ask else content.FOLLOW_UP_ASKS)
+                self._reply(owner, t, question, then_status=s["pending"])
                 if rng.random() < 0.83:
                     t = self._customer_delay(self.t, 0.05 if self.plan.channel == Channel.CHAT else 4)
-                    self.add(t, "customer_reply", self.plan.author, body=self._customer_text(rng.choice(self.topic.details)))
+                    answer = rng.choice(self.topic.details if first_ask else content.FOLLOW_UP_DETAILS)
+                    self.add(t, "customer_reply", self.plan.author, body=self._customer_text(self._fill(answer)))
                     rounds += 1
                     if rng.random() < 0.15:
                         self._note(owner, self.t + timedelta(minutes=3), rng.choice(self.topic.notes))
@@ -284,7 +293,8 @@ class _Scripter:
                 if rounds < 3 and rng.random() < owner.reopen:
                     t = self._customer_delay(solved, 20)
                     if t - solved < CLOSE_AFTER - timedelta(hours=2):
-                        self.add(t, "customer_reply", self.plan.author, body=self._customer_text(rng.choice(self.topic.reopens)))
+                        complaint = self._fill(rng.choice(self.topic.reopens))
+                        self.add(t, "customer_reply", self.plan.author, body=self._customer_text(complaint))
                         rounds, reopened = rounds + 1, True
                         owner = self._escalate(owner) if rng.random() < 0.3 else owner
                         t = owner.shift.add(self.t, rng.lognormvariate(math.log(speed), 0.8))

@@ -228,6 +228,9 @@ def ticket_create(
     fields = custom_fields_clean(custom_fields or {})
     if team is None and queue is not None:
         team = queue.team
+    if team is None and assignee is not None:
+        teams = list(assignee.teams.all()[:2])
+        team = teams[0] if len(teams) == 1 else None
     status = status_default(StatusCategory.OPEN if assignee else StatusCategory.NEW)
     ticket = Ticket.objects.create(
         subject=subject,
@@ -381,7 +384,7 @@ def ticket_status_change(*, ticket: Ticket, status: Status, actor: User | None, 
         return ticket
     previous = ticket.status
     transition_check(from_category=previous.category, to_category=status.category)
-    if status.category in (StatusCategory.SOLVED, StatusCategory.CLOSED):
+    if status.category == StatusCategory.SOLVED:
         _check_required_fields(ticket)
     ticket.status = status
     ticket.status_category = status.category
@@ -419,11 +422,11 @@ def ticket_assign(*, ticket: Ticket, assignee: User | None, actor: User | None, 
     at = _now(at)
     ticket = _locked(ticket)
     _require_staff(assignee, "assignee")
-    if ticket.status_category == StatusCategory.CLOSED:
-        raise TransitionNotAllowed("A closed ticket cannot be reassigned.")
     new_id = assignee.pk if assignee else None
     if ticket.assignee_id == new_id:
         return ticket
+    if ticket.status_category == StatusCategory.CLOSED:
+        raise TransitionNotAllowed("A closed ticket cannot be reassigned.")
     previous = ticket.assignee_id
     ticket.assignee = assignee
     _touch(ticket, at, ["assignee"])
@@ -438,11 +441,11 @@ def ticket_assign(*, ticket: Ticket, assignee: User | None, actor: User | None, 
 def _simple_change(*, ticket: Ticket, attr: str, value: Any, kind: str, actor: User | None, at: datetime | None) -> Ticket:
     at = _now(at)
     ticket = _locked(ticket)
-    if ticket.status_category == StatusCategory.CLOSED:
-        raise TransitionNotAllowed("A closed ticket cannot be changed.")
     previous = getattr(ticket, attr)
     if previous == value:
         return ticket
+    if ticket.status_category == StatusCategory.CLOSED:
+        raise TransitionNotAllowed("A closed ticket cannot be changed.")
     setattr(ticket, attr, value)
     field_name = attr.removesuffix("_id")
     _touch(ticket, at, [field_name])
@@ -478,7 +481,9 @@ def ticket_team_change(*, ticket: Ticket, team: Team | None, actor: User | None,
 @transaction.atomic
 def ticket_queue_change(*, ticket: Ticket, queue: Queue | None, actor: User | None, at: datetime | None = None) -> Ticket:
     ticket = _simple_change(ticket=ticket, attr="queue_id", value=queue.pk if queue else None, kind=EventKind.QUEUE_CHANGED, actor=actor, at=at)
-    if queue is not None and queue.team_id and ticket.team_id is None:
+    if queue is not None and queue.team_id and ticket.team_id != queue.team_id:
+        # Moving a ticket to a queue routes it to the queue's team (an explicit team in the same
+        # ticket_update is applied after this and wins).
         ticket = ticket_team_change(ticket=ticket, team=queue.team, actor=actor, at=at)
     return ticket
 
@@ -487,13 +492,13 @@ def ticket_queue_change(*, ticket: Ticket, queue: Queue | None, actor: User | No
 def ticket_tags_set(*, ticket: Ticket, tags: Iterable[str], actor: User | None, at: datetime | None = None) -> Ticket:
     at = _now(at)
     ticket = _locked(ticket)
-    if ticket.status_category == StatusCategory.CLOSED:
-        raise TransitionNotAllowed("A closed ticket cannot be changed.")
     wanted = _tags_from_names(tags)
     current = {t.name for t in ticket.tags.all()}
     names = {t.name for t in wanted}
     if names == current:
         return ticket
+    if ticket.status_category == StatusCategory.CLOSED:
+        raise TransitionNotAllowed("A closed ticket cannot be changed.")
     ticket.tags.set(wanted)
     _touch(ticket, at, [])
     _event(ticket=ticket, kind=EventKind.TAGGED, actor=actor, at=at,
@@ -505,12 +510,12 @@ def ticket_tags_set(*, ticket: Ticket, tags: Iterable[str], actor: User | None, 
 def ticket_fields_update(*, ticket: Ticket, values: dict[str, Any], actor: User | None, at: datetime | None = None) -> Ticket:
     at = _now(at)
     ticket = _locked(ticket)
-    if ticket.status_category == StatusCategory.CLOSED:
-        raise TransitionNotAllowed("A closed ticket cannot be changed.")
     cleaned = custom_fields_clean(values)
     changes = {k: {"from": ticket.custom_fields.get(k), "to": v} for k, v in cleaned.items() if ticket.custom_fields.get(k) != v}
     if not changes:
         return ticket
+    if ticket.status_category == StatusCategory.CLOSED:
+        raise TransitionNotAllowed("A closed ticket cannot be changed.")
     ticket.custom_fields = {**ticket.custom_fields, **cleaned}
     _touch(ticket, at, ["custom_fields"])
     _event(ticket=ticket, kind=EventKind.FIELDS_CHANGED, actor=actor, at=at, changes=changes)

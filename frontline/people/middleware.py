@@ -5,7 +5,11 @@ from __future__ import annotations
 import zoneinfo
 from collections.abc import Callable
 
+from urllib.parse import urlencode, urlsplit
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 from django.utils import timezone
 
 
@@ -25,3 +29,26 @@ class ViewerTimezoneMiddleware:
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             timezone.deactivate()
         return self.get_response(request)
+
+
+class HtmxLoginRedirectMiddleware:
+    """When a session has expired, an htmx request would follow the redirect to the sign-in page
+    and swap that whole page into a fragment. Send the browser itself to sign in instead, and
+    back to the page it was on afterwards."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        login_path = resolve_url(settings.LOGIN_URL)
+        if (
+            getattr(request, "htmx", False)
+            and response.status_code == 302
+            and urlsplit(response.get("Location", "")).path == login_path
+        ):
+            current = urlsplit(request.headers.get("HX-Current-URL", "")).path or "/"
+            redirect = HttpResponse(status=200)
+            redirect["HX-Redirect"] = f"{login_path}?{urlencode({'next': current})}"
+            return redirect
+        return response

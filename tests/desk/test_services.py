@@ -326,3 +326,12 @@ def test_overlong_tags_are_refused_cleanly():
 def test_nul_characters_are_dropped_not_stored():
     ticket = f.ticket(subject="Bad\x00subject", body="nul\x00here")
     assert "\x00" not in ticket.subject and "\x00" not in ticket.messages.get().body_text
+
+
+def test_unchanged_values_on_a_closed_ticket_are_not_refused():
+    agent = f.agent()
+    ticket = _ticket_in("closed", agent)
+    same = services.TicketChanges(priority=ticket.priority, assignee=None, tags=[], status=ticket.status)
+    services.ticket_update(ticket=ticket, changes=same, actor=agent)
+    with pytest.raises(TransitionNotAllowed):
+        services.ticket_update(ticket=ticket, changes=services.TicketChanges(priority="urgent"), actor=agent)

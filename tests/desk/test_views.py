@@ -205,3 +205,11 @@ def dangerous_markup(page: str) -> list[str]:
     scanner = _Scanner()
     scanner.feed(page)
     return scanner.found
+
+
+def test_expired_session_on_an_htmx_request_sends_the_browser_to_sign_in(client):  # type: ignore[no-untyped-def]
+    ticket = f.ticket()
+    response = client.post(f"/tickets/{ticket.pk}/reply/", {"body": "x", "public": "1"},
+                           HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver/tickets/{ticket.pk}/")
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == f"/login/?next=%2Ftickets%2F{ticket.pk}%2F"

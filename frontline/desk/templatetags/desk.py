@@ -37,8 +37,10 @@ def ago(value: datetime | None) -> str:
     if value is None:
         return "—"
     local = timezone.localtime(value)
-    return format_html('<time datetime="{}" title="{}">{} ago</time>', value.isoformat(),
-                       local.strftime("%d %b %Y, %H:%M %Z"), timesince(value).split(",")[0])
+    age = timesince(value).split(",")[0]
+    text = "just now" if age.startswith("0\xa0minutes") or age.startswith("0 minutes") else f"{age} ago"
+    return format_html('<time datetime="{}" title="{}">{}</time>', value.isoformat(),
+                       local.strftime("%d %b %Y, %H:%M %Z"), text)
 
 
 def _name(names: dict[str, dict[int, str]], kind: str, value: Any, empty: str) -> str:

@@ -156,7 +156,9 @@ def check_grid_array(name: str, value: object, grid: WeekGrid, *, integer: bool)
     """Return ``value`` as a read-only float or int array of the grid's shape, or raise."""
     arr = np.asarray(value, dtype=float)
     if arr.shape != grid.shape:
-        raise ValueError(f"{name} must have shape {grid.shape} (days, slots_per_day), got {arr.shape}")
+        raise ValueError(
+            f"{name} must have shape {grid.shape} (days, slots_per_day), got {arr.shape}"
+        )
     if not np.all(np.isfinite(arr)) or np.any(arr < 0):
         raise ValueError(f"{name} must be finite and non-negative")
     if integer:
@@ -210,7 +212,9 @@ def expand_patterns(
         ]
         days = range(grid.days) if t.days is None else t.days
         for day in days:
-            for start in range(t.earliest_start_minute, t.latest_start_minute + 1, t.start_step_minutes):
+            for start in range(
+                t.earliest_start_minute, t.latest_start_minute + 1, t.start_step_minutes
+            ):
                 for offsets in itertools.product(*variants):
                     holes: set[int] = set()
                     clash = False

@@ -52,7 +52,7 @@ class Agent:
     preferred_start_minutes: frozenset[int] = frozenset()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: identity equality
 class SkillRequirement:
     """Agents needed per interval (days x slots) from those having ``skill`` (``None``: anyone)."""
 
@@ -94,7 +94,7 @@ class AgentSummary:
     consecutive_days_off: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: identity equality
 class Roster:
     """Who works which shift, coverage per requirement, shortfalls and the solve report."""
 
@@ -140,8 +140,17 @@ def roster_assign(
     >>> sorted((s.agent, s.pattern.day) for s in r.shifts), r.shortfalls
     ([('ana', 0), ('bo', 1)], ())
     """
-    reqs = _check(grid, agents, patterns, requirements, pattern_caps, min_rest_minutes, weekend_days,
-                  time_limit_seconds, num_workers)
+    reqs = _check(
+        grid,
+        agents,
+        patterns,
+        requirements,
+        pattern_caps,
+        min_rest_minutes,
+        weekend_days,
+        time_limit_seconds,
+        num_workers,
+    )
     sm = grid.slot_minutes
     horizon = grid.days * MINUTES_PER_DAY
     caps = list(pattern_caps) if pattern_caps is not None else [len(agents)] * len(patterns)
@@ -189,8 +198,14 @@ def roster_assign(
                         model.add(x[a, k] + sum(later) <= 1)
         model.add(max_weekend >= sum(day_vars[d] for d in weekend))
         if ag.preferred_start_minutes:
-            objective.append(weights.start_preference * sum(
-                x[a, k] for k in ks if patterns[k].start_minute not in ag.preferred_start_minutes))
+            objective.append(
+                weights.start_preference
+                * sum(
+                    x[a, k]
+                    for k in ks
+                    if patterns[k].start_minute not in ag.preferred_start_minutes
+                )
+            )
         pairs = [(d, d + 1) for d in range(grid.days - 1)]
         if grid.cyclic and grid.days > 2:
             pairs.append((grid.days - 1, 0))
@@ -300,7 +315,9 @@ def _check(
             raise ValueError(f"agents[{ag.name!r}].time_off ranges must have start < end")
     if any(p.day >= grid.days or p.start_minute % grid.slot_minutes for p in patterns):
         raise ValueError("patterns must come from expand_patterns on the same grid")
-    if pattern_caps is not None and (len(pattern_caps) != len(patterns) or min(pattern_caps, default=0) < 0):
+    if pattern_caps is not None and (
+        len(pattern_caps) != len(patterns) or min(pattern_caps, default=0) < 0
+    ):
         raise ValueError("pattern_caps must give one non-negative count per pattern")
     if min_rest_minutes < 0:
         raise ValueError(f"min_rest_minutes must be >= 0, got {min_rest_minutes}")
@@ -312,7 +329,10 @@ def _check(
         raise ValueError(f"time_limit_seconds must be positive, got {time_limit_seconds}")
     if num_workers < 1:
         raise ValueError(f"num_workers must be >= 1, got {num_workers}")
-    return [check_grid_array("requirements.required", r.required, grid, integer=True) for r in requirements]
+    return [
+        check_grid_array("requirements.required", r.required, grid, integer=True)
+        for r in requirements
+    ]
 
 
 def _roster(
@@ -334,16 +354,22 @@ def _roster(
         mine = [patterns[k] for b, k in chosen if b == a]
         days = {p.day for p in mine}
         hours = sum(p.paid_hours for p in mine)
-        summaries.append(AgentSummary(
-            agent=ag.name,
-            paid_hours=hours,
-            days_worked=len(days),
-            weekend_shifts=len(days & weekend),
-            hours_below_min=max(0.0, ag.min_hours - hours),
-            non_preferred_starts=sum(
-                1 for p in mine if ag.preferred_start_minutes and p.start_minute not in ag.preferred_start_minutes),
-            consecutive_days_off=any(d not in days and e not in days for d, e in pairs),
-        ))
+        summaries.append(
+            AgentSummary(
+                agent=ag.name,
+                paid_hours=hours,
+                days_worked=len(days),
+                weekend_shifts=len(days & weekend),
+                hours_below_min=max(0.0, ag.min_hours - hours),
+                non_preferred_starts=sum(
+                    1
+                    for p in mine
+                    if ag.preferred_start_minutes
+                    and p.start_minute not in ag.preferred_start_minutes
+                ),
+                consecutive_days_off=any(d not in days and e not in days for d, e in pairs),
+            )
+        )
     staffed_all = []
     shortfalls = []
     for r, req in zip(requirements, reqs, strict=True):
@@ -355,8 +381,16 @@ def _roster(
         staffed = staffed.reshape(grid.shape)
         staffed_all.append(frozen(staffed))
         for d, s in zip(*np.nonzero(staffed < req), strict=True):
-            shortfalls.append(Shortfall(int(d), int(s), int(req[d, s]), int(staffed[d, s]),
-                                        int(req[d, s] - staffed[d, s]), r.skill))
+            shortfalls.append(
+                Shortfall(
+                    int(d),
+                    int(s),
+                    int(req[d, s]),
+                    int(staffed[d, s]),
+                    int(req[d, s] - staffed[d, s]),
+                    r.skill,
+                )
+            )
     return Roster(
         shifts=shifts,
         agents=tuple(summaries),

@@ -13,7 +13,9 @@ coverage has slack variables, and whatever cannot be met is reported as ``Shortf
 
 from __future__ import annotations
 
+import itertools
 import math
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,6 +35,7 @@ from ._common import (
     pattern_cost,
     solve_lexicographic,
 )
+from ._warm import greedy_cover, local_search, marginal_levels
 
 SL_SCALE = 10_000  # service level in basis points inside CP-SAT
 CALL_SCALE = 10_000  # the busiest interval's calls are scaled to this integer weight
@@ -46,7 +49,7 @@ class ShiftCount:
     count: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: identity equality
 class ServiceLevelSummary:
     """Service level delivered by a plan, read from the caller's table.
 
@@ -62,7 +65,7 @@ class ServiceLevelSummary:
     per_interval: np.ndarray
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # holds arrays: identity equality
 class ShiftPlan:
     """Result of a shift choice: counts per pattern, staffing per interval, shortfalls, solve report.
 
@@ -116,7 +119,9 @@ def shift_plan_cover(
     _check_common(time_limit_seconds, num_workers)
     patterns = expand_patterns(grid=grid, templates=templates, open_mask=open_mask)
     caps = _day_caps(max_shifts_per_day, grid)
-    counts, report = _cover_counts(grid, patterns, req.reshape(-1), caps, time_limit_seconds, num_workers)
+    counts, report = _cover_counts(
+        grid, patterns, req.reshape(-1), caps, time_limit_seconds, num_workers
+    )
     return _plan(grid, patterns, counts, req, report, None)
 
 
@@ -166,7 +171,9 @@ def shift_plan_service_level(
     cl = check_grid_array("calls", calls, grid, integer=False)
     table = np.asarray(service_level, dtype=float)
     if table.ndim != 3 or table.shape[:2] != grid.shape or table.shape[2] < 2:
-        raise ValueError(f"service_level must have shape {grid.shape} + (K + 1,), K >= 1; got {table.shape}")
+        raise ValueError(
+            f"service_level must have shape {grid.shape} + (K + 1,), K >= 1; got {table.shape}"
+        )
     if not np.all(np.isfinite(table)) or table.min() < 0 or table.max() > 1:
         raise ValueError("service_level values must lie in [0, 1]")
     if np.any(np.diff(table, axis=2) < -1e-12):
@@ -199,56 +206,70 @@ def shift_plan_service_level(
         level_of[i] = [(k, int(bp[k])) for k in levels]
         top[i] = max(levels[-1], min(floor_level[i], kmax))
     covers = _covers(patterns, grid)
-    n = [
-        model.new_int_var(0, max((int(top[i]) for i in p.work), default=0), f"n{k}")
-        for k, p in enumerate(patterns)
-    ]
+    upper = [max((int(top[i]) for i in p.work), default=0) for p in patterns]
+    n = [model.new_int_var(0, ub, f"n{k}") for k, ub in enumerate(upper)]
     staffed = {i: sum(n[k] for k in covers[i]) for i in active}
     floor_short: dict[int, cp_model.IntVar] = {}
-    onehot: dict[int, list[cp_model.IntVar]] = {}
+    steps: dict[int, list[cp_model.IntVar]] = {}
     for i in active:
         if floor_level[i] > 0:
             s = model.new_int_var(0, int(floor_level[i]), f"f{i}")
             model.add(staffed[i] + s >= int(floor_level[i]))
             floor_short[i] = s
-        x = [model.new_bool_var(f"x{i}_{k}") for k, _ in level_of[i]]
-        onehot[i] = x
-        model.add_exactly_one(x)
-        ks = [k for k, _ in level_of[i]]
-        model.add(staffed[i] >= cp_model.LinearExpr.weighted_sum(x, ks))
+        # Staircase: y[j] = "staffed reaches level k_j"; y[j] >= y[j + 1]; credit adds each rise.
+        lv = level_of[i]
+        y = [model.new_bool_var(f"y{i}_{k}") for k, _ in lv[1:]]
+        steps[i] = y
+        for y0, y1 in itertools.pairwise(y):
+            model.add_implication(y1, y0)
+        rises = [lv[j][0] - lv[j - 1][0] for j in range(1, len(lv))]
+        model.add(staffed[i] >= cp_model.LinearExpr.weighted_sum(y, rises))
         if i in floor_short:
-            # A level below the floor only when the floor is missed: keeps the LP relaxation on
-            # the concave part of the curve (Erlang C is convex below ~50%, concave above).
-            for k, xv in zip(ks, x, strict=True):
-                if k < floor_level[i]:
-                    model.add(xv <= floor_short[i])
-        credit_terms.append(
-            cp_model.LinearExpr.weighted_sum(x, [int(weight[i]) * v for _, v in level_of[i]])
-        )
+            # Levels up to the floor are reached unless the floor is missed: keeps the LP
+            # relaxation on the concave part of the curve (Erlang C is convex below ~50%).
+            for (k, _), yv in zip(lv[1:], y, strict=True):
+                if k <= floor_level[i]:
+                    model.add(yv + floor_short[i] >= 1)
+        gains = [int(weight[i]) * (lv[j][1] - lv[j - 1][1]) for j in range(1, len(lv))]
+        credit_terms.append(cp_model.LinearExpr.weighted_sum(y, gains) + int(weight[i]) * lv[0][1])
     credit = sum(credit_terms)
     total_w = int(weight.sum())
     need = math.ceil(target * SL_SCALE * total_w - 1e-9)
     gap_var = model.new_int_var(0, max(need, 0), "week_gap")
     model.add(credit + gap_var >= need)
     _add_day_caps(model, n, patterns, caps)
-    # Warm start: cover every interval at its target level (a quick cover solve), as a full hint.
-    target_level = np.zeros(grid.intervals, dtype=np.int64)
-    for i in active:
-        hits = np.flatnonzero(flat_table[i] >= target - 1e-12)
-        target_level[i] = hits[0] if hits.size else kmax
+    # Warm start: the cheapest staffing per interval that meets floors and the week target when
+    # shifts are ignored (greedy on marginal service level), covered by a quick cover solve.
+    target_level = marginal_levels(flat_table, weight, floor_level, active, target)
     warm_limit = 0.15 * time_limit_seconds
     time_limit_seconds -= warm_limit
-    hint, _ = _cover_counts(grid, patterns, target_level, caps, warm_limit, num_workers)
+    t_warm = time.perf_counter()
+    hint, _ = _cover_counts(grid, patterns, target_level, caps, 0.7 * warm_limit, num_workers)
+    itab = np.zeros((grid.intervals, kmax + 1), dtype=np.int64)
+    for i in active:
+        itab[i] = int(weight[i]) * np.round(flat_table[i] * SL_SCALE).astype(np.int64)
+    hint = local_search(
+        grid,
+        patterns,
+        hint,
+        itab,
+        floor_level,
+        need=math.ceil(target * SL_SCALE * int(weight.sum()) - 1e-9),
+        caps=caps,
+        upper=upper,
+        deadline=t_warm + warm_limit,
+    )
     hinted = np.zeros(grid.intervals, dtype=np.int64)
     for k, (p, c) in enumerate(zip(patterns, hint, strict=True)):
         model.add_hint(n[k], c)
         hinted[list(p.work)] += c
     got = 0
     for i in active:
-        pick = max(j for j, (k, _) in enumerate(level_of[i]) if k <= hinted[i])
-        for j, xv in enumerate(onehot[i]):
-            model.add_hint(xv, j == pick)
-        got += int(weight[i]) * level_of[i][pick][1]
+        got += int(weight[i]) * level_of[i][0][1]
+        for (k, _), yv in zip(level_of[i][1:], steps[i], strict=True):
+            model.add_hint(yv, k <= hinted[i])
+        reached = [v for k, v in level_of[i] if k <= hinted[i]]
+        got += int(weight[i]) * (reached[-1] - level_of[i][0][1])
         if i in floor_short:
             model.add_hint(floor_short[i], max(0, int(floor_level[i] - hinted[i])))
     model.add_hint(gap_var, max(0, need - got))
@@ -256,14 +277,26 @@ def shift_plan_service_level(
     stages = [
         _Stage("floor", sum(floor_short.values()), maximize=False, scale=1.0, share=1.0),
         _Stage("target", gap_var, maximize=False, scale=scale_sl, share=1.0),
-        _Stage("cost", _cost_expr(n, patterns, grid), maximize=False, scale=_cost_scale(grid), share=4.0),
+        _Stage(
+            "cost",
+            _cost_expr(n, patterns, grid),
+            maximize=False,
+            scale=_cost_scale(grid),
+            share=4.0,
+        ),
         _Stage("service", credit, maximize=True, scale=scale_sl, share=1.0),
     ]
     solver, report = solve_lexicographic(
-        model, stages, time_limit_seconds=time_limit_seconds, num_workers=num_workers, main_stage="cost"
+        model,
+        stages,
+        time_limit_seconds=time_limit_seconds,
+        num_workers=num_workers,
+        main_stage="cost",
     )
     counts = [solver.value(v) if solver else 0 for v in n]
-    floor_req = np.where(np.isin(np.arange(grid.intervals), active), floor_level, 0).reshape(grid.shape)
+    floor_req = np.where(np.isin(np.arange(grid.intervals), active), floor_level, 0).reshape(
+        grid.shape
+    )
     plan = _plan(grid, patterns, counts, floor_req, report, None)
     summary = _service_summary(plan.staffed, cl, table, target=target, floor=floor)
     return ShiftPlan(
@@ -297,7 +330,7 @@ def _cover_counts(
         model.new_int_var(0, max((int(flat[i]) for i in p.work), default=0), f"n{k}")
         for k, p in enumerate(patterns)
     ]
-    greedy = _greedy_cover(grid, patterns, flat, caps)
+    greedy = greedy_cover(grid, patterns, flat, caps)
     staffed = np.zeros(grid.intervals, dtype=np.int64)
     for k, (p, c) in enumerate(zip(patterns, greedy, strict=True)):
         model.add_hint(n[k], c)
@@ -314,39 +347,18 @@ def _cover_counts(
         model.add_hint(s, max(0, int(flat[i] - staffed[i])))
         short.append(s)
     _add_day_caps(model, n, patterns, caps)
-    cost = _Stage("cost", _cost_expr(n, patterns, grid), maximize=False, scale=_cost_scale(grid), share=3.0)
+    cost = _Stage(
+        "cost", _cost_expr(n, patterns, grid), maximize=False, scale=_cost_scale(grid), share=3.0
+    )
     stages = [cost] if caps is None else [_Stage("shortfall", sum(short), False, 1.0, 1.0), cost]
     solver, report = solve_lexicographic(
-        model, stages, time_limit_seconds=time_limit_seconds, num_workers=num_workers, main_stage="cost"
+        model,
+        stages,
+        time_limit_seconds=time_limit_seconds,
+        num_workers=num_workers,
+        main_stage="cost",
     )
     return [solver.value(v) if solver else 0 for v in n], report
-
-
-def _greedy_cover(
-    grid: WeekGrid, patterns: Sequence[ShiftPattern], flat: np.ndarray, caps: list[int] | None
-) -> list[int]:
-    """Walk the intervals in time order; fill each one's deficit with the pattern covering most
-    still-short intervals per unit of cost. A quick, decent starting point for CP-SAT."""
-    cover = np.zeros((len(patterns), grid.intervals), dtype=bool)
-    for k, p in enumerate(patterns):
-        cover[k, list(p.work)] = True
-    cost = np.array([pattern_cost(p, grid) for p in patterns], dtype=float) + 1e-9
-    day = np.array([p.day for p in patterns], dtype=np.int64)
-    left = np.array(caps if caps is not None else [np.iinfo(np.int64).max] * grid.days, dtype=np.int64)
-    counts = np.zeros(len(patterns), dtype=np.int64)
-    staffed = np.zeros(grid.intervals, dtype=np.int64)
-    for i in range(grid.intervals):
-        while staffed[i] < flat[i]:
-            cand = np.flatnonzero(cover[:, i] & (left[day] > 0))
-            if cand.size == 0:
-                break
-            score = (cover[cand] & (staffed < flat)).sum(axis=1) / cost[cand]
-            k = int(cand[np.argmax(score)])
-            m = int(min(flat[i] - staffed[i], left[day[k]]))
-            counts[k] += m
-            left[day[k]] -= m
-            staffed[cover[k]] += m
-    return [int(c) for c in counts]
 
 
 def service_level_of(
@@ -405,14 +417,19 @@ def _check_common(time_limit_seconds: float, num_workers: int) -> None:
 def _day_caps(value: int | Sequence[int] | None, grid: WeekGrid) -> list[int] | None:
     if value is None:
         return None
-    caps = [int(value)] * grid.days if isinstance(value, int | np.integer) else [int(v) for v in value]
+    caps = (
+        [int(value)] * grid.days if isinstance(value, int | np.integer) else [int(v) for v in value]
+    )
     if len(caps) != grid.days or any(c < 0 for c in caps):
         raise ValueError(f"max_shifts_per_day must be one non-negative int or {grid.days} of them")
     return caps
 
 
 def _add_day_caps(
-    model: cp_model.CpModel, n: list[cp_model.IntVar], patterns: Sequence[ShiftPattern], caps: list[int] | None
+    model: cp_model.CpModel,
+    n: list[cp_model.IntVar],
+    patterns: Sequence[ShiftPattern],
+    caps: list[int] | None,
 ) -> None:
     if caps is None:
         return
@@ -428,7 +445,9 @@ def _covers(patterns: Sequence[ShiftPattern], grid: WeekGrid) -> list[list[int]]
     return covers
 
 
-def _cost_expr(n: list[cp_model.IntVar], patterns: Sequence[ShiftPattern], grid: WeekGrid) -> cp_model.LinearExprT:
+def _cost_expr(
+    n: list[cp_model.IntVar], patterns: Sequence[ShiftPattern], grid: WeekGrid
+) -> cp_model.LinearExprT:
     return sum(pattern_cost(p, grid) * v for v, p in zip(n, patterns, strict=True))
 
 
@@ -452,8 +471,13 @@ def _plan(
     staffed = staffed.reshape(grid.shape)
     req = np.asarray(required, dtype=np.int64)
     short = [
-        Shortfall(day=int(d), slot=int(s), required=int(req[d, s]), staffed=int(staffed[d, s]),
-                  short=int(req[d, s] - staffed[d, s]))
+        Shortfall(
+            day=int(d),
+            slot=int(s),
+            required=int(req[d, s]),
+            staffed=int(staffed[d, s]),
+            short=int(req[d, s] - staffed[d, s]),
+        )
         for d, s in zip(*np.nonzero(staffed < req), strict=True)
     ]
     return ShiftPlan(
@@ -461,7 +485,9 @@ def _plan(
         staffed=frozen(staffed),
         required=frozen(req),
         paid_hours=sum(p.paid_hours * c for p, c in zip(patterns, counts, strict=True)),
-        cost=sum(p.paid_hours * p.cost_per_paid_hour * c for p, c in zip(patterns, counts, strict=True)),
+        cost=sum(
+            p.paid_hours * p.cost_per_paid_hour * c for p, c in zip(patterns, counts, strict=True)
+        ),
         shortfalls=tuple(short),
         solve=report,
         service_level=summary,

@@ -7,7 +7,15 @@ from datetime import UTC, datetime
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from frontline.demo import names
-from frontline.demo.generator import LOGINS, URL, DemoConflict, demo_counts, demo_exists, demo_generate, demo_reset
+from frontline.demo.generator import (
+    LOGINS,
+    URL,
+    DemoConflict,
+    demo_counts,
+    demo_exists,
+    demo_generate,
+    demo_reset,
+)
 
 
 def _anchor(value: str) -> datetime:

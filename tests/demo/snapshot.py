@@ -1,0 +1,58 @@
+"""A comparable picture of all tickets, messages and events, free of database ids."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from frontline.customers.models import Customer
+from frontline.desk.models import Message, Queue, Ticket, TicketEvent
+from frontline.people.models import Team, User
+
+_MERGED = re.compile(r"(merged ticket #)(\d+)", re.IGNORECASE)
+
+
+def snapshot() -> dict[str, list[Any]]:
+    tickets = list(Ticket.objects.order_by("pk").select_related(
+        "status", "requester", "company", "assignee", "team", "queue").prefetch_related("tags"))
+    rank = {t.pk: i for i, t in enumerate(tickets)}
+    message_rank = {pk: i for i, pk in enumerate(Message.objects.order_by("pk").values_list("pk", flat=True))}
+    users = dict(User.objects.values_list("pk", "username"))
+    teams = dict(Team.objects.values_list("pk", "name"))
+    queues = dict(Queue.objects.values_list("pk", "name"))
+    emails = dict(Customer.objects.values_list("pk", "email"))
+
+    def text(value: str) -> str:
+        return _MERGED.sub(lambda m: f"{m.group(1)}<{rank[int(m.group(2))]}>", value)
+
+    def payload(kind: str, p: dict[str, Any]) -> dict[str, Any]:
+        p = dict(p)
+        p["message_id"] = message_rank.get(p.get("message_id"))
+        lookups = {"assigned": users, "team_changed": teams, "queue_changed": queues}.get(kind)
+        if lookups is not None:
+            p["from"], p["to"] = lookups.get(p["from"]), lookups.get(p["to"])
+        if kind == "created":
+            p.update(requester_id=emails[p["requester_id"]], assignee_id=users.get(p["assignee_id"]),
+                     team_id=teams.get(p["team_id"]), queue_id=queues.get(p["queue_id"]))
+        if kind == "merged":
+            p["into"] = rank[p["into"]]
+        if kind == "merged_in":
+            p["source"] = rank[p["source"]]
+        return p
+
+    return {
+        "tickets": [(
+            t.subject, t.channel, t.status.name, t.status_category, t.priority, t.ticket_type, t.requester.email,
+            t.company.name if t.company else None, t.assignee.username if t.assignee else None,
+            t.team.name if t.team else None, t.queue.name if t.queue else None, sorted(x.name for x in t.tags.all()),
+            t.custom_fields, rank.get(t.merged_into_id), t.reopen_count, t.message_count, t.created_at, t.updated_at,
+            t.first_response_at, t.solved_at, t.closed_at, text(t.search_text),
+        ) for t in tickets],
+        "messages": [(
+            rank[m.ticket_id], m.author_kind, users.get(m.author_user_id), m.author_customer_id and emails.get(m.author_customer_id),
+            m.is_public, text(m.body_text), text(m.body_html), m.created_at,
+        ) for m in Message.objects.order_by("pk")],
+        "events": [(
+            rank[e.ticket_id], e.kind, users.get(e.actor_id), e.created_at, payload(e.kind, e.payload),
+        ) for e in TicketEvent.objects.order_by("pk")],
+    }

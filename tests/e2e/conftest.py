@@ -1,0 +1,149 @@
+"""Browser end-to-end tests: Playwright (sync API) drives Debian's chromium against ``live_server``.
+
+Why ``DJANGO_ALLOW_ASYNC_UNSAFE``: Playwright's sync API drives an asyncio event loop from the
+test thread (through greenlets) and leaves it installed as the thread's running loop while the
+session-wide browser lives. Django sees that loop and refuses ORM calls from the test body and
+from pytest-django's own fixtures ("You cannot call this from an async context - use a thread or
+sync_to_async") although every call is an ordinary synchronous one: the test thread and the live
+server thread each have their own connection and no coroutine ever touches them. So the check is
+switched off. It is set when this conftest is imported (collection time) and so holds for the
+rest of the pytest process: it has to, because the loop stays installed until the session ends
+and transactional tests of other packages may run after these. Frontline has no async views or
+ORM calls from coroutines, so the check guards nothing in this suite.
+
+The live server runs in a thread of this process against the test database; the tests use
+``django_db(transaction=True)`` so that the data they create is committed and visible to it.
+A transactional test ends by flushing every table, which also removes the default statuses
+that a data migration created; the ``default_statuses`` fixture puts them back before each test.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+
+from tests import factories
+
+CHROMIUM = Path(os.environ.get("FRONTLINE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync"]
+# Playwright's default is 5 s per expect(); a loaded CI machine can be much slower than that.
+expect.set_options(timeout=15_000)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless chromium for the whole run."""
+    if not CHROMIUM.is_file():
+        pytest.fail(
+            f"The browser tests need Debian's chromium at {CHROMIUM}, which is missing. "
+            "Run `bash scripts/ensure-chromium.sh` (make test does it for you), "
+            "or deselect them with `-m 'not e2e'`.",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(autouse=True)
+def default_statuses(transactional_db: None) -> None:
+    """Recreate the statuses of migration desk/0003 (a previous transactional test flushed them)."""
+    from django.apps import apps
+
+    migration = importlib.import_module("frontline.desk.migrations.0003_default_statuses")
+    migration.create_statuses(apps, None)
+
+
+@pytest.fixture(autouse=True)
+def e2e_settings(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Settings for the browser tests (the live server thread shares them: same process).
+
+    Uploaded attachments go to a temporary folder, not var/media. Passwords use a fast hasher:
+    Argon2 as configured costs about a second per hash on a busy machine, and every test
+    creates users and signs in through the form (hashing is tested elsewhere, not here).
+    """
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def new_context(browser: Browser, live_server) -> Iterator[Callable[[], BrowserContext]]:  # type: ignore[no-untyped-def]
+    """Open a fresh browser context (its own cookies: one signed-in person) on the live server."""
+    contexts: list[BrowserContext] = []
+
+    def make() -> BrowserContext:
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900},
+                                      timezone_id="UTC", locale="en-GB")
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+class PageErrors(list[str]):
+    """Uncaught JavaScript errors and dialogs seen on the pages of one test."""
+
+
+@pytest.fixture
+def page_errors() -> PageErrors:
+    return PageErrors()
+
+
+@pytest.fixture
+def new_page(new_context: Callable[[], BrowserContext], page_errors: PageErrors) -> Iterator[Callable[[], Page]]:
+    """A page in a fresh context. Uncaught script errors and any dialog (alert, confirm) fail the test."""
+
+    def make() -> Page:
+        page = new_context().new_page()
+        page.on("pageerror", lambda exc: page_errors.append(f"{page.url}: uncaught error: {exc}"))
+
+        def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
+            page_errors.append(f"{page.url}: unexpected {dialog.type} dialog: {dialog.message!r}")
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        return page
+
+    yield make
+    assert not page_errors, "\n".join(page_errors)
+
+
+@pytest.fixture
+def page(new_page: Callable[[], Page]) -> Page:
+    return new_page()
+
+
+def sign_in(page: Page, user, *, expect_path: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    """Sign in through the real login form and wait for the landing page."""
+    page.goto("/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).not_to_have_url(re.compile(r"/login/"))
+    if expect_path:
+        expect(page).to_have_url(re.compile(expect_path))
+    # The URL changes when the next page starts loading; wait until its deferred scripts
+    # (htmx) have run, so that what follows talks to a finished page.
+    page.wait_for_load_state("load")
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where full-page screenshots go: $FRONTLINE_SCREENSHOTS, else a pytest temporary folder."""
+    configured = os.environ.get("FRONTLINE_SCREENSHOTS")
+    path = Path(configured) if configured else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
