@@ -29,6 +29,7 @@ Assumptions:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -157,6 +158,12 @@ def slot_series_from_counts(
     keep = [i for i, ts in enumerate(stamps) if open_min <= _minutes(ts.time()) < close_min]
     if not keep:
         raise ValueError("timestamps: no row falls inside the opening hours")
+    grid_step = math.gcd(*{_minutes(stamps[i].time()) - open_min for i in keep})
+    if grid_step > interval_minutes:
+        raise ValueError(
+            f"interval_minutes is {interval_minutes} but every timestamp lies on a "
+            f"{grid_step}-minute grid: the data looks coarser"
+        )
     n_slots = (close_min - open_min) // interval_minutes
     days_with_rows = sorted({stamps[i].date() for i in keep})
     weekdays = {d.weekday() for d in days_with_rows}
