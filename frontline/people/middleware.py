@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import zoneinfo
 from collections.abc import Callable
-
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
