@@ -82,8 +82,15 @@ class Page(Generic[M]):
     next_cursor: str | None
 
 
+def _get(row: Any, name: str) -> Any:
+    return row[name] if isinstance(row, dict) else getattr(row, name)
+
+
 def paginate(queryset: QuerySet[M], *, keyset: Keyset, limit: int, cursor: str | None) -> Page[M]:
-    """One page of ``queryset`` in ``keyset`` order, starting after ``cursor``."""
+    """One page of ``queryset`` in ``keyset`` order, starting after ``cursor``.
+
+    Works on model instances and on ``.values()`` rows (which must include ``id`` and the key).
+    """
     queryset = queryset.order_by(*keyset.order_by())
     if cursor:
         value, pk = _decode(cursor, keyset)
@@ -98,5 +105,5 @@ def paginate(queryset: QuerySet[M], *, keyset: Keyset, limit: int, cursor: str |
     next_cursor = None
     if len(rows) > limit:
         last = items[-1]
-        next_cursor = _encode(getattr(last, keyset.field) if keyset.field else None, last.pk)
+        next_cursor = _encode(_get(last, keyset.field) if keyset.field else None, _get(last, "id"))
     return Page(items=items, next_cursor=next_cursor)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from frontline.api.schemas import TicketPage
 from frontline.customers.models import Customer
 from frontline.desk.models import (
     EventKind,
@@ -14,7 +15,7 @@ from frontline.desk.models import (
     TicketEvent,
     TicketField,
 )
-from frontline.desk.services import ticket_reply, ticket_status_change
+from frontline.desk.services import ticket_fields_update, ticket_reply, ticket_status_change
 from tests import factories as f
 from tests.api.conftest import ApiClient, fields_of
 
@@ -451,3 +452,19 @@ def test_staff_read_the_events_and_customers_get_403() -> None:
     assert events.status_code == 200
     assert [e["kind"] for e in events.json()["items"]] == [EventKind.CREATED]
     assert ApiClient(me.user).get(f"/tickets/{ticket.pk}/events").status_code == 403
+
+
+def test_list_items_match_the_schema_and_the_read_endpoint_exactly() -> None:
+    TicketField.objects.create(key="order_number", label="Order number")
+    team = f.team()
+    agent = f.agent(teams=[team])
+    assigned = f.ticket(subject="Assigned", team=team, assignee=agent, tags=["b-tag", "a-tag"])
+    ticket_fields_update(ticket=assigned, values={"order_number": "FL-1"}, actor=agent)
+    ticket_reply(ticket=assigned, author=agent, body="On it")
+    f.ticket(subject="Bare")
+    api = ApiClient(f.manager())
+    listed = api.get("/tickets").json()
+    TicketPage.model_validate(listed)
+    for item in listed["items"]:
+        assert item == api.get(f"/tickets/{item['id']}").json()
+    assert listed["items"][-1]["tags"] == ["a-tag", "b-tag"]
