@@ -21,6 +21,7 @@ import math
 import sys
 from datetime import date, time
 
+from frontline.commands._args import whole
 from frontline.engine.forecasting import (
     BacktestResult,
     ForecastModel,
@@ -61,19 +62,6 @@ def _hours(text: str) -> tuple[time, time]:
     return opening, closing
 
 
-def _whole(low: int):  # type: ignore[no-untyped-def]
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"{text!r} must be >= {low}")
-        return value
-
-    return parse
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="frontline forecast", description="Contact-volume forecasting."
@@ -84,16 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bt.add_argument("--csv", required=True, help="CSV with header timestamp,count[,queue]")
     bt.add_argument(
-        "--interval", required=True, type=_whole(1), help="minutes per row: 15, 30 or 60"
+        "--interval", required=True, type=whole(low=1), help="minutes per row: 15, 30 or 60"
     )
     bt.add_argument(
         "--horizon-days",
-        type=_whole(1),
+        type=whole(low=1),
         default=1,
         help="days forecast from each origin (default 1)",
     )
     bt.add_argument(
-        "--windows", type=_whole(1), default=20, help="number of daily origins (default 20)"
+        "--windows", type=whole(low=1), default=20, help="number of daily origins (default 20)"
     )
     bt.add_argument(
         "--models", type=_models, default=None, help="comma-separated model names (default: all)"

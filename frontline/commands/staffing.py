@@ -17,8 +17,8 @@ from __future__ import annotations
 import argparse
 import json
 import math
-from collections.abc import Callable
 
+from frontline.commands._args import number, whole
 from frontline.engine.erlang import (
     ErlangAMetrics,
     ErlangCMetrics,
@@ -29,92 +29,60 @@ from frontline.engine.erlang import (
 )
 
 
-def _number(
-    *, low: float, high: float = math.inf, open_low: bool = False, open_high: bool = False
-) -> Callable[[str], float]:
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        too_low = value <= low if open_low else value < low
-        too_high = value >= high if open_high else value > high
-        if not math.isfinite(value) or too_low or too_high:
-            lo, hi = "(" if open_low else "[", ")" if open_high else "]"
-            upper = "inf" if high == math.inf else f"{high:g}"
-            raise argparse.ArgumentTypeError(f"{text!r} is outside {lo}{low:g}, {upper}{hi}")
-        return value
-
-    return parse
-
-
-def _whole(*, low: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
-        if value < low:
-            raise argparse.ArgumentTypeError(f"{text!r} must be >= {low}")
-        return value
-
-    return parse
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="frontline staffing",
         description="Erlang C (or Erlang A with --patience) staffing for one interval.",
     )
     parser.add_argument(
-        "--calls", required=True, type=_number(low=0), help="calls offered in the interval"
+        "--calls", required=True, type=number(low=0), help="calls offered in the interval"
     )
     parser.add_argument(
         "--interval",
         required=True,
-        type=_number(low=0, open_low=True),
+        type=number(low=0, open_low=True),
         help="interval length, seconds",
     )
     parser.add_argument(
         "--aht",
         required=True,
-        type=_number(low=0, open_low=True),
+        type=number(low=0, open_low=True),
         help="average handle time, seconds",
     )
     parser.add_argument(
-        "--threshold", required=True, type=_number(low=0), help="service-level threshold, seconds"
+        "--threshold", required=True, type=number(low=0), help="service-level threshold, seconds"
     )
     parser.add_argument(
         "--target-sl",
-        type=_number(low=0, high=1, open_low=True, open_high=True),
+        type=number(low=0, high=1, open_low=True, open_high=True),
         help="service-level target, e.g. 0.8",
     )
     parser.add_argument(
-        "--patience", type=_number(low=0, open_low=True), help="mean patience, seconds (Erlang A)"
+        "--patience", type=number(low=0, open_low=True), help="mean patience, seconds (Erlang A)"
     )
     parser.add_argument(
         "--agents",
-        type=_whole(low=0),
+        type=whole(low=0),
         help="evaluate this many agents instead of sizing (targets unused)",
     )
     parser.add_argument(
-        "--target-asa", type=_number(low=0, open_low=True), help="ASA target, seconds"
+        "--target-asa", type=number(low=0, open_low=True), help="ASA target, seconds"
     )
     parser.add_argument(
         "--max-abandon",
-        type=_number(low=0, high=1, open_low=True),
+        type=number(low=0, high=1, open_low=True),
         help="abandonment cap (needs --patience)",
     )
     parser.add_argument(
         "--max-occupancy",
-        type=_number(low=0, high=1, open_low=True),
+        type=number(low=0, high=1, open_low=True),
         help="occupancy cap, e.g. 0.85",
     )
     parser.add_argument(
-        "--shrinkage", type=_number(low=0, high=1, open_high=True), help="shrinkage, e.g. 0.3"
+        "--shrinkage", type=number(low=0, high=1, open_high=True), help="shrinkage, e.g. 0.3"
     )
     parser.add_argument(
-        "--concurrency", type=_whole(low=1), default=1, help="chats per agent at once (default 1)"
+        "--concurrency", type=whole(low=1), default=1, help="chats per agent at once (default 1)"
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     return parser
