@@ -7,6 +7,8 @@ import os
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -21,11 +23,19 @@ EXAMPLES = int(os.environ.get("FRONTLINE_FUZZ_EXAMPLES", "10"))
 
 @pytest.fixture
 def bearer(db):  # type: ignore[no-untyped-def]
-    """A manager's token, and a little data for ids to hit."""
+    """A manager's token, and a little data for ids to hit.
+
+    Requests go straight to the WSGI app, so, as Django's own test client does, the handler
+    must not close the test's database connection at the end of each request.
+    """
     team = f.team()
     agent = f.agent(teams=[team])
     f.ticket(team=team, assignee=agent, tags=["vip"])
-    return {"Authorization": f"Bearer {api_token_create(user=f.manager(), name='fuzz').secret}"}
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield {"Authorization": f"Bearer {api_token_create(user=f.manager(), name='fuzz').secret}"}
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
