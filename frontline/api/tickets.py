@@ -25,6 +25,7 @@ from frontline.desk.selectors import (
     ticket_get_for_viewer,
     ticket_list_for_viewer,
     ticket_messages_for_viewer,
+    ticket_queryset_for_viewer,
 )
 from frontline.desk.services import (
     TicketChanges,
@@ -213,7 +214,8 @@ def _queue(pk: int) -> Queue:
 def _requester(payload: TicketCreateIn) -> Customer:
     """The customer a staff member files the ticket for: by id, or by email (created on first contact)."""
     if payload.requester_id is not None:
-        return referenced(Customer.objects.all(), payload.requester_id, field="requester_id", noun="customer")
+        customers = Customer.objects.select_related("company")
+        return referenced(customers, payload.requester_id, field="requester_id", noun="customer")
     if payload.requester_email:
         try:
             return customer_for_email(email=payload.requester_email, name=payload.requester_name)
@@ -265,9 +267,16 @@ def ticket_list(request: HttpRequest, params: Query[TicketListParams]) -> HttpRe
 
 
 @router.get("/{ticket_id}", response={200: TicketOut, **error_responses(404)}, auth=any_auth, summary="Read a ticket")
-def ticket_read(request: HttpRequest, ticket_id: int) -> TicketOut:
+def ticket_read(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
     viewer = viewer_of(request)
-    return ticket_out(_visible_ticket(viewer, ticket_id), field_keys=_customer_field_keys(viewer))
+    if not valid_id(ticket_id):
+        raise Http404("No such ticket.")
+    # One row with only the shown columns: a narrow join plans and runs fast on PostgreSQL.
+    row = ticket_queryset_for_viewer(viewer=viewer).filter(pk=ticket_id).values(*TICKET_OUT_VALUES).first()
+    if row is None:
+        raise Http404("No such ticket.")
+    tags = _tags_by_ticket([row["id"]])[row["id"]]
+    return ticket_row_out(row, tags=tags, field_keys=_customer_field_keys(viewer))
 
 
 @router.post("", response={201: TicketOut, **error_responses(403, 422)}, auth=any_auth, summary="Open a ticket")
