@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import AgentProfile, ApiToken, Team, User
+from .models import AgentProfile, ApiToken, AvailabilityChange, Team, User
 
 
 class AgentProfileInline(admin.StackedInline):
@@ -28,3 +28,13 @@ class TeamAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
     readonly_fields = ("prefix", "digest", "created_at", "last_used_at")
+
+
+@admin.register(AvailabilityChange)
+class AvailabilityChangeAdmin(admin.ModelAdmin):
+    list_display = ("user", "previous", "availability", "changed_at")
+    list_filter = ("availability",)
+    date_hierarchy = "changed_at"
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

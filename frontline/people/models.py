@@ -78,6 +78,22 @@ class AgentProfile(models.Model):
         return f"Profile of {self.user}"
 
 
+class AvailabilityChange(models.Model):
+    """One change of an agent's availability: the history adherence is measured from."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="availability_changes")
+    availability = models.CharField(max_length=16, choices=Availability.choices)
+    previous = models.CharField(max_length=16, choices=Availability.choices)
+    changed_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+        indexes = [models.Index(fields=["user", "changed_at"], name="availability_user_time")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.previous} → {self.availability} at {self.changed_at:%Y-%m-%d %H:%M}"
+
+
 class ApiToken(models.Model):
     """A personal API token. Only a SHA-256 digest is stored; the secret is shown once."""
 

@@ -5,14 +5,22 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from .models import STAFF_ROLES, AgentProfile, ApiToken, Availability, LoginAttempt, User
+from .models import (
+    STAFF_ROLES,
+    AgentProfile,
+    ApiToken,
+    Availability,
+    AvailabilityChange,
+    LoginAttempt,
+    User,
+)
 
 TOKEN_PREFIX = "fl_"
 
@@ -77,14 +85,17 @@ def login_success_record(*, username: str, address: str) -> None:
 
 
 @transaction.atomic
-def availability_set(*, user: User, availability: str) -> AgentProfile:
+def availability_set(*, user: User, availability: str, at: datetime | None = None) -> AgentProfile:
+    """Set an agent's availability and log the change (the history adherence reads)."""
     if user.role not in STAFF_ROLES:
         raise PermissionDenied("Only agents have an availability status.")
     if availability not in Availability.values:
         raise ValidationError({"availability": [f"Choose one of: {', '.join(Availability.values)}."]})
+    at = at or timezone.now()
     profile, _ = AgentProfile.objects.select_for_update().get_or_create(user=user)
     if profile.availability != availability:
+        AvailabilityChange.objects.create(user=user, availability=availability, previous=profile.availability, changed_at=at)
         profile.availability = availability
-        profile.availability_changed_at = timezone.now()
+        profile.availability_changed_at = at
         profile.save(update_fields=["availability", "availability_changed_at"])
     return profile

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from django.contrib.auth.hashers import identify_hasher
 from django.test import Client, override_settings
 
-from frontline.people.models import AgentProfile, User
-from frontline.people.services import api_token_authenticate, api_token_create, api_token_revoke
+from frontline.people.models import AgentProfile, AvailabilityChange, User
+from frontline.people.services import (
+    api_token_authenticate,
+    api_token_create,
+    api_token_revoke,
+    availability_set,
+)
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -100,3 +107,13 @@ def test_availability(login):  # type: ignore[no-untyped-def]
     assert client.post("/people/me/availability/", {"availability": "napping"}).status_code == 422
     customer = f.customer(with_login=True)
     assert login(customer.user).post("/people/me/availability/", {"availability": "online"}).status_code == 403
+
+
+def test_availability_changes_are_logged_for_adherence():
+    agent = f.agent()
+    nine, ten = datetime(2026, 11, 23, 9, tzinfo=UTC), datetime(2026, 11, 23, 10, tzinfo=UTC)
+    availability_set(user=agent, availability="online", at=nine)
+    availability_set(user=agent, availability="online", at=ten)  # no change, no entry
+    availability_set(user=agent, availability="on_break", at=ten)
+    log = list(AvailabilityChange.objects.filter(user=agent).values_list("previous", "availability", "changed_at"))
+    assert log == [("offline", "online", nine), ("online", "on_break", ten)]
