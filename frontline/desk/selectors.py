@@ -175,12 +175,16 @@ def ticket_events_for_viewer(*, ticket: Ticket, viewer: User) -> QuerySet[Ticket
     return ticket.events.select_related("actor").order_by("created_at", "id")
 
 
-def ticket_counts_for_viewer(*, viewer: User) -> dict[str, int]:
-    """Open counts for the queue sidebar, one query per view."""
-    return {
-        view: ticket_list_for_viewer(viewer=viewer, view=view).order_by().count()
-        for view in ("mine", "unassigned", "team")
-    }
+SIDEBAR_COUNT_CAP = 999
+
+
+def ticket_counts_for_viewer(*, viewer: User) -> dict[str, str]:
+    """Open counts for the queue sidebar, one bounded query per view ("999+" past the cap)."""
+    counts = {}
+    for view in ("mine", "unassigned", "team"):
+        n = ticket_list_for_viewer(viewer=viewer, view=view).order_by()[: SIDEBAR_COUNT_CAP + 1].count()
+        counts[view] = f"{SIDEBAR_COUNT_CAP}+" if n > SIDEBAR_COUNT_CAP else str(n)
+    return counts
 
 
 def ticket_status_category_choices() -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_POST
 
 from frontline.customers.services import customer_for_email
@@ -42,6 +43,21 @@ from .selectors import (
 )
 
 PAGE_SIZES = (25, 50, 100)
+# Counting a million visible tickets costs more than the page itself; count at most this many.
+COUNT_CAP = 10_000
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at COUNT_CAP (the page says "10,000+"), so a queue page's
+    cost does not grow with the history behind it."""
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        return self.object_list.order_by()[: COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
 SORTS = {
     "updated": ("updated_at", "id"),
     "created": ("created_at", "id"),
@@ -119,7 +135,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     tickets = _sorted(ticket_list_for_viewer(viewer=request.user, view=view, filters=filters), sort).prefetch_related("tags")
     per_page = _int_or_none(request.GET.get("per_page")) or 25
     per_page = per_page if per_page in PAGE_SIZES else 25
-    page = Paginator(tickets, per_page).get_page(request.GET.get("page"))
+    page = CappedPaginator(tickets, per_page).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
@@ -136,6 +152,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "sort_query": sort_query.urlencode(),
         "per_page": per_page,
         "page_sizes": PAGE_SIZES,
+        "count_cap": COUNT_CAP,
         "status_choices": ticket_status_category_choices(),
         "priority_choices": Priority.choices,
         "type_choices": TicketType.choices,

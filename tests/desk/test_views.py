@@ -213,3 +213,14 @@ def test_expired_session_on_an_htmx_request_sends_the_browser_to_sign_in(client)
                            HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=f"http://testserver/tickets/{ticket.pk}/")
     assert response.status_code == 200
     assert response["HX-Redirect"] == f"/login/?next=%2Ftickets%2F{ticket.pk}%2F"
+
+
+def test_queue_counts_are_capped_so_page_cost_does_not_grow_with_history(agent, login, monkeypatch):  # type: ignore[no-untyped-def]
+    from frontline.desk import selectors, views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    monkeypatch.setattr(selectors, "SIDEBAR_COUNT_CAP", 2)
+    _tickets(5, agent)
+    page = login(agent).get("/tickets/?view=all&per_page=25").content.decode()
+    assert "of more than 3 — filter to narrow" in page
+    assert '<span class="count">2+</span>' in page
