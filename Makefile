@@ -34,7 +34,7 @@ migrate: install
 	$(BIN)/python manage.py createcachetable
 
 demo: migrate
-	$(BIN)/python manage.py demo --seed $(DEMO_SEED)
+	FRONTLINE_URL=http://$(HOST):$(PORT) $(BIN)/python manage.py demo --seed $(DEMO_SEED)
 	$(BIN)/python manage.py serve --host $(HOST) --port $(PORT)
 
 serve: migrate

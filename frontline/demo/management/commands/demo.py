@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -66,7 +67,8 @@ class Command(BaseCommand):
 
     def _logins(self, counts: dict[str, int]) -> None:
         self.stdout.write(", ".join(f"{n:,} {what}" for what, n in counts.items()))
-        self.stdout.write(f"\nOpen {URL} and sign in (password for all: {names.PASSWORD}):\n")
+        url = os.environ.get("FRONTLINE_URL", URL)
+        self.stdout.write(f"\nOpen {url} and sign in (password for all: {names.PASSWORD}):\n")
         for username, what in LOGINS:
             self.stdout.write(f"  {username:<10} {names.PASSWORD:<16} {what}")
         self.stdout.write("")
