@@ -60,11 +60,6 @@ def ticket_get_for_viewer(*, ticket_id: int, viewer: User) -> Ticket:
         raise Http404("No such ticket.") from None
 
 
-def ticket_can_edit(*, ticket: Ticket, viewer: User) -> bool:
-    """Staff who can see a ticket can work it; customers only reply on the portal."""
-    return viewer.is_authenticated and viewer.role in STAFF_ROLES
-
-
 VIEWS = {
     "mine": "My open tickets",
     "unassigned": "Unassigned",

@@ -321,7 +321,7 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
     attachment = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404("No such attachment.")
-    ticket = ticket_get_for_viewer(ticket_id=attachment.message.ticket_id, viewer=request.user)
+    ticket_get_for_viewer(ticket_id=attachment.message.ticket_id, viewer=request.user)  # 404 unless visible
     if not attachment.message.is_public and request.user.role not in STAFF_ROLES:
         raise Http404("No such attachment.")
     inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
@@ -329,5 +329,4 @@ def attachment_download(request: HttpRequest, attachment_id: int) -> FileRespons
                             content_type=attachment.content_type)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
-    del ticket
     return response

@@ -75,17 +75,7 @@ def required_agents(
     aht = float(aht_s)
     t = _non_negative("threshold_s", threshold_s)
     k = _concurrency(concurrency)
-    sl = (
-        None
-        if target_sl is None
-        else _in_range("target_sl", target_sl, 0, 1, open_low=True, open_high=True)
-    )
-    asa = None if target_asa_s is None else _positive("target_asa_s", target_asa_s)
-    occ = (
-        None
-        if max_occupancy is None
-        else _in_range("max_occupancy", max_occupancy, 0, 1, open_low=True, open_high=False)
-    )
+    sl, asa, occ = _targets(target_sl, target_asa_s, max_occupancy)
     patience = None if patience_s is None else _positive("patience_s", patience_s)
     abandon = (
         None
@@ -136,6 +126,24 @@ def required_agents(
         scheduled_agents=scheduled_agents(agents=agents, shrinkage=shrinkage),
         metrics=metrics,
     )
+
+
+def _targets(
+    target_sl: float | None, target_asa_s: float | None, max_occupancy: float | None
+) -> tuple[float | None, float | None, float | None]:
+    """The service-level, ASA and occupancy targets, checked (None where not given)."""
+    sl = (
+        None
+        if target_sl is None
+        else _in_range("target_sl", target_sl, 0, 1, open_low=True, open_high=True)
+    )
+    asa = None if target_asa_s is None else _positive("target_asa_s", target_asa_s)
+    occ = (
+        None
+        if max_occupancy is None
+        else _in_range("max_occupancy", max_occupancy, 0, 1, open_low=True, open_high=False)
+    )
+    return sl, asa, occ
 
 
 def _fewest(meets: Callable[[float], bool], *, start: int) -> int:
@@ -189,17 +197,7 @@ def required_agents_many(
     i = _array("interval_s", interval_s, positive=True)
     t = _non_negative("threshold_s", threshold_s)
     k = _concurrency(concurrency)
-    sl = (
-        None
-        if target_sl is None
-        else _in_range("target_sl", target_sl, 0, 1, open_low=True, open_high=True)
-    )
-    asa = None if target_asa_s is None else _positive("target_asa_s", target_asa_s)
-    occ = (
-        None
-        if max_occupancy is None
-        else _in_range("max_occupancy", max_occupancy, 0, 1, open_low=True, open_high=False)
-    )
+    sl, asa, occ = _targets(target_sl, target_asa_s, max_occupancy)
     if sl is None and asa is None and occ is None:
         raise ValueError("give at least one target: target_sl, target_asa_s or max_occupancy")
     c, h, i = np.broadcast_arrays(c, h, i)
