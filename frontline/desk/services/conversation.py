@@ -1,0 +1,221 @@
+"""Opening a ticket and adding to its conversation (replies, notes, customer replies)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from frontline.customers.models import Customer
+from frontline.people.models import STAFF_ROLES, Team, User
+
+from ..content import Upload, body_from
+from ..errors import TransitionNotAllowed
+from ..models import (
+    AuthorKind,
+    Channel,
+    EventKind,
+    Message,
+    Priority,
+    Queue,
+    Status,
+    StatusCategory,
+    Ticket,
+    TicketType,
+)
+from ._common import (
+    SEARCH_TEXT_LIMIT,
+    _attach,
+    _clean_subject,
+    _event,
+    _locked,
+    _notify_after_commit,
+    _now,
+    _require_staff,
+    _tags_from_names,
+    _touch,
+    custom_fields_clean,
+    status_default,
+)
+from .properties import (
+    ticket_status_change,
+)
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    requester: Customer,
+    subject: str,
+    body: str = "",
+    body_html: str | None = None,
+    actor: User | None,
+    channel: str = Channel.WEB,
+    priority: str = Priority.NORMAL,
+    ticket_type: str = TicketType.QUESTION,
+    team: Team | None = None,
+    queue: Queue | None = None,
+    assignee: User | None = None,
+    tags: Iterable[str] = (),
+    custom_fields: dict[str, Any] | None = None,
+    attachments: Sequence[Upload] = (),
+    at: datetime | None = None,
+    notify: bool = True,
+) -> Ticket:
+    """Open a ticket with its first message. The message is the customer's unless an agent files it.
+
+    With ``notify`` the requester is emailed a receipt (a background task, after commit).
+    """
+    at = _now(at)
+    subject = _clean_subject(subject)
+    content = body_from(text=body, html_body=body_html)
+    _require_staff(assignee, "assignee")
+    if channel not in Channel.values:
+        raise ValidationError({"channel": [f"Unknown channel {channel!r}."]})
+    if priority not in Priority.values:
+        raise ValidationError({"priority": [f"Unknown priority {priority!r}."]})
+    if ticket_type not in TicketType.values:
+        raise ValidationError({"ticket_type": [f"Unknown type {ticket_type!r}."]})
+    fields = custom_fields_clean(custom_fields or {})
+    if team is None and queue is not None:
+        team = queue.team
+    if team is None and assignee is not None:
+        teams = list(assignee.teams.all()[:2])
+        team = teams[0] if len(teams) == 1 else None
+    status = status_default(StatusCategory.OPEN if assignee else StatusCategory.NEW)
+    ticket = Ticket.objects.create(
+        subject=subject,
+        channel=channel,
+        status=status,
+        status_category=status.category,
+        priority=priority,
+        ticket_type=ticket_type,
+        requester=requester,
+        company=requester.company,
+        assignee=assignee,
+        team=team,
+        queue=queue,
+        custom_fields=fields,
+        message_count=1,
+        created_at=at,
+        updated_at=at,
+        search_text=f"{subject}\n{requester.name} {requester.email}\n{content.text}".lower()[:SEARCH_TEXT_LIMIT],
+    )
+    tag_objects = _tags_from_names(tags)
+    if tag_objects:
+        ticket.tags.set(tag_objects)
+    by_agent = actor is not None and actor.role in STAFF_ROLES
+    message = Message.objects.create(
+        ticket=ticket,
+        author_kind=AuthorKind.AGENT if by_agent else AuthorKind.CUSTOMER,
+        author_user=actor,
+        author_customer=None if by_agent else requester,
+        is_public=True,
+        body_text=content.text,
+        body_html=content.html,
+        created_at=at,
+    )
+    _attach(message, attachments)
+    _event(
+        ticket=ticket, kind=EventKind.CREATED, actor=actor, at=at,
+        channel=channel, status=status.name, status_category=status.category, priority=priority,
+        ticket_type=ticket_type, requester_id=requester.pk, assignee_id=assignee.pk if assignee else None,
+        team_id=team.pk if team else None, queue_id=queue.pk if queue else None,
+        tags=[t.name for t in tag_objects], message_id=message.pk,
+    )
+    if notify and not by_agent:
+        _notify_after_commit(message.pk)
+    return ticket
+
+
+@transaction.atomic
+def ticket_reply(
+    *,
+    ticket: Ticket,
+    author: User | None,
+    body: str = "",
+    body_html: str | None = None,
+    public: bool = True,
+    attachments: Sequence[Upload] = (),
+    then_status: Status | None = None,
+    at: datetime | None = None,
+    notify: bool = True,
+) -> Message:
+    """Add a message. Staff write public replies or internal notes; customers write replies.
+
+    A customer's reply reopens a solved ticket and brings a pending or on-hold one back to
+    open; an agent's first public reply records the first response and moves a new ticket to
+    open. ``then_status`` applies a status change in the same transaction ("submit as").
+    With ``notify`` a public agent reply is emailed to the requester (a background task, after commit).
+    """
+    at = _now(at)
+    ticket = _locked(ticket)
+    content = body_from(text=body, html_body=body_html)
+    is_staff = author is not None and author.role in STAFF_ROLES
+    if ticket.status_category == StatusCategory.CLOSED:
+        raise TransitionNotAllowed("This ticket is closed; a follow-up needs a new ticket.")
+    if not is_staff and not public:
+        raise ValidationError({"public": ["Only agents can add internal notes."]})
+    customer = None if is_staff else _customer_of(author, ticket)
+    message = Message.objects.create(
+        ticket=ticket,
+        author_kind=AuthorKind.AGENT if is_staff else AuthorKind.CUSTOMER,
+        author_user=author,
+        author_customer=customer,
+        is_public=public,
+        body_text=content.text,
+        body_html=content.html,
+        created_at=at,
+    )
+    stored = _attach(message, attachments)
+    ticket.message_count += 1
+    ticket.search_text = (ticket.search_text + "\n" + content.text.lower())[:SEARCH_TEXT_LIMIT]
+    changed = ["message_count", "search_text"]
+    attachment_ids = [a.pk for a in stored]
+    if is_staff and public:
+        first = ticket.first_response_at is None
+        if first:
+            ticket.first_response_at = at
+            changed.append("first_response_at")
+        _event(ticket=ticket, kind=EventKind.REPLIED, actor=author, at=at, message_id=message.pk,
+               first_response=first, attachments=attachment_ids)
+        if notify:
+            _notify_after_commit(message.pk)
+    elif is_staff:
+        _event(ticket=ticket, kind=EventKind.NOTE_ADDED, actor=author, at=at, message_id=message.pk,
+               attachments=attachment_ids)
+    else:
+        _event(ticket=ticket, kind=EventKind.CUSTOMER_REPLIED, actor=author, at=at, message_id=message.pk,
+               attachments=attachment_ids)
+    _touch(ticket, at, changed)
+    if then_status is not None:
+        ticket_status_change(ticket=ticket, status=then_status, actor=author, at=at)
+    elif (is_staff and public and ticket.status_category == StatusCategory.NEW) or (not is_staff and ticket.status_category in (StatusCategory.PENDING, StatusCategory.ON_HOLD, StatusCategory.SOLVED)):
+        ticket_status_change(ticket=ticket, status=status_default(StatusCategory.OPEN), actor=author, at=at)
+    return message
+
+
+def _customer_of(author: User | None, ticket: Ticket) -> Customer:
+    if author is None:
+        return ticket.requester
+    customer = Customer.objects.filter(user=author).first()
+    if customer is None:
+        raise ValidationError({"author": ["This user is neither an agent nor a customer."]})
+    return customer
+
+
+
+
+def _system_note(ticket: Ticket, text: str, at: datetime) -> Message:
+    content = body_from(text=text)
+    message = Message.objects.create(
+        ticket=ticket, author_kind=AuthorKind.SYSTEM, is_public=False,
+        body_text=content.text, body_html=content.html, created_at=at,
+    )
+    ticket.message_count += 1
+    _touch(ticket, at, ["message_count"])
+    _event(ticket=ticket, kind=EventKind.NOTE_ADDED, actor=None, at=at, message_id=message.pk, system=True)
+    return message
