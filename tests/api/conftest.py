@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
-from django.test import Client, override_settings
+from django.test import Client
 
 from frontline.people.models import User
 from frontline.people.services import api_token_create
@@ -32,13 +30,6 @@ class ApiClient:
     def patch(self, path: str, body: Any = None, *, raw: str | None = None) -> Any:
         data = raw if raw is not None else json.dumps(body if body is not None else {})
         return self.client.patch(BASE + path, data, content_type="application/json", headers=self.headers)
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing() -> Iterator[None]:
-    """Factories set passwords; Argon2 would make every user cost a second."""
-    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        yield
 
 
 def fields_of(response: Any) -> set[str]:

@@ -65,18 +65,6 @@ def default_statuses(transactional_db: None) -> None:
     migration.create_statuses(apps, None)
 
 
-@pytest.fixture(autouse=True)
-def e2e_settings(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """Settings for the browser tests (the live server thread shares them: same process).
-
-    Uploaded attachments go to a temporary folder, not var/media. Passwords use a fast hasher:
-    Argon2 as configured costs about a second per hash on a busy machine, and every test
-    creates users and signs in through the form (hashing is tested elsewhere, not here).
-    """
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def new_context(browser: Browser, live_server) -> Iterator[Callable[[], BrowserContext]]:  # type: ignore[no-untyped-def]
     """Open a fresh browser context (its own cookies: one signed-in person) on the live server."""
