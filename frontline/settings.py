@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "frontline.customers",
     "frontline.desk",
     "frontline.workforce",
+    "frontline.schedules",
+    "frontline.budget",
     "frontline.api",
     "frontline.demo",
 ]

@@ -17,6 +17,8 @@ urlpatterns = [
     path("portal/", include("frontline.desk.portal_urls")),
     path("people/", include("frontline.people.urls")),
     path("customers/", include("frontline.customers.urls")),
+    path("workforce/schedules/", include("frontline.schedules.urls")),
+    path("workforce/budget/", include("frontline.budget.urls")),
     path("workforce/", include("frontline.workforce.urls")),
     # One sign-in page for everyone, with its rate limit; the admin uses it too.
     path("admin/login/", RedirectView.as_view(url="/login/?next=/admin/", query_string=False)),

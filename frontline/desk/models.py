@@ -187,6 +187,9 @@ class Message(models.Model):
     is_public = models.BooleanField(default=True, help_text="Public reply (customer sees it) or internal note.")
     body_text = models.TextField()
     body_html = models.TextField(help_text="Sanitised HTML; safe to render.")
+    handle_seconds = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Agent time spent writing this message (handle time); null when not measured."
+    )
     created_at = models.DateTimeField()
 
     class Meta:

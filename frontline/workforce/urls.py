@@ -1,8 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "workforce"
 urlpatterns = [
     path("erlang/", views.erlang_calculator, name="erlang"),
+    path("forecasts/", include("frontline.workforce.forecast_urls")),
+    path("staffing/", include("frontline.workforce.staffing_urls")),
 ]

@@ -1,0 +1,118 @@
+"""How many agents the shifts put to work per interval, and what they cost.
+
+A shift works from ``starts_at`` to ``ends_at`` except during its breaks. Coverage of an interval
+is fractional: an agent working 15 of an interval's 30 minutes counts 0.5, so a 15-minute break
+shows as half an agent missing rather than disappearing or counting whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.utils.dateparse import parse_datetime
+
+from .models import Schedule, ScheduleStatus, Shift
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: datetime
+    end: datetime
+    paid: bool = True
+
+
+def shift_breaks(shift: Shift) -> list[Span]:
+    out = []
+    for b in shift.breaks or []:
+        start, end = parse_datetime(str(b["start"])), parse_datetime(str(b["end"]))
+        if start is not None and end is not None and end > start:
+            out.append(Span(start, end, bool(b.get("paid", False))))
+    return out
+
+
+def work_spans(shift: Shift) -> list[Span]:
+    """The shift's working time: its span with the breaks cut out, in time order."""
+    spans: list[Span] = []
+    cursor = shift.starts_at
+    for b in sorted(shift_breaks(shift), key=lambda s: s.start):
+        if b.start > cursor:
+            spans.append(Span(cursor, min(b.start, shift.ends_at)))
+        cursor = max(cursor, b.end)
+    if cursor < shift.ends_at:
+        spans.append(Span(cursor, shift.ends_at))
+    return spans
+
+
+def paid_hours(shift: Shift) -> float:
+    """Shift length less unpaid breaks, in hours."""
+    unpaid = sum(((b.end - b.start).total_seconds() for b in shift_breaks(shift) if not b.paid), 0.0)
+    return ((shift.ends_at - shift.starts_at).total_seconds() - unpaid) / 3600
+
+
+def shifts_between(start: datetime, end: datetime, *, team_id: int | None = None, published_only: bool = True) -> QuerySet[Shift]:
+    """Shifts overlapping ``[start, end)``, of one team's schedules or all of them."""
+    qs = Shift.objects.filter(starts_at__lt=end, ends_at__gt=start).select_related("agent", "schedule")
+    if team_id is not None:
+        qs = qs.filter(schedule__team_id=team_id)
+    if published_only:
+        qs = qs.filter(schedule__state=ScheduleStatus.PUBLISHED)
+    return qs
+
+
+def coverage(shifts: Iterable[Shift], starts: Sequence[datetime], minutes: int) -> list[float]:
+    """Agents working in each interval ``[t, t + minutes)`` for ``t`` in ``starts`` (fractional)."""
+    width = timedelta(minutes=minutes)
+    out = [0.0] * len(starts)
+    if not starts:
+        return out
+    index = {t: i for i, t in enumerate(starts)}
+    for shift in shifts:
+        for span in work_spans(shift):
+            # walk the intervals this span touches
+            first = starts[0] + ((span.start - starts[0]) // width) * width
+            t = first
+            while t < span.end:
+                i = index.get(t)
+                if i is not None:
+                    overlap = min(span.end, t + width) - max(span.start, t)
+                    out[i] += overlap / width
+                t += width
+    return out
+
+
+def scheduled_by_interval(
+    starts: Sequence[datetime], minutes: int, *, team_id: int | None = None, published_only: bool = True
+) -> list[float]:
+    """Agents on shift and not on a break per interval, from (published) schedules."""
+    if not starts:
+        return []
+    shifts = shifts_between(starts[0], starts[-1] + timedelta(minutes=minutes), team_id=team_id, published_only=published_only)
+    return coverage(shifts, starts, minutes)
+
+
+def shift_cost(shift: Shift) -> Decimal:
+    """Paid hours × the agent's fully loaded hourly cost (0 without a profile)."""
+    profile = getattr(shift.agent, "agent_profile", None)
+    rate = profile.hourly_cost if profile is not None else Decimal(0)
+    return (Decimal(str(round(paid_hours(shift), 4))) * rate).quantize(Decimal("0.01"))
+
+
+def scheduled_cost(start: datetime, end: datetime, *, team_id: int | None = None) -> tuple[float, Decimal]:
+    """Paid hours and cost of published shifts starting in ``[start, end)``."""
+    qs = Shift.objects.filter(starts_at__gte=start, starts_at__lt=end, schedule__state=ScheduleStatus.PUBLISHED)
+    if team_id is not None:
+        qs = qs.filter(schedule__team_id=team_id)
+    hours, cost = 0.0, Decimal(0)
+    for shift in qs.select_related("agent__agent_profile"):
+        hours += paid_hours(shift)
+        cost += shift_cost(shift)
+    return hours, cost
+
+
+def published_schedules(team_id: int | None = None) -> QuerySet[Schedule]:
+    qs = Schedule.objects.filter(state=ScheduleStatus.PUBLISHED)
+    return qs.filter(Q(team_id=team_id)) if team_id is not None else qs
