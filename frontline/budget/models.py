@@ -71,3 +71,7 @@ class BudgetActual(models.Model):
 
     class Meta:
         ordering = ["incurred_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.incurred_on}: {self.amount}"
+

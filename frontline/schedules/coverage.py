@@ -95,7 +95,7 @@ def scheduled_by_interval(
 
 
 def shift_cost(shift: Shift) -> Decimal:
-    """Paid hours × the agent's fully loaded hourly cost (0 without a profile)."""
+    """Paid hours times the agent's fully loaded hourly cost (0 without a profile)."""
     profile = getattr(shift.agent, "agent_profile", None)
     rate = profile.hourly_cost if profile is not None else Decimal(0)
     return (Decimal(str(round(paid_hours(shift), 4))) * rate).quantize(Decimal("0.01"))

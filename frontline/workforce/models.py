@@ -26,7 +26,7 @@ class BackgroundRun(models.Model):
     """Fields every long computation shares: its state, progress and error, for the page to poll."""
 
     status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.QUEUED)
-    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)], help_text="0–100 %")
+    progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)], help_text="0 to 100 (%)")
     progress_note = models.CharField(max_length=200, blank=True)
     error = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -57,7 +57,7 @@ class ForecastRun(BackgroundRun):
     last_date = models.DateField(null=True, blank=True, help_text="Last forecast day.")
     chosen_model = models.CharField(max_length=60, blank=True)
     mase = models.FloatField(null=True, blank=True, help_text="Backtest MASE of the chosen volume model.")
-    wape = models.FloatField(null=True, blank=True, help_text="Backtest WAPE of the chosen volume model (0–1).")
+    wape = models.FloatField(null=True, blank=True, help_text="Backtest WAPE of the chosen volume model (0 to 1).")
     scores = models.JSONField(default=list, blank=True, help_text="Volume backtest, one object per model.")
     aht_model = models.CharField(max_length=60, blank=True)
     aht_scores = models.JSONField(default=list, blank=True, help_text="Workload (handle seconds) backtest.")
@@ -88,6 +88,9 @@ class ForecastInterval(models.Model):
     class Meta:
         ordering = ["starts_at"]
         constraints = [models.UniqueConstraint(fields=["run", "kind", "starts_at"], name="forecast_interval_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} {self.kind} {self.starts_at:%Y-%m-%d %H:%M}"
 
     @property
     def aht_s(self) -> float | None:

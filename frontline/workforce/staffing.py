@@ -10,7 +10,7 @@ Conventions (docs/workforce.md):
 * The plan's ``shrinkage`` is the paid time lost *beyond the breaks that shifts model
   explicitly*: absence, meetings, training, coaching. So the heads to schedule in an interval are
   ``ceil(required / (1 - shrinkage))`` (``to_schedule``), and agents on shift and not on a break
-  are expected to deliver ``on_shift × (1 - shrinkage)`` working agents.
+  are expected to deliver ``on_shift * (1 - shrinkage)`` working agents.
 * Handle time per interval is the forecast workload over the forecast volume; where the forecast
   has no handle time (no measured history) the plan's ``default_aht_s`` is used.
 """
@@ -22,7 +22,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from frontline.engine.erlang import ErlangAMetrics, erlang_a, erlang_c, required_agents, scheduled_agents
+from frontline.engine.erlang import (
+    ErlangAMetrics,
+    erlang_a,
+    erlang_c,
+    required_agents,
+    scheduled_agents,
+)
 
 from .models import ForecastInterval, IntervalKind, StaffingPlan
 

@@ -1,12 +1,14 @@
-"""Workforce pages. The Erlang calculator answers from the engine; nothing is stored."""
+"""Workforce pages: the overview and the Erlang calculator (which answers from the engine; nothing is stored)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from frontline.desk.views import staff_required
@@ -18,8 +20,13 @@ from frontline.engine.erlang import (
     required_agents,
     scheduled_agents,
 )
+from frontline.people.selectors import team_ids_for_viewer
+from frontline.schedules.models import Schedule
 
 from .forms import ErlangForm
+from .models import ForecastRun, StaffingPlan
+from .overview import newest_plans, outlook
+from .permissions import is_planner, managed_team_ids
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,7 @@ def _metrics(data: dict[str, Any], agents: int) -> ErlangCMetrics | ErlangAMetri
 @staff_required
 def erlang_calculator(request: HttpRequest) -> HttpResponse:
     form = ErlangForm(request.GET or None)
-    context: dict[str, Any] = {"nav": "workforce", "form": form}
+    context: dict[str, Any] = {"nav": "workforce", "wf": "erlang", "form": form}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         shrinkage = _pct(data.get("shrinkage_pct")) or 0.0
@@ -75,3 +82,32 @@ def erlang_calculator(request: HttpRequest) -> HttpResponse:
     template = "workforce/partials/erlang_result.html" if request.htmx else "workforce/erlang.html"
     status = 422 if form.is_bound and form.errors else 200
     return render(request, template, context, status=status)
+
+
+@require_GET
+@staff_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Where a planner starts the day: gaps in the next 24 hours, then each section's latest state."""
+    user = request.user
+    context: dict[str, Any] = {"nav": "workforce", "wf": "home", "planner": is_planner(user)}  # type: ignore[arg-type]
+    teams = team_ids_for_viewer(viewer=user)  # type: ignore[arg-type]
+    week_start = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
+    schedules = Schedule.objects.select_related("team").filter(week_start__gte=week_start - timedelta(days=7),
+                                                               week_start__lte=week_start + timedelta(days=7))
+    if teams is not None:
+        schedules = schedules.filter(team_id__in=teams)
+    if not context["planner"]:
+        schedules = schedules.filter(state="published")
+    context["schedules"] = schedules.order_by("week_start", "team__name")
+    context["week_start"] = week_start
+    if context["planner"]:
+        scope = managed_team_ids(user)  # type: ignore[arg-type]
+        context["outlooks"] = [outlook(plan) for plan in newest_plans(scope)]
+        forecasts = ForecastRun.objects.select_related("team", "queue")
+        plans = StaffingPlan.objects.select_related("forecast", "forecast__team")
+        if scope is not None:
+            forecasts = forecasts.filter(team_id__in=scope)
+            plans = plans.filter(forecast__team_id__in=scope)
+        context["forecasts"] = forecasts[:5]
+        context["plans"] = plans[:5]
+    return render(request, "workforce/home.html", context)

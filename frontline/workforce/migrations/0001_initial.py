@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=16)),
-                ('progress', models.PositiveSmallIntegerField(default=0, help_text='0–100 %', validators=[django.core.validators.MaxValueValidator(100)])),
+                ('progress', models.PositiveSmallIntegerField(default=0, help_text='0 to 100 (%)', validators=[django.core.validators.MaxValueValidator(100)])),
                 ('progress_note', models.CharField(blank=True, max_length=200)),
                 ('error', models.TextField(blank=True)),
                 ('started_at', models.DateTimeField(blank=True, null=True)),
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('last_date', models.DateField(blank=True, help_text='Last forecast day.', null=True)),
                 ('chosen_model', models.CharField(blank=True, max_length=60)),
                 ('mase', models.FloatField(blank=True, help_text='Backtest MASE of the chosen volume model.', null=True)),
-                ('wape', models.FloatField(blank=True, help_text='Backtest WAPE of the chosen volume model (0–1).', null=True)),
+                ('wape', models.FloatField(blank=True, help_text='Backtest WAPE of the chosen volume model (0 to 1).', null=True)),
                 ('scores', models.JSONField(blank=True, default=list, help_text='Volume backtest, one object per model.')),
                 ('aht_model', models.CharField(blank=True, max_length=60)),
                 ('aht_scores', models.JSONField(blank=True, default=list, help_text='Workload (handle seconds) backtest.')),

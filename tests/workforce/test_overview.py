@@ -1,0 +1,92 @@
+"""The workforce overview: staffing gaps in the hours ahead against published schedules."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from frontline.schedules.models import Schedule, ScheduleStatus, Shift
+from frontline.workforce.models import (
+    ForecastInterval,
+    ForecastRun,
+    IntervalKind,
+    RunStatus,
+    StaffingPlan,
+)
+from frontline.workforce.overview import newest_plans, outlook
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _plan(team, *, start, hours: int = 6, calls: float = 100.0) -> StaffingPlan:
+    run = ForecastRun.objects.create(name="Next days", team=team, status=RunStatus.DONE, interval_minutes=30)
+    ForecastInterval.objects.bulk_create(
+        ForecastInterval(run=run, kind=IntervalKind.FORECAST, starts_at=start + timedelta(minutes=30 * i),
+                         volume=calls, lower=calls * 0.8, upper=calls * 1.2, handle_seconds=calls * 180)
+        for i in range(hours * 2)
+    )
+    # 100 calls / 30 min at 180 s, 80/20 -> 14 agents; 30% shrinkage -> 20 to schedule.
+    return StaffingPlan.objects.create(name="Plan", forecast=run, target_sl=0.8, threshold_s=20,
+                                       max_occupancy=None, shrinkage=0.3)
+
+
+def _shifts(team, agents, *, start, hours: int, state: str) -> None:
+    schedule = Schedule.objects.create(team=team, week_start=start.date() - timedelta(days=start.weekday()), state=state)
+    Shift.objects.bulk_create(Shift(schedule=schedule, agent=a, starts_at=start, ends_at=start + timedelta(hours=hours))
+                              for a in agents)
+
+
+def test_gaps_are_intervals_where_published_shifts_fall_short_of_the_plan():
+    team = f.team()
+    now = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    plan = _plan(team, start=now, hours=6)
+    agents = [f.agent(teams=[team]) for _ in range(20)]
+    _shifts(team, agents, start=now, hours=4, state=ScheduleStatus.PUBLISHED)  # covers 4 h of 6
+    result = outlook(plan, now=now)
+    assert result.intervals == 12
+    assert [g.starts_at for g in result.gaps] == [now + timedelta(minutes=30 * i) for i in range(8, 12)]
+    assert {g.short for g in result.gaps} == {20}
+    assert result.short_agent_hours == pytest.approx(4 * 20 * 0.5)
+
+
+def test_draft_shifts_do_not_fill_gaps():
+    team = f.team()
+    now = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    plan = _plan(team, start=now, hours=2)
+    _shifts(team, [f.agent(teams=[team]) for _ in range(20)], start=now, hours=2, state=ScheduleStatus.DRAFT)
+    assert len(outlook(plan, now=now).gaps) == 4
+
+
+def test_newest_plan_per_scope_within_the_viewers_teams():
+    mine, other = f.team(), f.team()
+    now = timezone.now()
+    old = _plan(mine, start=now)
+    new = _plan(mine, start=now)
+    elsewhere = _plan(other, start=now)
+    StaffingPlan.objects.filter(pk=old.pk).update(updated_at=now - timedelta(days=1))
+    assert newest_plans({mine.pk}) == [new]
+    assert set(newest_plans(None)) == {new, elsewhere}
+
+
+def test_planners_see_gaps_and_agents_do_not(login):  # type: ignore[no-untyped-def]
+    team = f.team()
+    _plan(team, start=timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1))
+    lead = f.lead(leads=[team])
+    page = login(lead).get("/workforce/").content.decode()
+    assert "Staffing gaps in the next 24 hours" in page and "agents short" in page
+    page = login(f.agent(teams=[team])).get("/workforce/").content.decode()
+    assert "Staffing gaps" not in page and "My schedule" in page
+
+
+def test_a_lead_does_not_see_other_teams_plans(login):  # type: ignore[no-untyped-def]
+    mine, other = f.team(), f.team(name="Elsewhere team")
+    _plan(other, start=timezone.now())
+    page = login(f.lead(leads=[mine])).get("/workforce/").content.decode()
+    assert "Elsewhere team" not in page and "No staffing plan yet" in page
+
+
+def test_customers_get_403(login):  # type: ignore[no-untyped-def]
+    assert login(f.customer(with_login=True).user).get("/workforce/").status_code == 403
