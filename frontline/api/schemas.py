@@ -11,6 +11,7 @@ from pydantic import AwareDatetime
 
 from frontline.customers.models import Tier
 from frontline.desk.models import AuthorKind, Channel, Priority, StatusCategory, TicketType
+from frontline.desk.services.handle_time import HANDLE_SECONDS_MAX
 from frontline.people.models import Availability, Role
 
 from .pagination import EARLIEST, LATEST, MAX_ID, PageParams
@@ -20,6 +21,10 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Day = Annotated[date, Field(ge=EARLIEST.date(), le=LATEST.date())]
 Moment = Annotated[AwareDatetime, Field(ge=EARLIEST, le=LATEST, description="ISO 8601 with a UTC offset.")]
 TagName = Annotated[str, Field(min_length=1, max_length=50)]
+# Agent time on one message (desk.services.handle_time): whole seconds, at most a day; true and "12" are refused.
+HandleSeconds = Annotated[int, Field(strict=True, ge=0, le=HANDLE_SECONDS_MAX)]
+HANDLE_SECONDS_IN = ("Staff: the agent's handle time on this message in whole seconds (0 to 86400), measured by the "
+                     "client; omit it when not measured.")
 
 ViewName = Literal["mine", "unassigned", "team", "all", "recent"]
 StatusFilter = Literal["unresolved", "new", "open", "pending", "on_hold", "solved", "closed"]
@@ -111,6 +116,7 @@ class TicketCreateIn(Schema):
     assignee_id: Id | None = None
     tags: list[TagName] = []
     custom_fields: dict[str, Any] = {}
+    handle_seconds: HandleSeconds | None = Field(None, description=HANDLE_SECONDS_IN.replace("message", "first message"))
 
 
 class TicketPatchIn(Schema):
@@ -147,6 +153,9 @@ class MessageOut(Schema):
     body_text: str
     body_html: str = Field(description="Sanitised HTML; safe to render.")
     attachments: list[AttachmentOut]
+    handle_seconds: int | None = Field(
+        None, description="Agent messages, for staff: the agent's handle time in seconds; null when not measured "
+                          "(always null for customer and system messages, and for customers reading).")
     created_at: datetime
 
 
@@ -160,6 +169,7 @@ class MessageCreateIn(Schema):
     body_html: str | None = None
     public: bool = Field(True, description="false: an internal note (staff only).")
     status: str | None = Field(None, description="Submit as: a status category or name to set in the same step (staff only).")
+    handle_seconds: HandleSeconds | None = Field(None, description=HANDLE_SECONDS_IN)
 
 
 class EventOut(Schema):

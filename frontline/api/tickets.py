@@ -151,7 +151,8 @@ def _tags_by_ticket(ticket_ids: list[int]) -> dict[int, list[str]]:
     return tags
 
 
-def message_out(message: Message) -> MessageOut:
+def message_out(message: Message, *, viewer: User) -> MessageOut:
+    """A message as the API shows it; handle time is for staff's eyes only."""
     if message.author_user is not None:
         author_name = message.author_user.display_name
     elif message.author_customer is not None:
@@ -170,6 +171,7 @@ def message_out(message: Message) -> MessageOut:
             AttachmentOut(id=a.pk, filename=a.filename, content_type=a.content_type, size=a.size)
             for a in message.attachments.all()
         ],
+        handle_seconds=message.handle_seconds if viewer.role in STAFF_ROLES else None,
         created_at=message.created_at,
     )
 
@@ -307,6 +309,7 @@ def ticket_open(request: HttpRequest, payload: TicketCreateIn) -> Status[TicketO
             assignee=assignee,
             tags=payload.tags,
             custom_fields=payload.custom_fields,
+            handle_seconds=payload.handle_seconds,
         )
     # Rendered from the new row itself: staff may file a ticket into a team they do not see.
     return Status(201, ticket_out(ticket, field_keys=_customer_field_keys(viewer)))
@@ -368,7 +371,7 @@ def ticket_messages(request: HttpRequest, ticket_id: int, params: Query[PagePara
     ticket = _visible_ticket(viewer, ticket_id)
     page = paginate(ticket_messages_for_viewer(ticket=ticket, viewer=viewer), keyset=BY_CREATED_ASC,
                     limit=params.limit, cursor=params.cursor)
-    return MessagePage(items=[message_out(m) for m in page.items], next_cursor=page.next_cursor)
+    return MessagePage(items=[message_out(m, viewer=viewer) for m in page.items], next_cursor=page.next_cursor)
 
 
 @router.post("/{ticket_id}/messages", response={201: MessageOut, **error_responses(403, 404, 409, 422)},
@@ -379,10 +382,12 @@ def ticket_message_add(request: HttpRequest, ticket_id: int, payload: MessageCre
     ticket = _visible_ticket(viewer, ticket_id)
     if payload.status is not None and viewer.role not in STAFF_ROLES:
         raise PermissionDenied("Only staff can change a ticket's status.")
+    if payload.handle_seconds is not None and viewer.role not in STAFF_ROLES:
+        raise PermissionDenied("Only staff record handle time.")
     then_status = _status_named(payload.status, field="status") if payload.status is not None else None
     message = ticket_reply(ticket=ticket, author=viewer, body=payload.body or "", body_html=payload.body_html,
-                           public=payload.public, then_status=then_status)
-    return Status(201, message_out(message))
+                           public=payload.public, then_status=then_status, handle_seconds=payload.handle_seconds)
+    return Status(201, message_out(message, viewer=viewer))
 
 
 @router.get("/{ticket_id}/events", response={200: EventPage, **error_responses(403, 404, 422)}, auth=staff_auth,

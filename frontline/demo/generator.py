@@ -8,6 +8,7 @@ days, scale and anchor: same data. ``demo_reset`` removes it again.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 import time
@@ -38,12 +39,12 @@ from frontline.desk.models import (
     TicketField,
 )
 from frontline.desk.services import status_default
-from frontline.people.models import AgentProfile, Availability, Role, Team, User
+from frontline.people.models import STAFF_ROLES, AgentProfile, Availability, Role, Team, User
 
 from . import content, names
-from .replay import BulkReplayer, ServiceReplayer, ops_in_order
+from .replay import BulkReplayer, Op, ServiceReplayer, ops_in_order
 from .scripts import DAILY_TICKETS, Agent, World, build_scripts
-from .timing import Shift
+from .timing import Shift, agent_pace, handle_seconds
 
 EXTRA_STATUSES = (("Waiting on vendor", StatusCategory.ON_HOLD, 35),)
 FIELDS = (
@@ -110,6 +111,7 @@ def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: 
     world = _setup(seed=seed, days=days, scale=scale, anchor=anchor)
     say(f"Staff, teams and queues ready; {len(world.customers)} customers. Simulating {days} days of tickets…")
     scripts = build_scripts(world, random.Random(f"{seed}-tickets"), daily=DAILY_TICKETS * scale)
+    scripts = with_handle_times(world, scripts, random.Random(f"{seed}-handle"))
     say(f"{len(scripts):,} tickets simulated ({sum(map(len, scripts)):,} steps); writing them via {engine}…")
     replayer = BulkReplayer() if engine == "bulk" else ServiceReplayer()
     for op in ops_in_order(scripts):
@@ -159,6 +161,45 @@ def _check_conflicts() -> None:
     if clashes:
         raise DemoConflict(f"The database already has {', '.join(sorted(clashes))}; the demo needs a fresh database "
                            "(or `demo --reset` if these came from an earlier demo).")
+
+
+def with_handle_times(world: World, scripts: list[list[Op]], rng: random.Random) -> list[list[Op]]:
+    """The scripts with ``handle_seconds`` on every agent message: the call an agent files a
+    ticket from, public replies (the first one takes longest) and internal notes.
+
+    Times come from ``timing.handle_seconds`` (channel, type, current priority, the agent's pace)
+    with their own random stream, so the tickets themselves are those of the same seed without
+    handle times. Both writers store the value the step carries.
+    """
+    pace = {a.user.pk: agent_pace(speed=a.speed, skill=a.skill)
+            for a in [*(a for team in world.agents.values() for a in team), *world.leads.values()]}
+    result = []
+    for script in scripts:
+        channel = ticket_type = priority = ""
+        answered = False
+        ops = []
+        for op in script:
+            kind = None
+            if op.kind == "create":
+                channel, ticket_type, priority = op.args["channel"], op.args["ticket_type"], op.args["priority"]
+                kind = "call" if _by_staff(op) else None
+                answered = kind is not None
+            elif op.kind == "priority":
+                priority = op.args["priority"]
+            elif op.kind == "reply" and _by_staff(op):
+                kind = "note" if not op.args["public"] else "follow_up" if answered else "first_reply"
+                answered = answered or op.args["public"]
+            if kind is not None:
+                seconds = handle_seconds(rng, kind=kind, channel=channel, ticket_type=ticket_type, priority=priority,
+                                         pace=pace.get(op.actor.pk, 1.0))
+                op = dataclasses.replace(op, args={**op.args, "handle_seconds": seconds})
+            ops.append(op)
+        result.append(ops)
+    return result
+
+
+def _by_staff(op: Op) -> bool:
+    return op.actor is not None and op.actor.role in STAFF_ROLES
 
 
 # --- setup -------------------------------------------------------------------------------------

@@ -71,12 +71,14 @@ class ServiceReplayer:
                 requester=a["requester"], subject=a["subject"], body=a["body"], actor=actor, channel=a["channel"],
                 priority=a["priority"], ticket_type=a["ticket_type"], queue=a["queue"], assignee=a.get("assignee"),
                 tags=a["tags"], custom_fields=a["custom_fields"], at=at, notify=False,
+                handle_seconds=a.get("handle_seconds"),
             )
             return
         ticket = self.tickets[op.ticket]
         if op.kind == "reply":
             services.ticket_reply(ticket=ticket, author=actor, body=a["body"], public=a["public"],
-                                  then_status=a.get("then_status"), at=at, notify=False)
+                                  then_status=a.get("then_status"), at=at, notify=False,
+                                  handle_seconds=a.get("handle_seconds"))
         elif op.kind == "customer_reply":
             services.ticket_reply(ticket=ticket, author=actor, body=a["body"], at=at, notify=False)
         elif op.kind == "status":
@@ -123,6 +125,7 @@ class _Message:
     body_text: str
     body_html: str
     created_at: datetime
+    handle_seconds: int | None
 
 
 @dataclass(slots=True)
@@ -180,9 +183,9 @@ class BulkReplayer:
             return
         t = self.tickets[op.ticket]
         if op.kind == "reply":
-            self._reply(t, actor, a["body"], a["public"], a.get("then_status"), at)
+            self._reply(t, actor, a["body"], a["public"], a.get("then_status"), at, a.get("handle_seconds"))
         elif op.kind == "customer_reply":
-            self._reply(t, actor, a["body"], True, None, at)
+            self._reply(t, actor, a["body"], True, None, at, None)
         elif op.kind == "status":
             self._status_change(t, a["status"], actor, at)
         elif op.kind == "assign":
@@ -209,6 +212,7 @@ class BulkReplayer:
         queue: Queue | None = a["queue"]
         assignee: User | None = a.get("assignee")
         fields = self._clean_fields(a["custom_fields"])
+        handle_seconds = services.handle_seconds_clean(a.get("handle_seconds"))
         team_id = queue.team_id if queue is not None else None
         status = self.defaults[StatusCategory.OPEN if assignee else StatusCategory.NEW]
         tags = _slugs(a["tags"])
@@ -222,7 +226,8 @@ class BulkReplayer:
         self.order.append(t)
         by_agent = actor is not None and actor.role in STAFF_ROLES
         message = self._message(t, AuthorKind.AGENT if by_agent else AuthorKind.CUSTOMER, actor,
-                                None if by_agent else requester.pk, True, content.text, content.html, at)
+                                None if by_agent else requester.pk, True, content.text, content.html, at,
+                                handle_seconds if by_agent else None)
         self._event(t, EventKind.CREATED, actor, at,
                     channel=a["channel"], status=status.name, status_category=status.category, priority=a["priority"],
                     ticket_type=a["ticket_type"], requester_id=requester.pk, assignee_id=t.assignee_id,
@@ -231,7 +236,8 @@ class BulkReplayer:
 
     # services.ticket_reply
     def _reply(self, t: _Ticket, author: User | None, body: str, public: bool, then_status: Status | None,
-               at: datetime) -> None:
+               at: datetime, handle_seconds: int | None) -> None:
+        handle_seconds = services.handle_seconds_clean(handle_seconds)
         content = body_from(text=body)
         is_staff = author is not None and author.role in STAFF_ROLES
         if t.status.category == StatusCategory.CLOSED:
@@ -243,7 +249,7 @@ class BulkReplayer:
         else:
             customer_id = self.customer_of_user[author.pk].pk
         message = self._message(t, AuthorKind.AGENT if is_staff else AuthorKind.CUSTOMER, author, customer_id,
-                                public, content.text, content.html, at)
+                                public, content.text, content.html, at, handle_seconds if is_staff else None)
         t.message_count += 1
         t.search_text = t.search_text + "\n" + content.text.lower()
         if is_staff and public:
@@ -380,11 +386,11 @@ class BulkReplayer:
             "to_category": closed.category, "reason": "merged",
         })
         self._event(target, EventKind.MERGED_IN, actor, at, source=source.ref)
-        self._reply(target, actor, note, False, None, at)
+        self._reply(target, actor, note, False, None, at, None)
 
     def _message(self, t: _Ticket, kind: str, user: User | None, customer_id: int | None, public: bool,
-                 text: str, html: str, at: datetime) -> _Message:
-        message = _Message(_Ref(), t, kind, user.pk if user else None, customer_id, public, text, html, at)
+                 text: str, html: str, at: datetime, handle_seconds: int | None) -> _Message:
+        message = _Message(_Ref(), t, kind, user.pk if user else None, customer_id, public, text, html, at, handle_seconds)
         t.messages.append(message)
         self.messages.append(message)
         return message
@@ -434,7 +440,7 @@ class BulkReplayer:
             rows = [Message(
                 ticket_id=m.ticket.ref.pk, author_kind=m.author_kind, author_user_id=m.author_user_id,
                 author_customer_id=m.author_customer_id, is_public=m.is_public, body_text=self._resolve(m.body_text),
-                body_html=self._resolve(m.body_html), created_at=m.created_at,
+                body_html=self._resolve(m.body_html), handle_seconds=m.handle_seconds, created_at=m.created_at,
             ) for m in chunk]
             Message.objects.bulk_create(rows)
             for m, row in zip(chunk, rows, strict=True):

@@ -118,3 +118,54 @@ class Shift:
             if window is not None and window[0] <= t < window[1]:
                 return window[1]
         raise ValueError("t: not inside a shift")
+
+
+# --- handle time: agent working time spent on one message --------------------------------------
+
+# Median seconds of a first public reply by channel (a phone ticket's first message is the call).
+HANDLE_FIRST_REPLY = {"email": 480.0, "web": 450.0, "chat": 150.0, "phone": 300.0, "social": 240.0, "api": 420.0}
+HANDLE_CALL = 420.0  # median length of the phone call an agent files a ticket from, with wrap-up
+HANDLE_NOTE = 75.0  # median internal note
+HANDLE_FOLLOW_UP = 0.6  # a later reply, relative to the first: the agent already knows the case
+HANDLE_TYPE = {"question": 0.85, "incident": 1.1, "problem": 1.35, "task": 1.0, "complaint": 1.25}
+HANDLE_PRIORITY = {"low": 0.9, "normal": 1.0, "high": 1.1, "urgent": 1.2}
+HANDLE_SIGMA = 0.55  # log-normal spread of one message around its median
+HANDLE_MIN, HANDLE_MAX = 10, 7200
+
+
+def agent_pace(*, speed: float, skill: float) -> float:
+    """How long an agent takes over a message relative to the median agent (1.0).
+
+    Slower responders (``speed``: median working minutes to a first reply, about 55) also write
+    more slowly; more skilled agents (``skill`` around 1) less so. Between about 0.6 and 1.7.
+    """
+    if speed <= 0 or skill <= 0:
+        raise ValueError("speed, skill: must be positive")
+    return (speed / 55) ** 0.35 / skill ** 0.5
+
+
+def handle_seconds(rng: random.Random, *, kind: str, channel: str, ticket_type: str, priority: str,
+                   pace: float) -> int:
+    """Seconds an agent spends on one message: log-normal around a median set by what it is.
+
+    ``kind`` is ``call`` (the phone call a ticket is filed from), ``first_reply``, ``follow_up``
+    (a later public reply) or ``note``. Replies depend on channel, ticket type and priority;
+    notes only on the agent. Whole seconds in [HANDLE_MIN, HANDLE_MAX]::
+
+        >>> import random
+        >>> s = handle_seconds(random.Random(3), kind="first_reply", channel="email", ticket_type="problem",
+        ...                    priority="high", pace=1.0)
+        >>> 10 <= s <= 7200
+        True
+    """
+    if kind == "note":
+        median = HANDLE_NOTE
+    elif kind == "call":
+        median = HANDLE_CALL * HANDLE_TYPE[ticket_type] * HANDLE_PRIORITY[priority]
+    elif kind in ("first_reply", "follow_up"):
+        median = HANDLE_FIRST_REPLY[channel] * HANDLE_TYPE[ticket_type] * HANDLE_PRIORITY[priority]
+        median *= HANDLE_FOLLOW_UP if kind == "follow_up" else 1.0
+    else:
+        raise ValueError(f"kind: unknown message kind {kind!r}")
+    seconds = rng.lognormvariate(math.log(median * pace), HANDLE_SIGMA)
+    return min(max(round(seconds), HANDLE_MIN), HANDLE_MAX)

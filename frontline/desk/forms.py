@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from django import forms
+from django.core import signing
+from django.utils import timezone
 
 from frontline.people.models import STAFF_ROLES, Team, User
 
 from .content import Upload
 from .models import Channel, FieldType, Priority, Queue, Status, TicketField, TicketType
+from .services.handle_time import handle_seconds_since
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -40,7 +44,61 @@ def _staff() -> Any:
     return User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by("first_name", "last_name")
 
 
-class ReplyForm(forms.Form):
+# --- handle time: a signed "opened at" travels with the form ------------------------------------
+
+HANDLE_TIMER_SALT = "frontline.desk.handle-timer"
+
+
+def _timer_signer(*, user_id: int, ticket_id: int | None) -> signing.Signer:
+    # The salt binds a token to one agent and one ticket (or to "a new ticket"): it cannot be
+    # carried to another ticket or another agent's form.
+    return signing.Signer(salt=f"{HANDLE_TIMER_SALT}:{user_id}:{ticket_id if ticket_id is not None else 'new'}")
+
+
+def handle_timer_token(*, user_id: int, ticket_id: int | None, at: datetime | None = None) -> str:
+    """The signed time (default: now) an agent opened a ticket's reply form, or the new-ticket form."""
+    opened = int((at or timezone.now()).timestamp())
+    return _timer_signer(user_id=user_id, ticket_id=ticket_id).sign(str(opened))
+
+
+def handle_timer_opened(token: str, *, user_id: int, ticket_id: int | None) -> datetime | None:
+    """When the form was opened, or None for a missing, tampered or foreign token."""
+    try:
+        opened = int(_timer_signer(user_id=user_id, ticket_id=ticket_id).unsign(token or ""))
+        return datetime.fromtimestamp(opened, tz=UTC)
+    except (signing.BadSignature, ValueError, OverflowError, OSError):
+        return None
+
+
+class HandleTimerForm(forms.Form):
+    """A form that measures the agent's handle time: it carries when it was first shown.
+
+    Unbound, it issues a fresh token (or keeps ``opened``, a token from an earlier render of the
+    same workspace, when that one is valid); bound and re-rendered after a 409 or 422, it keeps
+    the token it was posted with, so a restored draft keeps its original opened time. A bad
+    token never fails the form: the message is then stored without handle time.
+    """
+
+    opened = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user_id: int, ticket_id: int | None, opened: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.timer_user_id, self.timer_ticket_id = user_id, ticket_id
+        if not self.is_bound:
+            keep = opened and handle_timer_opened(opened, user_id=user_id, ticket_id=ticket_id) is not None
+            self.initial["opened"] = opened if keep else handle_timer_token(user_id=user_id, ticket_id=ticket_id)
+
+    def clean_opened(self) -> datetime | None:
+        return handle_timer_opened(self.cleaned_data.get("opened", ""), user_id=self.timer_user_id,
+                                   ticket_id=self.timer_ticket_id)
+
+    def handle_seconds(self) -> int | None:
+        """Seconds from opening to now (capped; see ``services.handle_time``), or None when not measurable."""
+        opened = self.cleaned_data.get("opened")
+        return None if opened is None else handle_seconds_since(opened, now=timezone.now())
+
+
+class ReplyForm(HandleTimerForm):
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 6, "placeholder": "Write your reply…"}), max_length=50_000)
     public = forms.TypedChoiceField(
         choices=[("1", "Public reply"), ("0", "Internal note")], coerce=lambda v: v == "1",
@@ -98,7 +156,7 @@ class MergeForm(forms.Form):
                               help_text="This ticket closes; the other gets a note with its conversation.")
 
 
-class NewTicketForm(forms.Form):
+class NewTicketForm(HandleTimerForm):
     requester_email = forms.EmailField(label="Customer email")
     requester_name = forms.CharField(max_length=200, required=False, label="Customer name", help_text="For a new customer")
     subject = forms.CharField(max_length=250)

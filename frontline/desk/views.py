@@ -168,7 +168,10 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 
 def _workspace_context(request: HttpRequest, ticket: Ticket, *, reply_form: ReplyForm | None = None,
-                       props_form: TicketPropertiesForm | None = None, merge_form: MergeForm | None = None) -> dict[str, Any]:
+                       props_form: TicketPropertiesForm | None = None, merge_form: MergeForm | None = None,
+                       opened: str | None = None) -> dict[str, Any]:
+    """The workspace's context. ``opened``: the reply form's handle-time token to keep (from the
+    properties or merge form, which carry it so that saving them does not restart the clock)."""
     events = list(ticket_events_for_viewer(ticket=ticket, viewer=request.user))
     user_ids = {e.payload.get(k) for e in events for k in ("from", "to") if e.kind == "assigned"}
     team_ids = {e.payload.get(k) for e in events for k in ("from", "to") if e.kind == "team_changed"}
@@ -186,13 +189,19 @@ def _workspace_context(request: HttpRequest, ticket: Ticket, *, reply_form: Repl
             **{f"cf_{k}": v for k, v in ticket.custom_fields.items()},
         }
         props_form = TicketPropertiesForm(initial=initial)
+    conversation = list(ticket_messages_for_viewer(ticket=ticket, viewer=request.user))
+    handle_total, handle_measured, agent_messages = services.handle_seconds_total(conversation)
     return {
         "nav": "tickets",
         "ticket": ticket,
-        "conversation": ticket_messages_for_viewer(ticket=ticket, viewer=request.user),
+        "conversation": conversation,
+        "handle_total": handle_total,
+        "handle_measured": handle_measured,
+        "agent_messages": agent_messages,
+        "handle_cap": services.CAPTURE_CAP_SECONDS,
         "events": events,
         "names": names,
-        "reply_form": reply_form or ReplyForm(),
+        "reply_form": reply_form or ReplyForm(user_id=request.user.pk, ticket_id=ticket.pk, opened=opened),
         "props_form": props_form,
         "merge_form": merge_form or MergeForm(),
         "merged_from": list(ticket.merged_from.values_list("pk", "subject")),
@@ -215,10 +224,10 @@ def ticket_detail(request: HttpRequest, ticket_id: int) -> HttpResponse:
     return render(request, "desk/ticket_detail.html", _workspace_context(request, ticket))
 
 
-def _done(request: HttpRequest, ticket: Ticket, text: str) -> HttpResponse:
+def _done(request: HttpRequest, ticket: Ticket, text: str, opened: str | None = None) -> HttpResponse:
     if request.htmx:
         messages.success(request, text)
-        return _render_workspace(request, ticket)
+        return _render_workspace(request, ticket, opened=opened)
     messages.success(request, text)
     return redirect("desk:ticket_detail", ticket_id=ticket.pk)
 
@@ -227,13 +236,14 @@ def _done(request: HttpRequest, ticket: Ticket, text: str) -> HttpResponse:
 @staff_required
 def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     ticket = ticket_get_for_viewer(ticket_id=ticket_id, viewer=request.user)
-    form = ReplyForm(request.POST, request.FILES)
+    form = ReplyForm(request.POST, request.FILES, user_id=request.user.pk, ticket_id=ticket.pk)
     if not form.is_valid():
         return _render_workspace(request, ticket, status=422, reply_form=form)
     try:
         services.ticket_reply(
             ticket=ticket, author=request.user, body=form.cleaned_data["body"], public=form.cleaned_data["public"],
             attachments=uploads_from(form.cleaned_data["attachments"]), then_status=form.cleaned_data["then_status"],
+            handle_seconds=form.handle_seconds(),
         )
     except ValidationError as exc:
         add_service_errors(form, exc.message_dict)
@@ -249,8 +259,9 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def ticket_update(request: HttpRequest, ticket_id: int) -> HttpResponse:
     ticket = ticket_get_for_viewer(ticket_id=ticket_id, viewer=request.user)
     form = TicketPropertiesForm(request.POST)
+    opened = request.POST.get("opened")
     if not form.is_valid():
-        return _render_workspace(request, ticket, status=422, props_form=form)
+        return _render_workspace(request, ticket, status=422, props_form=form, opened=opened)
     data = form.cleaned_data
     changes = services.TicketChanges(
         status=data["status"], priority=data["priority"], ticket_type=data["ticket_type"], assignee=data["assignee"],
@@ -260,11 +271,11 @@ def ticket_update(request: HttpRequest, ticket_id: int) -> HttpResponse:
         services.ticket_update(ticket=ticket, changes=changes, actor=request.user)
     except ValidationError as exc:
         add_service_errors(form, exc.message_dict)
-        return _render_workspace(request, ticket, status=422, props_form=form)
+        return _render_workspace(request, ticket, status=422, props_form=form, opened=opened)
     except (TransitionNotAllowed, Conflict) as exc:
         form.add_error(None, exc.reason)
-        return _render_workspace(request, ticket, status=409, props_form=form)
-    return _done(request, ticket, "Ticket updated.")
+        return _render_workspace(request, ticket, status=409, props_form=form, opened=opened)
+    return _done(request, ticket, "Ticket updated.", opened=opened)
 
 
 @require_POST
@@ -272,18 +283,19 @@ def ticket_update(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def ticket_merge(request: HttpRequest, ticket_id: int) -> HttpResponse:
     ticket = ticket_get_for_viewer(ticket_id=ticket_id, viewer=request.user)
     form = MergeForm(request.POST)
+    opened = request.POST.get("opened")
     if not form.is_valid():
-        return _render_workspace(request, ticket, status=422, merge_form=form)
+        return _render_workspace(request, ticket, status=422, merge_form=form, opened=opened)
     try:
         target = ticket_get_for_viewer(ticket_id=form.cleaned_data["into"], viewer=request.user)
     except Http404:
         form.add_error("into", "No ticket with that number that you can see.")
-        return _render_workspace(request, ticket, status=422, merge_form=form)
+        return _render_workspace(request, ticket, status=422, merge_form=form, opened=opened)
     try:
         services.ticket_merge(source=ticket, target=target, actor=request.user)
     except Conflict as exc:
         form.add_error(None, exc.reason)
-        return _render_workspace(request, ticket, status=409, merge_form=form)
+        return _render_workspace(request, ticket, status=409, merge_form=form, opened=opened)
     messages.success(request, f"Ticket #{ticket.pk} was merged into this one.")
     url = reverse("desk:ticket_detail", kwargs={"ticket_id": target.pk})
     if request.htmx:
@@ -295,7 +307,7 @@ def ticket_merge(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 @staff_required
 def ticket_new(request: HttpRequest) -> HttpResponse:
-    form = NewTicketForm(request.POST or None, request.FILES or None)
+    form = NewTicketForm(request.POST or None, request.FILES or None, user_id=request.user.pk, ticket_id=None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -304,6 +316,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
                 requester=requester, subject=data["subject"], body=data["body"], actor=request.user,
                 channel=data["channel"], priority=data["priority"], ticket_type=data["ticket_type"],
                 queue=data["queue"], assignee=data["assignee"], attachments=uploads_from(data["attachments"]),
+                handle_seconds=form.handle_seconds(),
             )
         except ValidationError as exc:
             add_service_errors(form, exc.message_dict)
@@ -311,7 +324,8 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"Ticket #{ticket.pk} created.")
             return redirect("desk:ticket_detail", ticket_id=ticket.pk)
     status = 422 if request.method == "POST" else 200
-    return render(request, "desk/ticket_new.html", {"nav": "tickets", "form": form}, status=status)
+    context = {"nav": "tickets", "form": form, "handle_cap": services.CAPTURE_CAP_SECONDS}
+    return render(request, "desk/ticket_new.html", context, status=status)
 
 
 @require_GET

@@ -50,7 +50,7 @@ def snapshot() -> dict[str, list[Any]]:
         ) for t in tickets],
         "messages": [(
             rank[m.ticket_id], m.author_kind, users.get(m.author_user_id), m.author_customer_id and emails.get(m.author_customer_id),
-            m.is_public, text(m.body_text), text(m.body_html), m.created_at,
+            m.is_public, text(m.body_text), text(m.body_html), m.created_at, m.handle_seconds,
         ) for m in Message.objects.order_by("pk")],
         "events": [(
             rank[e.ticket_id], e.kind, users.get(e.actor_id), e.created_at, payload(e.kind, e.payload),

@@ -5,7 +5,8 @@ and an optional ``at`` (the time it happens; the demo generator replays history 
 these same functions). Access checks belong to the caller (views, API) through the
 ``*_for_viewer`` selectors; these functions enforce the domain rules.
 
-Package map: ``conversation`` (create, reply, notes), ``properties`` (status and the
+Package map: ``conversation`` (create, reply, notes), ``handle_time`` (what handle time is and
+how it is checked), ``properties`` (status and the
 transition rules, assignee, team, queue, priority, type, subject, tags, fields, ``ticket_update``),
 ``merge``, and ``_common`` (what they share). Import from ``frontline.desk.services``.
 """
@@ -23,6 +24,13 @@ from ._common import (
     statuses_ensure_defaults,
 )
 from .conversation import ticket_create, ticket_reply
+from .handle_time import (
+    CAPTURE_CAP_SECONDS,
+    HANDLE_SECONDS_MAX,
+    handle_seconds_clean,
+    handle_seconds_since,
+    handle_seconds_total,
+)
 from .merge import ticket_merge
 from .properties import (
     UNSET,
@@ -41,8 +49,9 @@ from .properties import (
 )
 
 __all__ = [
-    "DEFAULT_STATUSES", "SEARCH_TEXT_LIMIT", "TAG_MAX_LENGTH", "UNSET", "TicketChanges", "_clean_subject",
-    "_field_value", "custom_fields_clean", "status_default", "statuses_ensure_defaults", "ticket_assign",
+    "CAPTURE_CAP_SECONDS", "DEFAULT_STATUSES", "HANDLE_SECONDS_MAX", "SEARCH_TEXT_LIMIT", "TAG_MAX_LENGTH", "UNSET",
+    "TicketChanges", "_clean_subject", "_field_value", "custom_fields_clean", "handle_seconds_clean",
+    "handle_seconds_since", "handle_seconds_total", "status_default", "statuses_ensure_defaults", "ticket_assign",
     "ticket_create", "ticket_fields_update", "ticket_merge", "ticket_priority_change", "ticket_queue_change",
     "ticket_reply", "ticket_status_change", "ticket_subject_change", "ticket_tags_set", "ticket_team_change",
     "ticket_type_change", "ticket_update", "transition_check",

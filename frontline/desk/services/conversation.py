@@ -40,6 +40,7 @@ from ._common import (
     custom_fields_clean,
     status_default,
 )
+from .handle_time import handle_seconds_clean
 from .properties import (
     ticket_status_change,
 )
@@ -64,12 +65,16 @@ def ticket_create(
     attachments: Sequence[Upload] = (),
     at: datetime | None = None,
     notify: bool = True,
+    handle_seconds: int | None = None,
 ) -> Ticket:
     """Open a ticket with its first message. The message is the customer's unless an agent files it.
 
     With ``notify`` the requester is emailed a receipt (a background task, after commit).
+    ``handle_seconds`` (0 to 86,400) is the agent's time on the first message (a phone call, say);
+    it is stored only when an agent files the ticket (see ``handle_time``).
     """
     at = _now(at)
+    handle_seconds = handle_seconds_clean(handle_seconds)
     subject = _clean_subject(subject)
     content = body_from(text=body, html_body=body_html)
     _require_staff(assignee, "assignee")
@@ -116,6 +121,7 @@ def ticket_create(
         is_public=True,
         body_text=content.text,
         body_html=content.html,
+        handle_seconds=handle_seconds if by_agent else None,
         created_at=at,
     )
     _attach(message, attachments)
@@ -143,6 +149,7 @@ def ticket_reply(
     then_status: Status | None = None,
     at: datetime | None = None,
     notify: bool = True,
+    handle_seconds: int | None = None,
 ) -> Message:
     """Add a message. Staff write public replies or internal notes; customers write replies.
 
@@ -150,8 +157,11 @@ def ticket_reply(
     open; an agent's first public reply records the first response and moves a new ticket to
     open. ``then_status`` applies a status change in the same transaction ("submit as").
     With ``notify`` a public agent reply is emailed to the requester (a background task, after commit).
+    ``handle_seconds`` (0 to 86,400) is the agent's time on this message; it is stored only on
+    agent messages (see ``handle_time``).
     """
     at = _now(at)
+    handle_seconds = handle_seconds_clean(handle_seconds)
     ticket = _locked(ticket)
     content = body_from(text=body, html_body=body_html)
     is_staff = author is not None and author.role in STAFF_ROLES
@@ -168,6 +178,7 @@ def ticket_reply(
         is_public=public,
         body_text=content.text,
         body_html=content.html,
+        handle_seconds=handle_seconds if is_staff else None,
         created_at=at,
     )
     stored = _attach(message, attachments)

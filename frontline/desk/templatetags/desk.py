@@ -33,6 +33,22 @@ def when(value: datetime | None) -> str:
 
 
 @register.filter
+def handle_time(seconds: int | None) -> str:
+    """A handle time in seconds as people read it: "45 s", "4 min 10 s", "1 h 5 min" ("—" for none)."""
+    if seconds is None or seconds == "":
+        return "—"
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        minutes, rest = divmod(seconds, 60)
+        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
+    hours, rest = divmod(seconds, 3600)
+    minutes = rest // 60
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+
+
+@register.filter
 def ago(value: datetime | None) -> str:
     if value is None:
         return "—"
