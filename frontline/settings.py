@@ -181,3 +181,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("FRONTLINE_LOG_LEVEL", "WARNING")},
 }
+
+# Adherence (frontline.schedules.adherence): grace before the real-time alert; adherence below target shows red.
+ADHERENCE_GRACE_MINUTES = int(os.environ.get("FRONTLINE_ADHERENCE_GRACE_MINUTES", "5"))
+ADHERENCE_TARGET_PCT = float(os.environ.get("FRONTLINE_ADHERENCE_TARGET_PCT", "90"))
