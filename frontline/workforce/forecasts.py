@@ -1,0 +1,422 @@
+"""Stored forecasts: create a run, count its history, compute it, and read it back for the pages.
+
+Definitions (also in docs/workforce/forecasts.md):
+
+* **Scope**: the tickets of a team (its sub-teams included), a queue and/or a channel; none of
+  them = the whole department.
+* **Days**: the run's days follow its time zone. The first forecast day is *tomorrow* there
+  (when the run was created); the history is the ``history_days`` whole days before *today*
+  (today is not over, so it is neither history nor forecast).
+* **Contacts** of an interval = the tickets in scope whose ``created_at`` falls in it.
+* **Workload** of an interval = the sum of ``Message.handle_seconds`` of the agent messages
+  (``author_kind = agent``) of the tickets *created* in that interval, whenever those messages
+  were written; unmeasured messages (null) add nothing. When no agent message of the history
+  has handle seconds, the run has no workload: intervals store null and the AHT is not forecast.
+* **AHT** (average handle time) = workload / contacts, per interval, per day or per horizon.
+* **Closed days**: a day of the history with no contact at all is closed. A weekday with no
+  contact in the whole history (Sunday in B2B data) is not part of the week: it is neither
+  trained on nor forecast. Opening hours, when given, limit the intervals to
+  [opening, closing); otherwise they run from the earliest to the latest interval seen.
+
+The computation (:func:`forecast_compute`, run by the task ``forecast_run_compute``) backtests
+every model on rolling origins of the run's own horizon, chooses the lowest MASE, forecasts
+with an 80% quasi-Poisson prediction interval and does the same for the workload.
+"""
+
+from __future__ import annotations
+
+import math
+import zoneinfo
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from frontline.desk.models import AuthorKind, Channel, Message, Queue, Ticket
+from frontline.engine.forecasting import (
+    BacktestResult,
+    ForecastModel,
+    ModelScore,
+    SlotSeries,
+    backtest,
+    default_models,
+    forecast,
+    slot_series_from_counts,
+)
+from frontline.people.models import Team, User
+from frontline.people.selectors import team_descendant_ids
+
+from .forecast_selectors import (
+    DayRow,
+    Totals,
+    forecast_chart_rows,
+    forecast_day_intervals,
+    forecast_days,
+    forecast_get,
+    forecast_list,
+    forecast_totals,
+)
+from .models import ForecastInterval, ForecastRun, IntervalKind
+
+__all__ = [
+    "DayRow", "History", "NotEnoughHistory", "Totals", "forecast_chart_rows", "forecast_compute", "forecast_create",
+    "forecast_day_intervals", "forecast_days", "forecast_get", "forecast_history", "forecast_list", "forecast_models",
+    "forecast_prepare", "forecast_rerun", "forecast_scope_tickets", "forecast_totals",
+]
+
+INTERVAL_LEVEL = 0.8
+MIN_WINDOWS = 5
+"""A backtest needs at least this many rolling origins to choose a model."""
+BACKTEST_WINDOWS = 10
+"""Rolling origins per backtest. Each origin forecasts the whole horizon (about 10 open days for
+14 days), so 10 origins score ~100 day-forecasts per model. The statsforecast models cost
+~1 s per fit on 90 days of around-the-clock 30-minute data (20 origins: ~35 s a series);
+10 keeps a department forecast under half a minute of background work."""
+
+
+# ---------------------------------------------------------------- create
+
+
+def _zone_name(*, team: Team | None, queue: Queue | None) -> str:
+    if team is not None:
+        return team.time_zone
+    if queue is not None and queue.team is not None:
+        return queue.team.time_zone
+    return settings.TIME_ZONE
+
+
+def _minutes(t: time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def _validate(run: ForecastRun) -> None:
+    errors: dict[str, str] = {}
+    if not run.name.strip():
+        errors["name"] = "Give the forecast a name."
+    if run.channel and run.channel not in Channel.values:
+        errors["channel"] = f"Choose one of {', '.join(Channel.values)}, or leave blank for every channel."
+    try:
+        zoneinfo.ZoneInfo(run.time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        errors["time_zone"] = f"{run.time_zone!r} is not a time zone name (e.g. Europe/Berlin)."
+    if (run.opening is None) != (run.closing is None):
+        errors["closing" if run.opening is not None else "opening"] = "Give both opening and closing, or neither (around the clock)."
+    elif run.opening is not None and run.closing is not None:
+        step = run.interval_minutes
+        open_min = _minutes(run.opening)
+        close_min = 1440 if run.closing == time(0) else _minutes(run.closing)
+        if run.opening.second or run.opening.microsecond or open_min % step:
+            errors["opening"] = f"Opening must be on the {step}-minute grid (e.g. 08:00)."
+        if run.closing.second or run.closing.microsecond or close_min % step:
+            errors["closing"] = f"Closing must be on the {step}-minute grid (e.g. 18:00)."
+        elif close_min <= open_min:
+            errors["closing"] = "Closing must be after opening (00:00 means midnight)."
+    try:
+        run.full_clean(exclude=["created_by", "team", "queue", *errors])
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, " ".join(messages))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _dates(*, zone: str, now: datetime | None) -> tuple[date, date]:
+    """(today, tomorrow) in ``zone`` at ``now``."""
+    today = timezone.localtime(now or timezone.now(), zoneinfo.ZoneInfo(zone)).date()
+    return today, today + timedelta(days=1)
+
+
+def forecast_prepare(
+    *,
+    actor: User | None,
+    name: str,
+    team: Team | None = None,
+    queue: Queue | None = None,
+    channel: str = "",
+    interval_minutes: int = 30,
+    history_days: int = 91,
+    horizon_days: int = 14,
+    opening: time | None = None,
+    closing: time | None = None,
+    time_zone: str | None = None,
+    now: datetime | None = None,
+) -> ForecastRun:
+    """Validate and save a queued run without enqueuing its computation (see :func:`forecast_create`;
+    the demo computes its runs synchronously)."""
+    zone = time_zone or _zone_name(team=team, queue=queue)
+    run = ForecastRun(
+        name=(name or "").strip(), team=team, queue=queue, channel=channel or "", time_zone=zone,
+        interval_minutes=interval_minutes, history_days=history_days, horizon_days=horizon_days,
+        opening=opening, closing=closing, created_by=actor, backtest_windows=BACKTEST_WINDOWS,
+    )
+    _validate(run)
+    today, run.first_date = _dates(zone=zone, now=now)
+    run.last_date = run.first_date + timedelta(days=run.horizon_days - 1)
+    run.history_start = today - timedelta(days=run.history_days)
+    with transaction.atomic():
+        run.save()
+    return run
+
+
+def forecast_create(
+    *,
+    actor: User | None,
+    name: str,
+    team: Team | None = None,
+    queue: Queue | None = None,
+    channel: str = "",
+    interval_minutes: int = 30,
+    history_days: int = 91,
+    horizon_days: int = 14,
+    opening: time | None = None,
+    closing: time | None = None,
+    time_zone: str | None = None,
+    now: datetime | None = None,
+) -> ForecastRun:
+    """A queued forecast run; its computation is enqueued when the transaction commits.
+
+    ``interval_minutes`` 15/30/60, ``history_days`` 21-730, ``horizon_days`` 1-92,
+    ``opening``/``closing`` both or neither; ``time_zone`` defaults to the team's zone, else the
+    queue's team's, else ``settings.TIME_ZONE``. ``now`` (default: the current time) fixes the
+    run's days: the first forecast day is the day after ``now`` in the run's zone. Invalid
+    settings raise ``ValidationError`` per field.
+    """
+    from .tasks import forecast_run_compute
+
+    with transaction.atomic():
+        run = forecast_prepare(
+            actor=actor, name=name, team=team, queue=queue, channel=channel, interval_minutes=interval_minutes,
+            history_days=history_days, horizon_days=horizon_days, opening=opening, closing=closing,
+            time_zone=time_zone, now=now,
+        )
+        transaction.on_commit(lambda: forecast_run_compute.enqueue(run.pk))
+    return run
+
+
+def forecast_rerun(*, run: ForecastRun, actor: User | None, now: datetime | None = None) -> ForecastRun:
+    """A new run with ``run``'s settings, its days counted from ``now`` ("refresh")."""
+    return forecast_create(
+        actor=actor, name=run.name, team=run.team, queue=run.queue, channel=run.channel,
+        interval_minutes=run.interval_minutes, history_days=run.history_days, horizon_days=run.horizon_days,
+        opening=run.opening, closing=run.closing, time_zone=run.time_zone, now=now,
+    )
+
+
+# ---------------------------------------------------------------- history
+
+
+@dataclass(frozen=True)
+class History:
+    """Counts per interval start (naive wall-clock time in the run's zone), only where non-zero.
+
+    ``workload`` has the handle seconds per interval of ``counts`` (0 where none was measured),
+    or is None when no agent message of the history has handle seconds.
+    """
+
+    counts: dict[datetime, int]
+    workload: dict[datetime, float] | None
+
+    @property
+    def open_days(self) -> int:
+        return len({slot.date() for slot in self.counts})
+
+
+def forecast_scope_tickets(*, run: ForecastRun) -> QuerySet[Ticket]:
+    """The tickets a run counts (its team with sub-teams, queue and channel), any time."""
+    tickets = Ticket.objects.all()
+    if run.team_id is not None:
+        tickets = tickets.filter(team_id__in=team_descendant_ids(team_ids={run.team_id}))
+    if run.queue_id is not None:
+        tickets = tickets.filter(queue_id=run.queue_id)
+    if run.channel:
+        tickets = tickets.filter(channel=run.channel)
+    return tickets
+
+
+def _history_bounds(run: ForecastRun) -> tuple[datetime, datetime]:
+    zone = zoneinfo.ZoneInfo(run.time_zone)
+    assert run.history_start is not None and run.first_date is not None
+    today = run.first_date - timedelta(days=1)
+    return datetime.combine(run.history_start, time(0), zone), datetime.combine(today, time(0), zone)
+
+
+def forecast_history(*, run: ForecastRun) -> History:
+    """Contacts and workload per interval over the run's history (two narrow queries: the tickets'
+    creation times, and the handle seconds of agent messages with their ticket's creation time)."""
+    zone = zoneinfo.ZoneInfo(run.time_zone)
+    step = run.interval_minutes
+    start, end = _history_bounds(run)
+    tickets = forecast_scope_tickets(run=run).filter(created_at__gte=start, created_at__lt=end)
+
+    def slot(ts: datetime) -> datetime:
+        local = ts.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
+        return local.replace(minute=local.minute - local.minute % step) if step <= 60 else local
+
+    counts: dict[datetime, int] = defaultdict(int)
+    for created in tickets.values_list("created_at", flat=True).iterator(chunk_size=5000):
+        counts[slot(created)] += 1
+    measured = Message.objects.filter(
+        ticket__in=tickets, author_kind=AuthorKind.AGENT, handle_seconds__isnull=False
+    ).values_list("ticket__created_at", "handle_seconds")
+    workload: dict[datetime, float] = defaultdict(float)
+    seen = False
+    for created, seconds in measured.iterator(chunk_size=5000):
+        workload[slot(created)] += seconds
+        seen = True
+    return History(
+        counts=dict(counts),
+        workload={k: workload.get(k, 0.0) for k in counts} if seen else None,
+    )
+
+
+# ---------------------------------------------------------------- compute
+
+
+class NotEnoughHistory(Exception):
+    pass
+
+
+def _series(run: ForecastRun, values: dict[datetime, float], stamps: Sequence[datetime]) -> SlotSeries:
+    return slot_series_from_counts(
+        timestamps=list(stamps), counts=[float(values[s]) for s in stamps], interval_minutes=run.interval_minutes,
+        opening=run.opening, closing=run.closing,
+    )
+
+
+def _aware(day: date, start: time, zone: zoneinfo.ZoneInfo) -> datetime | None:
+    """The interval's start in ``zone``; None for a wall-clock time the zone skips (the hour the
+    clocks go forward), which has no interval that day."""
+    moment = datetime.combine(day, start, zone)
+    back = moment.astimezone(UTC).astimezone(zone)
+    return moment if back.replace(tzinfo=None) == moment.replace(tzinfo=None) else None
+
+
+def _finite(x: float) -> float | None:
+    return float(x) if math.isfinite(x) else None
+
+
+def _score_row(score: ModelScore) -> dict[str, float | str | int | None]:
+    return {
+        "model": score.model, "mase": _finite(score.mase), "wape": _finite(score.wape),
+        "interval_coverage": _finite(score.interval_coverage), "seconds": round(score.seconds, 4),
+        "windows": score.windows_scored, "dispersion": _finite(score.dispersion),
+    }
+
+
+@dataclass(frozen=True)
+class Choice:
+    scores: tuple[ModelScore, ...]
+    chosen: ModelScore
+    model: ForecastModel
+
+
+def _choose(
+    series: SlotSeries, models: Sequence[ForecastModel], *, horizon: int, windows: int,
+    on_model: Callable[[int, str], None],
+) -> Choice:
+    """Backtest each model (one call per model, so progress can be reported), lowest MASE wins;
+    ties and NaN go to the earlier (cheaper) model, as in the engine's own choice."""
+    scores: list[ModelScore] = []
+    for i, model in enumerate(models):
+        on_model(i, model.name)
+        result: BacktestResult = backtest(series=series, models=(model,), horizon_days=horizon, windows=windows,
+                                          interval_level=INTERVAL_LEVEL)
+        scores.append(result.scores[0])
+    best = min(range(len(scores)), key=lambda i: (math.isnan(scores[i].mase), scores[i].mase, i))
+    return Choice(scores=tuple(scores), chosen=scores[best], model=models[best])
+
+
+def forecast_models() -> tuple[ForecastModel, ...]:
+    """The models a stored forecast compares: the engine's defaults (statsforecast included)."""
+    return default_models()
+
+
+def forecast_compute(*, run: ForecastRun, step: Callable[[int, str], None]) -> None:
+    """Compute ``run`` and store its intervals and scores (see the module docstring).
+
+    Raises :class:`NotEnoughHistory` when the history has too few open days for the backtest.
+    """
+    step(5, "Reading the ticket history")
+    history = forecast_history(run=run)
+    assert run.first_date is not None and run.last_date is not None
+    stamps = sorted(history.counts)
+    models = forecast_models()
+    if not stamps:
+        needed = MIN_WINDOWS + run.horizon_days - 1 + 2 * 7
+        raise NotEnoughHistory(f"needs at least {needed} days of history; found 0 (no ticket in scope in the history)")
+    volume = _series(run, {k: float(v) for k, v in history.counts.items()}, stamps)
+    week = volume.week_length
+    weekdays = set(volume.open_weekdays)
+    grid_end = volume.dates[-1]
+    # Forecast every open weekday from the end of the grid to the last day; keep those from the first day.
+    count = sum(1 for d in range(1, (run.last_date - grid_end).days + 1)
+                if (grid_end + timedelta(days=d)).weekday() in weekdays)
+    if count < 1:
+        raise NotEnoughHistory("the horizon has no open weekday (no contacts on those weekdays in the history)")
+    needed = MIN_WINDOWS + count - 1 + 2 * week
+    if len(volume.dates) < needed:
+        raise NotEnoughHistory(
+            f"needs at least {needed} days of history; found {len(volume.dates)} "
+            f"(open weekdays from the first to the last day with contacts; {week} open weekdays a week)"
+        )
+    windows = min(run.backtest_windows, len(volume.dates) - count + 1 - 2 * week)
+    has_work = history.workload is not None
+    span = 50 if has_work else 80  # progress points for the backtests
+
+    def on_model(offset: int, label: str) -> Callable[[int, str], None]:
+        share = span // (2 if has_work else 1)
+        return lambda i, name: step(10 + offset + share * i // len(models), f"Backtesting {label}: {name}")
+
+    volume_choice = _choose(volume, models, horizon=count, windows=windows, on_model=on_model(0, "contacts"))
+    step(10 + (span // 2 if has_work else span), f"Forecasting contacts with {volume_choice.chosen.model}")
+    volume_fc = forecast(series=volume, model=volume_choice.model, dispersion=volume_choice.chosen.dispersion,
+                         horizon_days=count, interval_level=INTERVAL_LEVEL)
+    work_series = work_choice = work_fc = None
+    if history.workload is not None:
+        work_series = _series(run, history.workload, stamps)
+        work_choice = _choose(work_series, models, horizon=count, windows=windows,
+                              on_model=on_model(span // 2, "handle time"))
+        step(10 + span, f"Forecasting handle time with {work_choice.chosen.model}")
+        work_fc = forecast(series=work_series, model=work_choice.model, dispersion=work_choice.chosen.dispersion,
+                           horizon_days=count, interval_level=INTERVAL_LEVEL)
+    step(95, "Storing the forecast")
+    zone = zoneinfo.ZoneInfo(run.time_zone)
+    rows: list[ForecastInterval] = []
+    for d, day in enumerate(volume.dates):
+        if not volume.usable[d]:
+            continue
+        for s, start in enumerate(volume.slot_starts):
+            if (starts_at := _aware(day, start, zone)) is None:
+                continue
+            rows.append(ForecastInterval(
+                run=run, kind=IntervalKind.HISTORY, starts_at=starts_at,
+                volume=float(volume.values[d, s]),
+                handle_seconds=float(work_series.values[d, s]) if work_series is not None else None,
+            ))
+    for d, day in enumerate(volume_fc.dates):
+        if day < run.first_date:
+            continue
+        for s, start in enumerate(volume_fc.slot_starts):
+            if (starts_at := _aware(day, start, zone)) is None:
+                continue
+            rows.append(ForecastInterval(
+                run=run, kind=IntervalKind.FORECAST, starts_at=starts_at,
+                volume=float(volume_fc.point[d, s]), lower=float(volume_fc.lower[d, s]), upper=float(volume_fc.upper[d, s]),
+                handle_seconds=float(work_fc.point[d, s]) if work_fc is not None else None,
+            ))
+    chosen = volume_choice.chosen
+    with transaction.atomic():
+        ForecastInterval.objects.filter(run=run).delete()
+        ForecastInterval.objects.bulk_create(rows, batch_size=2000)
+        ForecastRun.objects.filter(pk=run.pk).update(
+            scores=[_score_row(s) for s in volume_choice.scores], chosen_model=chosen.model,
+            mase=_finite(chosen.mase), wape=_finite(chosen.wape),
+            aht_scores=[_score_row(s) for s in work_choice.scores] if work_choice else [],
+            aht_model=work_choice.chosen.model if work_choice else "",
+        )
