@@ -1,0 +1,258 @@
+"""Staffing plan services and figures, checked against the engine called directly and against
+hand computations (frontline/workforce/plans.py)."""
+
+from __future__ import annotations
+
+import math
+import time
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+
+from frontline.engine.erlang import required_agents
+from frontline.schedules.models import ScheduleStatus
+from frontline.workforce.models import ForecastInterval, RunStatus, StaffingPlan
+from frontline.workforce.plans import (
+    PlanTargets,
+    plan_figures,
+    staffing_plan_create,
+    staffing_plan_delete,
+    staffing_plan_update,
+    team_rates,
+)
+from frontline.workforce.staffing import Targets, staff_intervals
+from tests import factories as f
+from tests.workforce import staffing_factories as sf
+
+pytestmark = pytest.mark.django_db
+
+
+def erlang_c_sl(*, calls: float, aht_s: float, interval_s: float, agents: int, threshold_s: float) -> float:
+    """Erlang C service level for whole agents, from the textbook formula (independent of the engine)."""
+    a = calls * aht_s / interval_s
+    top = a**agents / math.factorial(agents) * agents / (agents - a)
+    p_wait = top / (sum(a**k / math.factorial(k) for k in range(agents)) + top)
+    return 1 - p_wait * math.exp(-(agents - a) * threshold_s / aht_s)
+
+
+# --- required and to schedule ------------------------------------------------------------------
+
+
+def test_worked_example_needs_14_working_and_20_to_schedule():
+    run = sf.forecast(rows=[(sf.T0, 100, 100 * 180)])
+    plan = sf.plan(run, target_sl=0.8, threshold_s=20, shrinkage=0.3)
+    (row,) = plan_figures(plan=plan).rows
+    assert (row.staffing.required, row.staffing.to_schedule) == (14, 20)  # CallCentreHelper; ceil(14 / 0.7)
+    assert row.staffing.at_required.service_level == pytest.approx(0.8884, abs=1e-4)
+    assert row.staffing.at_required.service_level == pytest.approx(
+        erlang_c_sl(calls=100, aht_s=180, interval_s=1800, agents=14, threshold_s=20))
+
+
+def test_required_per_interval_matches_the_engine_called_directly():
+    volumes = [0, 3.5, 12, 48.2, 100, 250, 77]
+    ahts = [300, 240, 180, 420, 180, 150, 600]
+    rows = [(sf.T0 + timedelta(minutes=30 * i), v, v * h) for i, (v, h) in enumerate(zip(volumes, ahts, strict=True))]
+    plan = sf.plan(sf.forecast(rows=rows), target_sl=0.9, threshold_s=30, max_occupancy=0.85, shrinkage=0.25)
+    figures = plan_figures(plan=plan)
+    expected = [
+        int(required_agents(calls=v, interval_s=1800, aht_s=h, threshold_s=30, target_sl=0.9, max_occupancy=0.85).agents)
+        for v, h in zip(volumes, ahts, strict=True)
+    ]
+    assert [r.staffing.required for r in figures.rows] == expected
+    assert [r.staffing.to_schedule for r in figures.rows] == [math.ceil(n / 0.75) for n in expected]
+
+
+def test_fallback_handle_time_is_used_where_the_forecast_has_none():
+    plan = sf.plan(sf.forecast(rows=[(sf.T0, 100, None)]), default_aht_s=180)
+    (row,) = plan_figures(plan=plan).rows
+    assert (row.staffing.aht_s, row.staffing.aht_measured, row.staffing.required) == (180, False, 14)
+
+
+@pytest.mark.parametrize("patience_s", [None, 180.0])
+def test_staffing_two_weeks_of_half_hours_takes_well_under_a_second(patience_s):
+    """14 days x 48 half-hours, every interval different (no cache hits). CPU time, not wall time,
+    so a busy test machine does not fail it; unloaded it takes about 0.2 s (Erlang C) and 0.45 s (A)."""
+    rows = [
+        ForecastInterval(starts_at=sf.T0 + timedelta(minutes=30 * i), volume=v, handle_seconds=v * (240 + i % 97))
+        for i in range(14 * 48)
+        for v in [max(0.0, 80 * math.sin(math.pi * ((i % 48) - 14) / 24)) + (i % 7) * 0.37]
+    ]
+    targets = Targets(threshold_s=20, target_sl=0.8, target_asa_s=None, max_occupancy=0.85, patience_s=patience_s,
+                      max_abandon=0.05 if patience_s else None, shrinkage=0.3, concurrency=1, default_aht_s=600)
+    started = time.process_time()
+    staffed = staff_intervals(targets, rows, 30)
+    assert time.process_time() - started < 1.0
+    assert len(staffed) == 672 and all(r.to_schedule >= r.required for r in staffed)
+
+
+# --- validation --------------------------------------------------------------------------------
+
+
+def test_only_finished_forecasts_can_be_planned():
+    running = sf.forecast(rows=[(sf.T0, 10, 1800)], status=RunStatus.RUNNING)
+    with pytest.raises(ValidationError) as exc:
+        sf.plan(running)
+    assert "forecast" in exc.value.message_dict
+    assert not StaffingPlan.objects.exists()
+
+
+def test_a_plan_needs_at_least_one_target():
+    with pytest.raises(ValidationError) as exc:
+        sf.plan(sf.forecast(), target_sl=None, max_occupancy=None)
+    assert "at least one target" in exc.value.message_dict[NON_FIELD_ERRORS][0]
+
+
+def test_an_abandonment_cap_needs_a_patience():
+    with pytest.raises(ValidationError) as exc:
+        sf.plan(sf.forecast(), max_abandon=0.05)
+    assert list(exc.value.message_dict) == ["max_abandon"]
+    assert sf.plan(sf.forecast(), max_abandon=0.05, patience_s=120).max_abandon == 0.05
+
+
+def test_every_failing_field_is_named_at_once():
+    with pytest.raises(ValidationError) as exc:
+        staffing_plan_create(forecast=sf.forecast(), name="  ", actor=None,
+                             targets=PlanTargets(target_sl=1.5, shrinkage=0.99, concurrency=0))
+    assert {"name", "target_sl", "shrinkage", "concurrency"} <= set(exc.value.message_dict)
+
+
+def test_update_changes_targets_and_refuses_bad_ones():
+    plan = sf.plan(sf.forecast(rows=[(sf.T0, 100, 18000)]))
+    manager = f.manager()
+    staffing_plan_update(plan=plan, forecast=plan.forecast, name="Tighter", targets=PlanTargets(target_sl=0.9, shrinkage=0.2),
+                         actor=manager)
+    plan.refresh_from_db()
+    assert (plan.name, plan.target_sl, plan.shrinkage) == ("Tighter", 0.9, 0.2)
+    with pytest.raises(ValidationError):
+        staffing_plan_update(plan=plan, forecast=plan.forecast, name="x", targets=PlanTargets(target_sl=None, max_occupancy=None),
+                             actor=manager)
+    plan.refresh_from_db()
+    assert plan.name == "Tighter"
+
+
+def test_leads_change_only_plans_of_their_teams_or_their_own():
+    mine, other = f.team(), f.team()
+    my_lead, other_lead = f.lead(leads=[mine]), f.lead(leads=[other])
+    plan = sf.plan(sf.forecast(team=mine))
+    with pytest.raises(PermissionDenied):
+        staffing_plan_update(plan=plan, forecast=plan.forecast, name="x", targets=PlanTargets(), actor=other_lead)
+    with pytest.raises(PermissionDenied):
+        staffing_plan_delete(plan=plan, actor=other_lead)
+    with pytest.raises(PermissionDenied):
+        staffing_plan_delete(plan=plan, actor=f.agent(teams=[mine]))
+    assert StaffingPlan.objects.filter(pk=plan.pk).exists()
+    staffing_plan_delete(plan=plan, actor=my_lead)
+    assert not StaffingPlan.objects.filter(pk=plan.pk).exists()
+
+
+def test_department_wide_plans_are_changed_by_their_author_and_managers():
+    author, other = f.lead(leads=[f.team()]), f.lead(leads=[f.team()])
+    plan = sf.plan(sf.forecast(team=None), actor=author)
+    with pytest.raises(PermissionDenied):
+        staffing_plan_delete(plan=plan, actor=other)
+    staffing_plan_update(plan=plan, forecast=plan.forecast, name="Mine", targets=PlanTargets(), actor=author)
+    staffing_plan_delete(plan=plan, actor=f.manager())
+    assert not StaffingPlan.objects.exists()
+
+
+# --- scheduled coverage ------------------------------------------------------------------------
+
+
+def _coverage_setup(*, team_forecast: bool):
+    team, elsewhere = f.team(), f.team()
+    a, b, c, d = (f.agent(teams=[team]) for _ in range(4))
+    published = sf.schedule(team)
+    at = sf.T0  # 09:00
+    sf.shift(published, a, at, at + timedelta(hours=2),
+             breaks=[(at + timedelta(minutes=60), at + timedelta(minutes=75), False)])  # 09:00-11:00, break 10:00-10:15
+    sf.shift(published, b, at, at + timedelta(hours=1))  # 09:00-10:00
+    draft = sf.schedule(team, state=ScheduleStatus.DRAFT, week_start=sf.DAY - timedelta(days=7))
+    sf.shift(draft, c, at, at + timedelta(hours=2))  # a draft: never counted
+    sf.shift(sf.schedule(elsewhere), d, at, at + timedelta(minutes=90))  # another team's published shift
+    rows = [(at + timedelta(minutes=30 * i), 20, 20 * 180) for i in range(5)]  # 09:00 … 11:00
+    return sf.plan(sf.forecast(rows=rows, team=team if team_forecast else None))
+
+
+def test_scheduled_counts_published_shifts_of_the_team_with_breaks_as_fractions():
+    rows = plan_figures(plan=_coverage_setup(team_forecast=True)).rows
+    assert [r.scheduled for r in rows] == pytest.approx([2.0, 2.0, 0.5, 1.0, 0.0])
+
+
+def test_department_wide_forecasts_count_every_team():
+    rows = plan_figures(plan=_coverage_setup(team_forecast=False)).rows
+    assert [r.scheduled for r in rows] == pytest.approx([3.0, 3.0, 1.5, 1.0, 0.0])
+
+
+def test_gap_short_and_expected_service_level_of_the_scheduled():
+    team = f.team()
+    agents = [f.agent(teams=[team]) for _ in range(8)]
+    sched = sf.schedule(team)
+    first, second = sf.T0, sf.T0 + timedelta(minutes=30)
+    for agent in agents[:4]:
+        sf.shift(sched, agent, first, first + timedelta(minutes=30))  # 4 on the first interval
+    for agent in agents:
+        sf.shift(sched, agent, second, second + timedelta(minutes=30))  # 8 on the second
+    plan = sf.plan(sf.forecast(rows=[(first, 10, 1800), (second, 30, 5400)], team=team),
+                   target_sl=0.8, threshold_s=20, shrinkage=0.25)
+    figures = plan_figures(plan=plan)
+    one, two = figures.rows
+    # working = scheduled x (1 - 0.25): 3 agents for 1 Erlang, 6 agents for 3 Erlangs
+    sl_one = erlang_c_sl(calls=10, aht_s=180, interval_s=1800, agents=3, threshold_s=20)
+    sl_two = erlang_c_sl(calls=30, aht_s=180, interval_s=1800, agents=6, threshold_s=20)
+    assert one.delivered.service_level == pytest.approx(sl_one, abs=1e-9)
+    assert two.delivered.service_level == pytest.approx(sl_two, abs=1e-9)
+    assert figures.summary.sl_scheduled == pytest.approx((10 * sl_one + 30 * sl_two) / 40, abs=1e-9)
+    assert [r.gap for r in figures.rows] == pytest.approx([4 - one.staffing.to_schedule, 8 - two.staffing.to_schedule])
+    assert figures.summary.intervals_short == sum(1 for r in figures.rows if r.scheduled < r.staffing.to_schedule)
+    assert figures.summary.scheduled_hours == pytest.approx((4 + 8) * 0.5)
+
+
+# --- hours, FTE, cost --------------------------------------------------------------------------
+
+
+def _team_with_rates():
+    team = f.team(name="Orders")
+    sf.set_profile(f.agent(teams=[team]), hours=40, cost=30)
+    sf.set_profile(f.agent(teams=[team]), hours=30, cost=40)
+    sf.set_profile(f.agent(teams=[team]), hours=50, cost=0)  # no cost on file: not in the cost average
+    sf.set_profile(f.lead(leads=[team], teams=[team]), hours=10, cost=100)  # a lead, not an agent
+    sf.set_profile(f.agent(teams=[f.team()]), hours=20, cost=90)  # another team
+    return team
+
+
+def test_team_rates_average_the_teams_agents():
+    rates = team_rates(team_id=_team_with_rates().pk, team_name="Orders")
+    assert rates.contracted_hours_per_week == pytest.approx(40.0)  # (40 + 30 + 50) / 3
+    assert rates.hourly_cost == Decimal("35.00")  # (30 + 40) / 2
+    assert (rates.agents, rates.costed_agents) == (3, 2)
+    assert "35.00" in rates.source and "2 agents of team Orders" in rates.source
+
+
+def test_rates_default_to_40_hours_and_no_cost_without_agents():
+    rates = team_rates(team_id=f.team().pk)
+    assert (rates.contracted_hours_per_week, rates.hourly_cost) == (40.0, None)
+
+
+def test_hours_fte_and_cost_by_hand():
+    team = _team_with_rates()
+    # one day, open 09:00-17:00: 16 half-hours of 100 calls x 180 s → 14 required, 20 to schedule
+    plan = sf.plan(sf.forecast(rows=sf.day_rows(), team=team), target_sl=0.8, threshold_s=20, shrinkage=0.3)
+    s = plan_figures(plan=plan).summary
+    assert s.contacts == pytest.approx(1600)
+    assert s.required_hours == pytest.approx(14 * 16 * 0.5)  # 112 h
+    assert s.to_schedule_hours == pytest.approx(20 * 16 * 0.5)  # 160 h
+    assert s.days == 1
+    assert s.fte == pytest.approx(160 * 7 / 40)  # 1,120 h a week / 40 h = 28 FTE
+    assert s.cost == Decimal("5600.00")  # 160 h x 35
+    assert s.cost_per_week == Decimal("39200.00")
+    assert (s.peak_required, s.peak_to_schedule, s.open_intervals) == (14, 20, 16)
+
+
+def test_per_week_uses_the_forecasts_calendar_days():
+    rows = sf.day_rows() + sf.day_rows(sf.DAY + timedelta(days=1))
+    plan = sf.plan(sf.forecast(rows=rows, last_date=sf.DAY + timedelta(days=13)), shrinkage=0.3)
+    s = plan_figures(plan=plan).summary
+    assert s.days == 14  # the forecast's first to last day, even where it stored no intervals
+    assert s.fte == pytest.approx(320 / 2 / 40)
