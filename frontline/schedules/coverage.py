@@ -11,11 +11,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils.dateparse import parse_datetime
 
 from .models import Schedule, ScheduleStatus, Shift
+
+DASH = "\u2013"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,3 +119,54 @@ def scheduled_cost(start: datetime, end: datetime, *, team_id: int | None = None
 def published_schedules(team_id: int | None = None) -> QuerySet[Schedule]:
     qs = Schedule.objects.filter(state=ScheduleStatus.PUBLISHED)
     return qs.filter(Q(team_id=team_id)) if team_id is not None else qs
+
+
+# --- the optimiser's report (schedules helper) ---------------------------------------------------
+
+
+def call_weighted_service_level(targets: Any, rows: Sequence[Any], scheduled: Sequence[float]) -> float | None:
+    """Week service level the shifts deliver, weighted by forecast calls.
+
+    Per forecast interval ``i`` with ``v_i > 0`` calls: ``SL_i = expected(v_i, aht_i, agents =
+    scheduled_i * (1 - shrinkage)).service_level`` (Erlang C, or A with a patience), where
+    ``scheduled_i`` is the fractional count of agents on shift and not on a break
+    (:func:`coverage`). The week figure is ``Σ v_i · SL_i / Σ v_i``; None without calls.
+    """
+    from frontline.workforce.staffing import expected
+
+    total = sum(r.volume for r in rows if r.volume > 0)
+    if total <= 0:
+        return None
+    weighted = 0.0
+    for row, on_shift in zip(rows, scheduled, strict=True):
+        if row.volume > 0:
+            sl = expected(targets, volume=row.volume, aht_s=row.aht_s, minutes=row.minutes,
+                          agents=on_shift * (1 - targets.shrinkage)).service_level
+            weighted += row.volume * sl
+    return round(weighted / total, 4)
+
+
+def shortfall_rows(rows: Sequence[Any], scheduled: Sequence[float], zone: Any) -> list[dict[str, Any]]:
+    """Intervals where fewer agents are on shift (not on a break) than the plan's ``to_schedule``.
+
+    ``short = to_schedule - scheduled`` (fractional, one decimal); consecutive intervals of a day
+    with the same shortfall and requirement are merged into one row. Times are ISO with the team's
+    offset, plus a label on the team's clock.
+    """
+    out: list[dict[str, Any]] = []
+    for row, on_shift in zip(rows, scheduled, strict=True):
+        short = round(row.to_schedule - on_shift, 1)
+        if short <= 0:
+            continue
+        start, end = row.starts_at.astimezone(zone), (row.starts_at + timedelta(minutes=row.minutes)).astimezone(zone)
+        last = out[-1] if out else None
+        if (last is not None and last["ends_at"] == start.isoformat() and last["short"] == short
+                and last["required"] == row.to_schedule and last["day"] == start.date().isoformat()):
+            last["ends_at"] = end.isoformat()
+            last["label"] = f"{last['label'].split(DASH)[0]}{DASH}{end:%H:%M}"
+            last["intervals"] += 1
+            continue
+        out.append({"day": start.date().isoformat(), "starts_at": start.isoformat(), "ends_at": end.isoformat(),
+                    "label": f"{start:%a %d %b %H:%M}{DASH}{end:%H:%M}", "required": row.to_schedule,
+                    "scheduled": round(on_shift, 1), "short": short, "intervals": 1})
+    return out

@@ -50,6 +50,11 @@ class ScheduleStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+class Objective(models.TextChoices):
+    SERVICE_LEVEL = "service_level", "Meet the service level cheaply"
+    COVER = "cover", "Cover every interval"
+
+
 class Schedule(BackgroundRun):
     """One team's week. ``status``/``progress`` (from :class:`BackgroundRun`) track the optimiser;
     ``state`` says whether agents see it."""
@@ -59,6 +64,7 @@ class Schedule(BackgroundRun):
     staffing_plan = models.ForeignKey("workforce.StaffingPlan", null=True, blank=True, on_delete=models.SET_NULL,
                                       related_name="schedules")
     state = models.CharField(max_length=16, choices=ScheduleStatus.choices, default=ScheduleStatus.DRAFT)
+    objective = models.CharField(max_length=16, choices=Objective.choices, default=Objective.SERVICE_LEVEL)
     time_limit_s = models.PositiveSmallIntegerField(default=30, validators=[MinValueValidator(5), MaxValueValidator(600)])
     report = models.JSONField(default=dict, blank=True, help_text="The optimiser's report: gap, hours, shortfalls.")
     published_at = models.DateTimeField(null=True, blank=True)
@@ -95,7 +101,7 @@ class Shift(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="shift_ends_after_start")]
 
     def __str__(self) -> str:
-        return f"{self.agent} {self.starts_at:%a %H:%M}–{self.ends_at:%H:%M}"
+        return f"{self.agent} {self.starts_at:%a %H:%M}-{self.ends_at:%H:%M}"
 
 
 class ShiftChange(models.Model):
@@ -109,6 +115,9 @@ class ShiftChange(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class TimeOffStatus(models.TextChoices):
@@ -131,3 +140,6 @@ class TimeOff(models.Model):
         ordering = ["starts_at"]
         indexes = [models.Index(fields=["agent", "starts_at"], name="timeoff_agent_start")]
         constraints = [models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")), name="timeoff_ends_after_start")]
+
+    def __str__(self) -> str:
+        return f"{self.agent} off {self.starts_at:%Y-%m-%d %H:%M} to {self.ends_at:%Y-%m-%d %H:%M}"

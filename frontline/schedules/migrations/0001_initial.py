@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('queued', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=16)),
-                ('progress', models.PositiveSmallIntegerField(default=0, help_text='0–100 %', validators=[django.core.validators.MaxValueValidator(100)])),
+                ('progress', models.PositiveSmallIntegerField(default=0, help_text='0 to 100 (%)', validators=[django.core.validators.MaxValueValidator(100)])),
                 ('progress_note', models.CharField(blank=True, max_length=200)),
                 ('error', models.TextField(blank=True)),
                 ('started_at', models.DateTimeField(blank=True, null=True)),

@@ -1,0 +1,234 @@
+"""Reads for the schedule pages, scoped to what the viewer may see.
+
+* Planners (leads, managers, admins) read every schedule, drafts included; they change only the
+  teams they manage (``permissions.can_manage_team``).
+* Agents read the *published* schedules of their own teams; a draft or another team's schedule
+  is a 404 for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from frontline.people.models import STAFF_ROLES, Role, Team, User
+from frontline.people.selectors import team_ids_of_member
+from frontline.workforce.permissions import is_planner, managed_team_ids
+
+from .coverage import Span, coverage, paid_hours, shift_breaks
+from .models import Schedule, ScheduleStatus, Shift, TimeOff, TimeOffStatus
+from .services import ROSTER_ROLES, can_decide_time_off, week_bounds
+from .solve import week_intervals
+
+
+def schedule_list_for_viewer(*, viewer: User) -> QuerySet[Schedule]:
+    qs = Schedule.objects.select_related("team", "staffing_plan").annotate(shift_count=Count("shifts"))
+    if is_planner(viewer):
+        return qs
+    if viewer.role in STAFF_ROLES:
+        return qs.filter(team_id__in=team_ids_of_member(user=viewer), state=ScheduleStatus.PUBLISHED)
+    return qs.none()
+
+
+def schedule_get_for_viewer(*, schedule_id: int, viewer: User) -> Schedule:
+    try:
+        return schedule_list_for_viewer(viewer=viewer).get(pk=schedule_id)
+    except Schedule.DoesNotExist as exc:
+        raise Http404("No such schedule.") from exc
+
+
+def shift_get_for_schedule(*, schedule: Schedule, shift_id: int) -> Shift:
+    try:
+        return schedule.shifts.select_related("agent").get(pk=shift_id)
+    except Shift.DoesNotExist as exc:
+        raise Http404("No such shift in this schedule.") from exc
+
+
+def schedule_agents(*, schedule: Schedule) -> QuerySet[User]:
+    """The team's agents (who the optimiser rosters) and anyone else holding a shift this week."""
+    return (User.objects.filter(Q(teams=schedule.team, role__in=ROSTER_ROLES, is_active=True) | Q(shifts__schedule=schedule))
+            .distinct().select_related("agent_profile").order_by("first_name", "last_name", "username"))
+
+
+def team_members(*, team: Team) -> QuerySet[User]:
+    return team.members.filter(is_active=True, role__in=STAFF_ROLES).order_by("first_name", "last_name", "username")
+
+
+# --- the board ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ShiftView:
+    shift: Shift
+    start: datetime
+    end: datetime
+    breaks: list[Span]
+    hours: float
+    left_pct: float = 0.0
+    width_pct: float = 0.0
+    tone: str = "none"
+    break_blocks: list[tuple[float, float, bool]] = field(default_factory=list)
+
+
+@dataclass
+class Cell:
+    day: date
+    shifts: list[ShiftView] = field(default_factory=list)
+    time_off: bool = False
+
+
+@dataclass
+class BoardRow:
+    agent: User
+    cells: list[Cell]
+    hours: float
+    contracted: float | None
+    time_off: list[TimeOff]
+
+    @property
+    def over_contract(self) -> bool:
+        return self.contracted is not None and self.hours > self.contracted + 1e-6
+
+
+@dataclass
+class StripCell:
+    start: datetime
+    required: int
+    scheduled: float
+    left_pct: float
+    width_pct: float
+    height_pct: float = 0.0
+    required_pct: float = 0.0
+
+    @property
+    def gap(self) -> bool:
+        return self.scheduled + 1e-6 < self.required
+
+
+@dataclass
+class Board:
+    days: list[date]
+    rows: list[BoardRow]
+    strips: list[list[StripCell]]
+    day_totals: list[dict[str, float]]
+    required_hours: float
+    staffed_hours: float
+    interval_minutes: int | None
+
+
+def _off_on(offs: list[TimeOff], day: date) -> bool:
+    """Approved time off covers part of the day (on the viewer's clock)."""
+    return any(timezone.localtime(o.starts_at).date() <= day and (timezone.localtime(o.ends_at) - timedelta(seconds=1)).date() >= day
+               for o in offs)
+
+
+def _pct(moment: datetime, day: date) -> float:
+    local = timezone.localtime(moment)
+    minutes = (local.date() - day).days * 1440 + local.hour * 60 + local.minute
+    return max(0.0, min(100.0, minutes / 1440 * 100))
+
+
+def schedule_board(*, schedule: Schedule) -> Board:
+    """Agents by the 7 days on the viewer's clock, and per day the coverage strip (scheduled vs required)."""
+    days = [schedule.week_start + timedelta(days=i) for i in range(7)]
+    shifts = list(schedule.shifts.select_related("agent", "shift_type").order_by("starts_at"))
+    agents = list(schedule_agents(schedule=schedule))
+    week_start, week_end = week_bounds(schedule)
+    offs: dict[int, list[TimeOff]] = {}
+    for off in TimeOff.objects.filter(agent__in=agents, status=TimeOffStatus.APPROVED, starts_at__lt=week_end, ends_at__gt=week_start):
+        offs.setdefault(off.agent_id, []).append(off)
+    rows = {a.pk: BoardRow(agent=a, cells=[Cell(day=d, time_off=_off_on(offs.get(a.pk, []), d)) for d in days], hours=0.0, time_off=offs.get(a.pk, []),
+                           contracted=float(a.agent_profile.contracted_hours_per_week) if hasattr(a, "agent_profile") else None)
+            for a in agents}
+    for s in shifts:
+        start, end = timezone.localtime(s.starts_at), timezone.localtime(s.ends_at)
+        col = min(6, max(0, (start.date() - days[0]).days))
+        view = ShiftView(shift=s, start=start, end=end, breaks=shift_breaks(s), hours=paid_hours(s))
+        view.tone = str(s.shift_type_id % 4) if s.shift_type_id else "none"
+        view.left_pct = _pct(s.starts_at, days[col])
+        view.width_pct = max(2.0, _pct(s.ends_at, days[col]) - view.left_pct)
+        view.break_blocks = [(_pct(b.start, days[col]), max(0.6, _pct(b.end, days[col]) - _pct(b.start, days[col])), b.paid)
+                             for b in view.breaks]
+        row = rows[s.agent_id]
+        row.cells[col].shifts.append(view)
+        row.hours += view.hours
+
+    strips: list[list[StripCell]] = [[] for _ in days]
+    totals = [{"required": 0.0, "scheduled": 0.0, "short": 0.0} for _ in days]
+    required_hours, minutes = 0.0, None
+    if schedule.staffing_plan_id:
+        plan = schedule.staffing_plan
+        minutes = plan.forecast.interval_minutes
+        intervals = week_intervals(plan, start=week_start, end=week_end)
+        scheduled = coverage(shifts, [r.starts_at for r in intervals], minutes)
+        for r, on in zip(intervals, scheduled, strict=True):
+            local = timezone.localtime(r.starts_at)
+            col = (local.date() - days[0]).days
+            if not 0 <= col < 7:
+                continue
+            left = _pct(r.starts_at, days[col])
+            strips[col].append(StripCell(start=local, required=r.to_schedule, scheduled=round(on, 2), left_pct=left,
+                                         width_pct=minutes / 1440 * 100))
+            totals[col]["required"] += r.to_schedule * minutes / 60
+            totals[col]["scheduled"] += on * minutes / 60
+            totals[col]["short"] += max(0.0, r.to_schedule - on) * minutes / 60
+            required_hours += r.required_hours
+    peak = max((max(c.required, c.scheduled) for strip in strips for c in strip), default=0) or 1
+    for strip in strips:
+        for c in strip:
+            c.height_pct = round(min(c.scheduled, peak) / peak * 100, 1)
+            c.required_pct = round(c.required / peak * 100, 1)
+    for t in totals:
+        for k in t:
+            t[k] = round(t[k], 1)
+    return Board(days=days, rows=list(rows.values()), strips=strips, day_totals=totals, required_hours=round(required_hours, 1),
+                 staffed_hours=round(sum(r.hours for r in rows.values()), 1), interval_minutes=minutes)
+
+
+def report_shortfalls(schedule: Schedule) -> list[dict[str, Any]]:
+    """The solve report's shortfall rows with their times parsed (the page shows them on the viewer's clock)."""
+    out = []
+    for row in (schedule.report or {}).get("shortfalls", []):
+        start, end = parse_datetime(row["starts_at"]), parse_datetime(row["ends_at"])
+        out.append({**row, "start": start, "end": end})
+    return out
+
+
+# --- time off ----------------------------------------------------------------------------------
+
+
+def time_off_for_decider(*, viewer: User) -> QuerySet[TimeOff]:
+    """Requests the viewer may approve or decline: their led teams' agents; everyone for managers."""
+    qs = TimeOff.objects.select_related("agent", "decided_by")
+    ids = managed_team_ids(viewer)
+    if ids is None:
+        return qs
+    if not ids:
+        return qs.none()
+    return qs.filter(agent__teams__id__in=ids).exclude(agent=viewer).distinct()
+
+
+def time_off_get_for_decider(*, viewer: User, time_off_id: int) -> TimeOff:
+    try:
+        off = TimeOff.objects.select_related("agent").get(pk=time_off_id)
+    except TimeOff.DoesNotExist as exc:
+        raise Http404("No such time-off request.") from exc
+    if off.agent_id != viewer.pk and not can_decide_time_off(viewer, off) and viewer.role == Role.AGENT:
+        raise Http404("No such time-off request.")
+    return off
+
+
+def my_shifts(*, viewer: User, start: datetime, end: datetime) -> QuerySet[Shift]:
+    return (Shift.objects.filter(agent=viewer, schedule__state=ScheduleStatus.PUBLISHED, starts_at__lt=end, ends_at__gt=start)
+            .select_related("schedule__team", "shift_type").order_by("starts_at"))
+
+
+def published_week_exists(*, viewer: User, week_start: date) -> bool:
+    """Whether one of the viewer's teams has published the week starting on ``week_start``."""
+    return Schedule.objects.filter(team__members=viewer, week_start=week_start, state=ScheduleStatus.PUBLISHED).exists()

@@ -1,0 +1,381 @@
+"""Schedule pages: the list of weeks, the board, shift edits, shift types, time off.
+
+Views parse, check access through the selectors and services, call one service and render.
+The same view answers a full page or, for htmx, the partial it swaps.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from frontline.desk.views import staff_required
+from frontline.people.models import Team
+from frontline.workforce.models import StaffingPlan
+from frontline.workforce.permissions import (
+    can_manage_team,
+    is_planner,
+    managed_team_ids,
+    planner_required,
+)
+
+from . import services
+from .coverage import paid_hours, shift_breaks
+from .forms import ScheduleForm, ShiftForm, ShiftTypeForm, TimeOffForm
+from .models import ScheduleStatus, ShiftType, TimeOff, TimeOffStatus
+from .selectors import (
+    my_shifts,
+    published_week_exists,
+    report_shortfalls,
+    schedule_agents,
+    schedule_board,
+    schedule_get_for_viewer,
+    schedule_list_for_viewer,
+    shift_get_for_schedule,
+    time_off_for_decider,
+    time_off_get_for_decider,
+)
+
+SORTS = {"week": "week_start", "-week": "-week_start", "team": "team__name", "-team": "-team__name",
+         "state": "state", "-state": "-state"}
+CSS = "frontline/workforce-schedules.css"
+
+
+ALIASES = {"starts_at": "start", "ends_at": "end"}
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    """Put a service's errors on the form's fields (by name or alias), the rest on the form."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            field = name if name in form.fields else ALIASES.get(name)
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _managed_teams(user: Any) -> Any:
+    ids = managed_team_ids(user)
+    teams = Team.objects.order_by("name")
+    return teams if ids is None else teams.filter(pk__in=ids)
+
+
+# --- list --------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def schedule_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = None
+    status = 200
+    if is_planner(user):
+        teams = _managed_teams(user)
+        plans = StaffingPlan.objects.select_related("forecast").order_by("-updated_at")
+        if request.method == "POST":
+            form = ScheduleForm(request.POST, teams=teams, plans=plans)
+            if form.is_valid():
+                d = form.cleaned_data
+                try:
+                    schedule = services.schedule_create(actor=user, team=d["team"], week_start=d["week_start"],
+                                                        staffing_plan=d["staffing_plan"], time_limit_s=d["time_limit_s"],
+                                                        objective=d["objective"])
+                except ValidationError as exc:
+                    _apply_errors(form, exc)
+                else:
+                    return redirect("schedules:schedule_board", schedule.pk)
+            status = 422
+        else:
+            today = timezone.localdate()
+            form = ScheduleForm(teams=teams, plans=plans, initial={"week_start": today + timedelta(days=7 - today.weekday())})
+    elif request.method == "POST":
+        raise PermissionDenied("Schedules are made by team leads and managers.")
+    sort = request.GET.get("sort", "-week")
+    qs = schedule_list_for_viewer(viewer=user).order_by(SORTS.get(sort, "-week_start"), "team__name")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "schedules/schedule_list.html", {
+        "nav": "workforce", "wf": "schedules", "page": page, "form": form, "sort": sort, "css": CSS,
+        "managed": managed_team_ids(user), "can_plan": is_planner(user),
+    }, status=status)
+
+
+# --- board -------------------------------------------------------------------------------------
+
+
+def _board_context(request: HttpRequest, schedule: Any) -> dict[str, Any]:
+    return {
+        "nav": "workforce", "wf": "schedules", "css": CSS, "schedule": schedule, "board": schedule_board(schedule=schedule),
+        "can_edit": can_manage_team(request.user, schedule.team_id), "report": schedule.report or {},
+        "shortfalls": report_shortfalls(schedule), "run": schedule,
+        "poll_url": reverse("schedules:schedule_progress", args=[schedule.pk]),
+        "changes": schedule.changes.select_related("actor").order_by("-created_at", "-id")[:8],
+        "published": schedule.state == ScheduleStatus.PUBLISHED,
+    }
+
+
+@require_GET
+@staff_required
+def schedule_board_view(request: HttpRequest, pk: int) -> HttpResponse:
+    schedule = schedule_get_for_viewer(schedule_id=pk, viewer=request.user)
+    return render(request, "schedules/schedule_board.html", _board_context(request, schedule))
+
+
+@require_GET
+@staff_required
+def schedule_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    schedule = schedule_get_for_viewer(schedule_id=pk, viewer=request.user)
+    response = render(request, "workforce/partials/run_progress.html", {
+        "run": schedule, "poll_url": reverse("schedules:schedule_progress", args=[pk])})
+    if request.htmx and not schedule.is_active:
+        response["HX-Refresh"] = "true"  # the solve finished: reload the board with its shifts
+    return response
+
+
+def _schedule_action(request: HttpRequest, pk: int, action: Any) -> HttpResponse:
+    schedule = schedule_get_for_viewer(schedule_id=pk, viewer=request.user)
+    try:
+        action(actor=request.user, schedule=schedule)
+    except ValidationError as exc:
+        context = _board_context(request, schedule) | {"action_errors": exc.messages}
+        return render(request, "schedules/schedule_board.html", context, status=422)
+    return redirect("schedules:schedule_board", schedule.pk)
+
+
+@require_POST
+@staff_required
+def schedule_solve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _schedule_action(request, pk, services.schedule_solve_enqueue)
+
+
+@require_POST
+@staff_required
+def schedule_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _schedule_action(request, pk, services.schedule_publish)
+
+
+@require_POST
+@staff_required
+def schedule_unpublish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _schedule_action(request, pk, services.schedule_unpublish)
+
+
+# --- shifts ------------------------------------------------------------------------------------
+
+
+def _shift_form_response(request: HttpRequest, schedule: Any, form: ShiftForm, shift: Any, status: int) -> HttpResponse:
+    context = {"nav": "workforce", "wf": "schedules", "css": CSS, "schedule": schedule, "form": form, "shift": shift,
+               "published": schedule.state == ScheduleStatus.PUBLISHED}
+    template = "schedules/partials/shift_form.html" if request.htmx else "schedules/shift_form.html"
+    return render(request, template, context, status=status)
+
+
+def _done(request: HttpRequest, schedule: Any) -> HttpResponse:
+    url = reverse("schedules:schedule_board", args=[schedule.pk])
+    if request.htmx:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def _editable_schedule(request: HttpRequest, pk: int) -> Any:
+    schedule = schedule_get_for_viewer(schedule_id=pk, viewer=request.user)
+    if not can_manage_team(request.user, schedule.team_id):
+        raise PermissionDenied("You may change the schedules of the teams you lead only.")
+    return schedule
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def shift_new(request: HttpRequest, pk: int) -> HttpResponse:
+    schedule = _editable_schedule(request, pk)
+    agents = schedule_agents(schedule=schedule)
+    if request.method == "GET":
+        initial = {"agent": request.GET.get("agent"), "day": request.GET.get("day") or schedule.week_start}
+        return _shift_form_response(request, schedule, ShiftForm(agents=agents, initial=initial), None, 200)
+    form = ShiftForm(request.POST, agents=agents)
+    if form.is_valid():
+        starts_at, ends_at = form.span()
+        try:
+            services.shift_add(actor=request.user, schedule=schedule, agent=form.cleaned_data["agent"], starts_at=starts_at,
+                               ends_at=ends_at, breaks=form.breaks(), note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return _done(request, schedule)
+    return _shift_form_response(request, schedule, form, None, 422)
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def shift_edit(request: HttpRequest, pk: int, shift_id: int) -> HttpResponse:
+    schedule = _editable_schedule(request, pk)
+    shift = shift_get_for_schedule(schedule=schedule, shift_id=shift_id)
+    agents = schedule_agents(schedule=schedule)
+    if request.method == "GET":
+        form = ShiftForm(agents=agents, initial=ShiftForm.initial_for(shift, shift_breaks(shift)))
+        return _shift_form_response(request, schedule, form, shift, 200)
+    form = ShiftForm(request.POST, agents=agents)
+    if form.is_valid():
+        starts_at, ends_at = form.span()
+        try:
+            services.shift_update(actor=request.user, shift=shift, agent=form.cleaned_data["agent"], starts_at=starts_at,
+                                  ends_at=ends_at, breaks=form.breaks(), note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return _done(request, schedule)
+    return _shift_form_response(request, schedule, form, shift, 422)
+
+
+@require_POST
+@staff_required
+def shift_delete(request: HttpRequest, pk: int, shift_id: int) -> HttpResponse:
+    schedule = _editable_schedule(request, pk)
+    shift = shift_get_for_schedule(schedule=schedule, shift_id=shift_id)
+    services.shift_delete(actor=request.user, shift=shift)
+    return _done(request, schedule)
+
+
+# --- my schedule and time off ------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def my_schedule(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = TimeOffForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            starts_at, ends_at = form.span()
+            try:
+                services.time_off_request(agent=user, starts_at=starts_at, ends_at=ends_at, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                return redirect("schedules:my_schedule")
+        status = 422
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    weeks = []
+    for w in range(2):
+        first = monday + timedelta(days=7 * w)
+        start = timezone.make_aware(datetime.combine(first, time.min))
+        shifts = list(my_shifts(viewer=user, start=start, end=start + timedelta(days=7)))
+        days = []
+        for d in range(7):
+            day = first + timedelta(days=d)
+            days.append({"day": day, "today": day == today,
+                         "shifts": [{"shift": s, "breaks": shift_breaks(s), "hours": paid_hours(s)} for s in shifts
+                                    if timezone.localtime(s.starts_at).date() == day]})
+        weeks.append({"first": first, "days": days, "hours": round(sum(paid_hours(s) for s in shifts), 2),
+                      "published": published_week_exists(viewer=user, week_start=first)})
+    requests = TimeOff.objects.filter(agent=user).select_related("decided_by").order_by("-starts_at")[:50]
+    return render(request, "schedules/my_schedule.html", {
+        "nav": "workforce", "wf": "mine", "css": CSS, "weeks": weeks, "form": form, "requests": requests,
+    }, status=status)
+
+
+@require_POST
+@staff_required
+def time_off_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    off = get_object_or_404(TimeOff, pk=pk, agent=request.user)
+    with contextlib.suppress(ValidationError):  # already decided: the list shows the decision
+        services.time_off_withdraw(agent=request.user, time_off=off)
+    return redirect("schedules:my_schedule")
+
+
+@require_GET
+@planner_required
+def time_off_list(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("status", TimeOffStatus.REQUESTED)
+    qs = time_off_for_decider(viewer=request.user)
+    if state in TimeOffStatus.values:
+        qs = qs.filter(status=state)
+    qs = qs.order_by("starts_at") if state == TimeOffStatus.REQUESTED else qs.order_by("-starts_at")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    return render(request, "schedules/time_off_list.html", {
+        "nav": "workforce", "wf": "schedules", "css": CSS, "page": page, "state": state, "states": TimeOffStatus.choices,
+    })
+
+
+@require_POST
+@staff_required
+def time_off_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    off = time_off_get_for_decider(viewer=request.user, time_off_id=pk)
+    decision = request.POST.get("decision")
+    if decision not in ("approve", "decline"):
+        return HttpResponse("Say approve or decline.", status=422)
+    services.time_off_decide(actor=request.user, time_off=off, approve=decision == "approve")
+    return redirect(f"{reverse('schedules:time_off_list')}?status={TimeOffStatus.REQUESTED}")
+
+
+# --- shift types -------------------------------------------------------------------------------
+
+
+def _shift_type_kwargs(form: ShiftTypeForm) -> dict[str, Any]:
+    d = form.cleaned_data
+    return {"name": d["name"], "team": d["team"], "length_minutes": d["length_minutes"], "earliest_start": d["earliest_start"],
+            "latest_start": d["latest_start"], "start_step_minutes": d["start_step_minutes"], "days": d["days"],
+            "breaks": form.breaks(), "active": d["active"]}
+
+
+def _shift_types_visible(user: Any) -> Any:
+    ids = managed_team_ids(user)
+    qs = ShiftType.objects.select_related("team").order_by("name")
+    return qs if ids is None else qs.filter(Q(team__isnull=True) | Q(team_id__in=ids))
+
+
+@require_http_methods(["GET", "POST"])
+@planner_required
+def shift_type_list(request: HttpRequest) -> HttpResponse:
+    teams = _managed_teams(request.user)
+    form = ShiftTypeForm(request.POST or None, teams=teams, initial={"active": True}, shared_allowed=managed_team_ids(request.user) is None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.shift_type_create(actor=request.user, **_shift_type_kwargs(form))
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                return redirect("schedules:shift_type_list")
+        status = 422
+    return render(request, "schedules/shift_type_list.html", {
+        "nav": "workforce", "wf": "schedules", "css": CSS, "form": form, "shift_types": _shift_types_visible(request.user),
+        "managed": managed_team_ids(request.user),
+    }, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@planner_required
+def shift_type_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    st = get_object_or_404(_shift_types_visible(request.user), pk=pk)
+    teams = _managed_teams(request.user)
+    if request.method == "GET":
+        form = ShiftTypeForm(teams=teams, initial=ShiftTypeForm.initial_for(st), shared_allowed=managed_team_ids(request.user) is None)
+        status = 200
+    else:
+        form = ShiftTypeForm(request.POST, teams=teams, shared_allowed=managed_team_ids(request.user) is None)
+        if form.is_valid():
+            try:
+                services.shift_type_update(actor=request.user, shift_type=st, **_shift_type_kwargs(form))
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                return redirect("schedules:shift_type_list")
+        status = 422
+    return render(request, "schedules/shift_type_form.html", {
+        "nav": "workforce", "wf": "schedules", "css": CSS, "form": form, "shift_type": st}, status=status)
+
