@@ -185,3 +185,7 @@ LOGGING = {
 # Adherence (frontline.schedules.adherence): grace before the real-time alert; adherence below target shows red.
 ADHERENCE_GRACE_MINUTES = int(os.environ.get("FRONTLINE_ADHERENCE_GRACE_MINUTES", "5"))
 ADHERENCE_TARGET_PCT = float(os.environ.get("FRONTLINE_ADHERENCE_TARGET_PCT", "90"))
+
+# Forecast models a stored forecast compares (comma-separated engine names); empty = all of them,
+# statsforecast's AutoETS and MSTL included. E.g. "seasonal_naive,weekday_mean_4,level_blend".
+FRONTLINE_FORECAST_MODELS = [m for m in os.environ.get("FRONTLINE_FORECAST_MODELS", "").split(",") if m.strip()]

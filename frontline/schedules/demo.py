@@ -68,7 +68,8 @@ def _time_off(plans: Sequence[StaffingPlan], next_monday: datetime, rng: random.
 
 
 def seed_schedules(*, plans: Sequence[StaffingPlan], time_limit_s: int = DEMO_TIME_LIMIT_S) -> list[Schedule]:
-    """Shift types, time off, and per team this week's published and next week's draft schedule."""
+    """Shift types, time off, and per team last and this week's published schedules (adherence
+    reads them) and next week's draft."""
     rng = random.Random("schedules-demo")
     _shift_types()
     today = timezone.localdate()
@@ -84,7 +85,7 @@ def seed_schedules(*, plans: Sequence[StaffingPlan], time_limit_s: int = DEMO_TI
         actor = team.lead or User.objects.filter(role__in=[Role.MANAGER, Role.ADMIN]).order_by("pk").first()
         if actor is None:
             continue
-        for week, publish in ((monday, True), (monday + timedelta(days=7), False)):
+        for week, publish in ((monday - timedelta(days=7), True), (monday, True), (monday + timedelta(days=7), False)):
             existing = Schedule.objects.filter(team=team, week_start=week).first()
             if existing is not None:
                 out.append(existing)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from django.utils import timezone
 
@@ -11,6 +11,10 @@ from frontline.people.models import Role, Team, User
 from .forecasts import forecast_prepare
 from .models import ForecastRun
 from .tasks import forecast_run_compute
+
+# The demo department answers 07:00-21:00 (its shift types cover these hours); what arrives at
+# night waits for the morning, so the nights are not planned.
+SUPPORT_OPENS, SUPPORT_CLOSES = time(7), time(21)
 
 
 def seed_forecasts(*, anchor: datetime | None = None) -> list[ForecastRun]:
@@ -21,9 +25,10 @@ def seed_forecasts(*, anchor: datetime | None = None) -> list[ForecastRun]:
     """
     now = anchor or timezone.now()
     actor = User.objects.filter(role=Role.MANAGER).order_by("pk").first()
-    runs = [forecast_prepare(actor=actor, name="Whole department, next 14 days", now=now)]
+    hours = {"opening": SUPPORT_OPENS, "closing": SUPPORT_CLOSES}
+    runs = [forecast_prepare(actor=actor, name="Whole department, next 14 days", now=now, **hours)]
     for team in Team.objects.order_by("name"):
-        runs.append(forecast_prepare(actor=actor, name=f"{team.name}, next 14 days", team=team, now=now))
+        runs.append(forecast_prepare(actor=actor, name=f"{team.name}, next 14 days", team=team, now=now, **hours))
     for run in runs:
         forecast_run_compute.call(run.pk)
     return [ForecastRun.objects.get(pk=run.pk) for run in runs]

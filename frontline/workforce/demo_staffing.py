@@ -11,11 +11,11 @@ Why these targets (``plans.suggested_targets``):
   occupancy cap sets the staffing, which is how written work is planned (workload over
   productive time);
 * every channel together (the demo's team forecasts: about two-thirds written, a third chat and
-  phone) — 80 % within 5 minutes with occupancy at most 85 %: tighter than email so the live
+  phone) — 80 % within 10 minutes with occupancy at most 85 %: tighter than email so the live
   third is not starved, looser than voice so the written two-thirds do not overstaff the plan.
 
-Shrinkage is 30 % everywhere: absence, meetings, coaching and training beyond the breaks that
-shifts model.
+Shrinkage is 20 % everywhere: absence, meetings, coaching and training beyond the breaks and
+lunches that shifts model (typical total shrinkage of 30-35 % less those).
 """
 
 from __future__ import annotations
@@ -41,7 +41,7 @@ def seed_staffing_plans(forecasts: Iterable[ForecastRun], *, actor: User | None 
         if existing is not None:
             plans.append(existing)
             continue
-        label = CHANNEL_LABELS.get(forecast.channel, "all channels 80 % in 5 min")
+        label = CHANNEL_LABELS.get(forecast.channel, "all channels 80 % in 10 min")
         plans.append(staffing_plan_create(forecast=forecast, name=f"{forecast.name} · {label}",
                                           targets=suggested_targets(forecast.channel), actor=actor))
     return plans

@@ -19,7 +19,7 @@ class ForecastForm(forms.Form):
     history_days = forms.IntegerField(min_value=21, max_value=730, initial=91, label="History (days)",
                                       help_text="Whole days before today that the models learn from (21 to 730).")
     horizon_days = forms.IntegerField(min_value=1, max_value=92, initial=14, label="Horizon (days)",
-                                      help_text="Days to forecast, from tomorrow (1 to 92).")
+                                      help_text="Days to forecast, from today (1 to 92).")
     opening = forms.TimeField(required=False, label="Opening", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
                               help_text="Blank with closing blank = the hours seen in the history.")
     closing = forms.TimeField(required=False, label="Closing", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),

@@ -4,9 +4,10 @@ Definitions (also in docs/workforce/forecasts.md):
 
 * **Scope**: the tickets of a team (its sub-teams included), a queue and/or a channel; none of
   them = the whole department.
-* **Days**: the run's days follow its time zone. The first forecast day is *tomorrow* there
-  (when the run was created); the history is the ``history_days`` whole days before *today*
-  (today is not over, so it is neither history nor forecast).
+* **Days**: the run's days follow its time zone. The first forecast day is *today* there
+  (when the run was created: today is not over, so it is forecast whole, as of yesterday's
+  close — the plan and schedule for the day under way need it); the history is the
+  ``history_days`` whole days before today.
 * **Contacts** of an interval = the tickets in scope whose ``created_at`` falls in it.
 * **Workload** of an interval = the sum of ``Message.handle_seconds`` of the agent messages
   (``author_kind = agent``) of the tickets *created* in that interval, whenever those messages
@@ -47,6 +48,7 @@ from frontline.engine.forecasting import (
     backtest,
     default_models,
     forecast,
+    model_by_name,
     slot_series_from_counts,
 )
 from frontline.people.models import Team, User
@@ -127,9 +129,9 @@ def _validate(run: ForecastRun) -> None:
 
 
 def _dates(*, zone: str, now: datetime | None) -> tuple[date, date]:
-    """(today, tomorrow) in ``zone`` at ``now``."""
+    """(today, the first forecast day) in ``zone`` at ``now``: both today."""
     today = timezone.localtime(now or timezone.now(), zoneinfo.ZoneInfo(zone)).date()
-    return today, today + timedelta(days=1)
+    return today, today
 
 
 def forecast_prepare(
@@ -242,8 +244,7 @@ def forecast_scope_tickets(*, run: ForecastRun) -> QuerySet[Ticket]:
 def _history_bounds(run: ForecastRun) -> tuple[datetime, datetime]:
     zone = zoneinfo.ZoneInfo(run.time_zone)
     assert run.history_start is not None and run.first_date is not None
-    today = run.first_date - timedelta(days=1)
-    return datetime.combine(run.history_start, time(0), zone), datetime.combine(today, time(0), zone)
+    return datetime.combine(run.history_start, time(0), zone), datetime.combine(run.first_date, time(0), zone)
 
 
 def forecast_history(*, run: ForecastRun) -> History:
@@ -333,8 +334,12 @@ def _choose(
 
 
 def forecast_models() -> tuple[ForecastModel, ...]:
-    """The models a stored forecast compares: the engine's defaults (statsforecast included)."""
-    return default_models()
+    """The models a stored forecast compares: the engine's defaults (statsforecast included), or
+    the names in ``settings.FRONTLINE_FORECAST_MODELS`` (e.g. the three fast baselines on a small box)."""
+    names = getattr(settings, "FRONTLINE_FORECAST_MODELS", None)
+    if not names:
+        return default_models()
+    return tuple(model_by_name(name=name) for name in names)
 
 
 def forecast_compute(*, run: ForecastRun, step: Callable[[int, str], None]) -> None:

@@ -403,14 +403,15 @@ def suggested_targets(channel: str) -> PlanTargets:
     Phone: 80 % answered in 20 s, callers hang up (mean patience 3 min, at most 5 % abandon).
     Chat: 80 % in 60 s with two chats per agent. Written channels (email, web form, social, API)
     wait in a queue, so the answer is in the hour and occupancy (90 %) sets the staffing. Every
-    channel together (mostly written in this department, a third chat and phone): 80 % in 5 min.
+    channel together (mostly written in this department, a third chat and phone): 80 % in 10 min.
+    Shrinkage 20 %: absence, meetings and training; breaks and lunches are in the shifts.
     """
     if channel == "phone":
         return PlanTargets(threshold_s=20, target_sl=0.8, max_occupancy=0.85, patience_s=180, max_abandon=0.05,
-                           shrinkage=0.3, default_aht_s=360)
+                           shrinkage=0.2, default_aht_s=360)
     if channel == "chat":
-        return PlanTargets(threshold_s=60, target_sl=0.8, max_occupancy=0.85, concurrency=2, shrinkage=0.3,
+        return PlanTargets(threshold_s=60, target_sl=0.8, max_occupancy=0.85, concurrency=2, shrinkage=0.2,
                            default_aht_s=600)
     if channel in ("email", "web", "social", "api"):
-        return PlanTargets(threshold_s=3600, target_sl=0.8, max_occupancy=0.9, shrinkage=0.3, default_aht_s=600)
-    return PlanTargets(threshold_s=300, target_sl=0.8, max_occupancy=0.85, shrinkage=0.3, default_aht_s=600)
+        return PlanTargets(threshold_s=3600, target_sl=0.8, max_occupancy=0.9, shrinkage=0.2, default_aht_s=600)
+    return PlanTargets(threshold_s=600, target_sl=0.8, max_occupancy=0.85, shrinkage=0.2, default_aht_s=600)

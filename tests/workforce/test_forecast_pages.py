@@ -152,7 +152,7 @@ def test_a_done_run_shows_its_result(login, done_run):  # type: ignore[no-untype
     assert done_run.chosen_model in page and 'class="chosen"' in page
     for score in done_run.scores:
         assert f"<td>{score['model']}" in page
-    assert "Mon 26 Feb" in page and "Fri 8 Mar" in page  # the per-day table
+    assert "Fri 23 Feb" in page and "Thu 7 Mar" in page  # the per-day table
     assert "Sat 2 Mar" not in page  # weekends had no contacts: closed
     assert "not measured in the history" in page  # no handle seconds in this history
 

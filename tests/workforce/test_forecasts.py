@@ -24,7 +24,7 @@ from tests.workforce.forecast_data import NEW_YORK, tickets_at, weekday_history
 
 pytestmark = pytest.mark.django_db
 
-# Friday 23 Feb 2024, 12:00 in New York: the first forecast day is Saturday 24 Feb.
+# Friday 23 Feb 2024, 12:00 in New York: the first forecast day is that Friday (today).
 NOW = datetime(2024, 2, 23, 17, 0, tzinfo=UTC)
 
 
@@ -35,7 +35,7 @@ def utc(*args: int) -> datetime:
 def test_history_counts_per_interval_in_the_runs_zone():
     team, other = f.team(), f.team()
     run = forecast_prepare(actor=None, name="NY", team=team, time_zone="America/New_York", history_days=21, now=NOW)
-    assert (run.history_start, run.first_date, run.last_date) == (date(2024, 2, 2), date(2024, 2, 24), date(2024, 3, 8))
+    assert (run.history_start, run.first_date, run.last_date) == (date(2024, 2, 2), date(2024, 2, 23), date(2024, 3, 7))
     tickets_at([
         utc(2024, 2, 10, 14, 10),  # 09:10 in New York -> 09:00
         utc(2024, 2, 10, 14, 29),  # 09:29 -> 09:00
@@ -105,7 +105,7 @@ def test_the_task_computes_and_stores_the_forecast(done_run):  # type: ignore[no
 
     forecast = list(run.intervals.filter(kind=IntervalKind.FORECAST))
     days = sorted({r.starts_at.astimezone(NEW_YORK).date() for r in forecast})
-    weekdays = [date(2024, 2, 26) + timedelta(days=d) for d in range(12)]
+    weekdays = [date(2024, 2, 23) + timedelta(days=d) for d in range(14)]  # from today
     assert days == [d for d in weekdays if d.weekday() < 5]  # weekends had no contacts: closed
     assert sorted({r.starts_at.astimezone(NEW_YORK).time() for r in forecast}) == [time(h) for h in range(9, 13)]
     assert len(forecast) == 10 * 4
@@ -133,8 +133,8 @@ def test_too_little_history_fails_with_the_reason():
     forecast_run_compute.call(run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.FAILED
-    # 5 backtest windows + 11 forecast days - 1 + two weeks of 5 open days; 2-22 Feb has 15 weekdays.
-    assert "needs at least 25 days of history; found 15" in run.error
+    # 5 backtest windows + 10 open forecast days - 1 + two weeks of 5 open days; 2-22 Feb has 15 weekdays.
+    assert "needs at least 24 days of history; found 15" in run.error
     assert not run.intervals.exists()
 
 
@@ -171,7 +171,7 @@ def test_create_enqueues_the_computation_on_commit(django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=True):
         run = forecast_create(actor=f.manager(), name="  Tokyo  ", team=team, now=NOW)
     assert (run.status, run.name, run.time_zone) == (RunStatus.QUEUED, "Tokyo", "Asia/Tokyo")
-    assert run.first_date == date(2024, 2, 25)  # 17:00 UTC on the 23rd is 02:00 on the 24th in Tokyo
+    assert run.first_date == date(2024, 2, 24)  # 17:00 UTC on the 23rd is 02:00 on the 24th in Tokyo: today there
     assert DBTaskResult.objects.get().task_path.endswith("forecast_run_compute")
 
 

@@ -21,6 +21,6 @@ def test_one_plan_per_finished_forecast_with_channel_targets():
     by = {p.forecast.name: p for p in plans}
     assert (by["Phone"].threshold_s, by["Phone"].patience_s, by["Phone"].max_abandon) == (20, 180, 0.05)
     assert (by["Email"].threshold_s, by["Email"].max_occupancy) == (3600, 0.9)
-    assert (by["All"].threshold_s, by["All"].target_sl) == (300, 0.8)
+    assert (by["All"].threshold_s, by["All"].target_sl, by["All"].shrinkage) == (600, 0.8, 0.2)
     assert seed_staffing_plans([phone, email, mixed]) == plans
     assert StaffingPlan.objects.count() == 3

@@ -17,6 +17,7 @@ from frontline.demo.generator import (
     demo_generate,
     demo_reset,
 )
+from frontline.demo.workforce import demo_workforce, workforce_reset
 
 
 def _anchor(value: str) -> datetime:
@@ -42,6 +43,8 @@ class Command(BaseCommand):
         parser.add_argument("--engine", choices=("bulk", "services"), default="bulk",
                             help="bulk (fast, mirrors the services) or services (every step through desk.services).")
         parser.add_argument("--reset", action="store_true", help="Delete existing demo data first.")
+        parser.add_argument("--no-workforce", action="store_true",
+                            help="Skip the capacity plan (forecasts, staffing plans, schedules, adherence log, budget).")
         parser.add_argument("--quiet", action="store_true", help="Print nothing but errors.")
 
     def handle(self, *args: object, **options: object) -> None:
@@ -49,6 +52,7 @@ class Command(BaseCommand):
         say = (lambda _m: None) if quiet else (lambda m: self.stdout.write(m))
         try:
             if options["reset"]:
+                workforce_reset()
                 demo_reset()
                 say("Removed the previous demo data.")
             elif demo_exists():
@@ -59,6 +63,8 @@ class Command(BaseCommand):
             summary = demo_generate(seed=int(options["seed"]), days=int(options["days"]),  # type: ignore[call-overload]
                                     scale=float(options["scale"]), anchor=options["anchor"],  # type: ignore[arg-type]
                                     engine=str(options["engine"]), progress=say)
+            if not options["no_workforce"]:
+                summary.counts.update(demo_workforce(anchor=summary.anchor, progress=say))
         except (DemoConflict, ValueError) as exc:
             raise CommandError(str(exc)) from None
         if not quiet:

@@ -1,0 +1,36 @@
+"""`frontline demo` also builds the capacity plan: forecasts, plans, schedules, adherence log, budget."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from frontline.budget.models import BudgetPlan
+from frontline.people.models import AvailabilityChange, Team
+from frontline.schedules.models import Schedule, ScheduleStatus, Shift
+from frontline.workforce.models import ForecastRun, RunStatus, StaffingPlan
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+FAST = ["seasonal_naive", "weekday_mean_4", "level_blend"]  # the statsforecast fits are benchmarked, not re-run here
+
+
+@override_settings(FRONTLINE_FORECAST_MODELS=FAST)
+def test_demo_builds_and_resets_the_capacity_plan():
+    call_command("demo", "--days", "49", "--scale", "0.25", "--quiet")
+    teams = Team.objects.count()
+    runs = list(ForecastRun.objects.all())
+    assert len(runs) == teams + 1 and {r.status for r in runs} == {RunStatus.DONE}, [r.error for r in runs]
+    assert all(r.chosen_model in FAST and r.aht_model for r in runs)  # handle time is measured in the demo
+    assert StaffingPlan.objects.count() == teams + 1
+    schedules = Schedule.objects.all()
+    assert schedules.count() == 3 * teams  # last and this week published, next week a draft
+    assert schedules.filter(state=ScheduleStatus.PUBLISHED).count() == 2 * teams
+    assert {s.status for s in schedules} == {RunStatus.DONE}, [s.error for s in schedules]
+    assert Shift.objects.filter(schedule__state=ScheduleStatus.PUBLISHED).count() > 10 * teams
+    assert AvailabilityChange.objects.exists()  # last week's shifts were worked
+    assert BudgetPlan.objects.filter(base__isnull=True).exists()
+
+    call_command("demo", "--reset", "--days", "2", "--scale", "0.05", "--no-workforce", "--quiet")
+    assert not ForecastRun.objects.exists() and not Schedule.objects.exists() and not BudgetPlan.objects.exists()
