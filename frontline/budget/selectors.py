@@ -265,10 +265,9 @@ def scenarios_of(plans: Iterable[BudgetPlan]) -> dict[int, list[BudgetPlan]]:
     return out
 
 
-@dataclass
-class LineRow:
-    line: BudgetLine
-    actuals: list[BudgetActual]
+class _Variance:
+    """Variance of anything with ``planned`` and ``actual`` amounts (actual - planned; + is over budget)."""
+
     planned: Decimal
     actual: Decimal
 
@@ -282,7 +281,15 @@ class LineRow:
 
 
 @dataclass
-class CategoryRow:
+class LineRow(_Variance):
+    line: BudgetLine
+    actuals: list[BudgetActual]
+    planned: Decimal
+    actual: Decimal
+
+
+@dataclass
+class CategoryRow(_Variance):
     category: str
     label: str
     lines: list[LineRow] = field(default_factory=list)
@@ -295,17 +302,9 @@ class CategoryRow:
     def actual(self) -> Decimal:
         return sum((r.actual for r in self.lines), ZERO)
 
-    @property
-    def variance(self) -> Decimal:
-        return self.actual - self.planned
-
-    @property
-    def variance_pct(self) -> Decimal | None:
-        return variance_pct(self.actual, self.planned)
-
 
 @dataclass
-class PlanSummary:
+class PlanSummary(_Variance):
     plan: BudgetPlan
     categories: list[CategoryRow]
     contacts: int
@@ -323,14 +322,6 @@ class PlanSummary:
     @property
     def actual(self) -> Decimal:
         return sum((c.actual for c in self.categories), ZERO)
-
-    @property
-    def variance(self) -> Decimal:
-        return self.actual - self.planned
-
-    @property
-    def variance_pct(self) -> Decimal | None:
-        return variance_pct(self.actual, self.planned)
 
     @property
     def remaining(self) -> Decimal:

@@ -32,6 +32,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -166,37 +167,19 @@ def forecast_prepare(
     return run
 
 
-def forecast_create(
-    *,
-    actor: User | None,
-    name: str,
-    team: Team | None = None,
-    queue: Queue | None = None,
-    channel: str = "",
-    interval_minutes: int = 30,
-    history_days: int = 91,
-    horizon_days: int = 14,
-    opening: time | None = None,
-    closing: time | None = None,
-    time_zone: str | None = None,
-    now: datetime | None = None,
-) -> ForecastRun:
+def forecast_create(*, actor: User | None, name: str, **settings_: Any) -> ForecastRun:
     """A queued forecast run; its computation is enqueued when the transaction commits.
 
     ``interval_minutes`` 15/30/60, ``history_days`` 21-730, ``horizon_days`` 1-92,
     ``opening``/``closing`` both or neither; ``time_zone`` defaults to the team's zone, else the
     queue's team's, else ``settings.TIME_ZONE``. ``now`` (default: the current time) fixes the
-    run's days: the first forecast day is the day after ``now`` in the run's zone. Invalid
-    settings raise ``ValidationError`` per field.
+    run's days: the first forecast day is ``now``'s day in the run's zone. Invalid settings raise
+    ``ValidationError`` per field. Takes the keyword arguments of :func:`forecast_prepare`.
     """
     from .tasks import forecast_run_compute
 
     with transaction.atomic():
-        run = forecast_prepare(
-            actor=actor, name=name, team=team, queue=queue, channel=channel, interval_minutes=interval_minutes,
-            history_days=history_days, horizon_days=horizon_days, opening=opening, closing=closing,
-            time_zone=time_zone, now=now,
-        )
+        run = forecast_prepare(actor=actor, name=name, **settings_)
         transaction.on_commit(lambda: forecast_run_compute.enqueue(run.pk))
     return run
 
