@@ -2,10 +2,38 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from django import forms
 
 from frontline.desk.models import Channel, Queue
 from frontline.people.models import Team
+
+
+class DateListField(forms.CharField):
+    """Dates written as YYYY-MM-DD, separated by commas, spaces or new lines."""
+
+    widget = forms.Textarea(attrs={"rows": 2, "placeholder": "2026-12-25, 2026-12-26"})
+
+    def to_python(self, value: str | None) -> list[date]:  # type: ignore[override]
+        out, bad = [], []
+        for token in re.split(r"[\s,;]+", (value or "").strip()):
+            if not token:
+                continue
+            try:
+                out.append(date.fromisoformat(token))
+            except ValueError:
+                bad.append(token)
+        if bad:
+            raise forms.ValidationError(f"Not a date (YYYY-MM-DD): {', '.join(bad[:5])}.")
+        if len(out) > 400:
+            raise forms.ValidationError("At most 400 dates.")
+        return sorted(set(out))
+
+    def validate(self, value: list[date]) -> None:  # type: ignore[override]
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
 
 
 class ForecastForm(forms.Form):
@@ -26,3 +54,7 @@ class ForecastForm(forms.Form):
                               help_text="Exclusive; 00:00 = midnight.")
     time_zone = forms.CharField(max_length=64, required=False, label="Time zone",
                                 help_text="Blank = the team's zone (or the queue's team's), else the site's.")
+    closed_dates = DateListField(required=False, label="Holidays (closed)",
+                                 help_text="Days the centre is shut: forecast as 0 and not learnt from in the history.")
+    excluded_dates = DateListField(required=False, label="Special days to ignore",
+                                   help_text="Open days of the history that were not typical (an outage, a launch).")

@@ -18,6 +18,9 @@ Definitions (also in docs/workforce/forecasts.md):
   contact in the whole history (Sunday in B2B data) is not part of the week: it is neither
   trained on nor forecast. Opening hours, when given, limit the intervals to
   [opening, closing); otherwise they run from the earliest to the latest interval seen.
+* **Holidays and special days**: ``closed_dates`` are days the centre is shut: not learnt from
+  in the history, forecast as 0 in the horizon. ``excluded_dates`` are days of the history that
+  were open but are not representative (an outage, a launch, a storm): not learnt from or scored.
 
 The computation (:func:`forecast_compute`, run by the task ``forecast_run_compute``) backtests
 every model on rolling origins of the run's own horizon, chooses the lowest MASE, forecasts
@@ -148,6 +151,8 @@ def forecast_prepare(
     opening: time | None = None,
     closing: time | None = None,
     time_zone: str | None = None,
+    closed_dates: Sequence[date] = (),
+    excluded_dates: Sequence[date] = (),
     now: datetime | None = None,
 ) -> ForecastRun:
     """Validate and save a queued run without enqueuing its computation (see :func:`forecast_create`;
@@ -157,6 +162,8 @@ def forecast_prepare(
         name=(name or "").strip(), team=team, queue=queue, channel=channel or "", time_zone=zone,
         interval_minutes=interval_minutes, history_days=history_days, horizon_days=horizon_days,
         opening=opening, closing=closing, created_by=actor, backtest_windows=BACKTEST_WINDOWS,
+        closed_dates=sorted({d.isoformat() for d in closed_dates}),
+        excluded_dates=sorted({d.isoformat() for d in excluded_dates}),
     )
     _validate(run)
     today, run.first_date = _dates(zone=zone, now=now)
@@ -190,6 +197,7 @@ def forecast_rerun(*, run: ForecastRun, actor: User | None, now: datetime | None
         actor=actor, name=run.name, team=run.team, queue=run.queue, channel=run.channel,
         interval_minutes=run.interval_minutes, history_days=run.history_days, horizon_days=run.horizon_days,
         opening=run.opening, closing=run.closing, time_zone=run.time_zone, now=now,
+        closed_dates=run_dates(run.closed_dates), excluded_dates=run_dates(run.excluded_dates),
     )
 
 
@@ -266,10 +274,17 @@ class NotEnoughHistory(Exception):
     pass
 
 
+def run_dates(values: Sequence[str]) -> list[date]:
+    """A run's stored ISO date list as dates."""
+    return [date.fromisoformat(v) for v in values]
+
+
 def _series(run: ForecastRun, values: dict[datetime, float], stamps: Sequence[datetime]) -> SlotSeries:
+    """The history grid; holidays (closed dates) and special days (excluded dates) are not learnt from."""
     return slot_series_from_counts(
         timestamps=list(stamps), counts=[float(values[s]) for s in stamps], interval_minutes=run.interval_minutes,
         opening=run.opening, closing=run.closing,
+        closed_dates=run_dates(run.closed_dates), excluded_dates=run_dates(run.excluded_dates),
     )
 
 
@@ -363,8 +378,9 @@ def forecast_compute(*, run: ForecastRun, step: Callable[[int, str], None]) -> N
 
     volume_choice = _choose(volume, models, horizon=count, windows=windows, on_model=on_model(0, "contacts"))
     step(10 + (span // 2 if has_work else span), f"Forecasting contacts with {volume_choice.chosen.model}")
+    holidays = run_dates(run.closed_dates)
     volume_fc = forecast(series=volume, model=volume_choice.model, dispersion=volume_choice.chosen.dispersion,
-                         horizon_days=count, interval_level=INTERVAL_LEVEL)
+                         horizon_days=count, interval_level=INTERVAL_LEVEL, closed_dates=holidays)
     work_series = work_choice = work_fc = None
     if history.workload is not None:
         work_series = _series(run, history.workload, stamps)
@@ -372,7 +388,7 @@ def forecast_compute(*, run: ForecastRun, step: Callable[[int, str], None]) -> N
                               on_model=on_model(span // 2, "handle time"))
         step(10 + span, f"Forecasting handle time with {work_choice.chosen.model}")
         work_fc = forecast(series=work_series, model=work_choice.model, dispersion=work_choice.chosen.dispersion,
-                           horizon_days=count, interval_level=INTERVAL_LEVEL)
+                           horizon_days=count, interval_level=INTERVAL_LEVEL, closed_dates=holidays)
     step(95, "Storing the forecast")
     zone = zoneinfo.ZoneInfo(run.time_zone)
     rows: list[ForecastInterval] = []

@@ -52,6 +52,10 @@ class ForecastRun(BackgroundRun):
     backtest_windows = models.PositiveSmallIntegerField(default=20, validators=[MinValueValidator(1), MaxValueValidator(60)])
     opening = models.TimeField(null=True, blank=True, help_text="Blank with closing blank = open around the clock.")
     closing = models.TimeField(null=True, blank=True)
+    closed_dates = models.JSONField(default=list, blank=True,
+                                    help_text="Holidays: ISO dates the centre is shut (history ignored, forecast 0).")
+    excluded_dates = models.JSONField(default=list, blank=True,
+                                      help_text="Special days in the history that are not representative (ignored).")
     history_start = models.DateField(null=True, blank=True)
     first_date = models.DateField(null=True, blank=True, help_text="First forecast day.")
     last_date = models.DateField(null=True, blank=True, help_text="Last forecast day.")
