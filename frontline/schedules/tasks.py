@@ -7,11 +7,11 @@ from django_tasks import task
 from frontline.workforce.runs import tracked
 
 from .models import Schedule
-from .solve import schedule_solve_run
+from .solve import NothingToSchedule, schedule_solve_run
 
 
 @task()
 def schedule_solve(schedule_id: int) -> None:
     """Solve one schedule's week; the schedule row carries status, progress, error and report."""
-    with tracked(Schedule, schedule_id) as tracker:
+    with tracked(Schedule, schedule_id, expected=(NothingToSchedule,)) as tracker:
         schedule_solve_run(schedule_id=schedule_id, step=tracker.step)

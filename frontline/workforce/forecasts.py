@@ -352,7 +352,8 @@ def forecast_compute(*, run: ForecastRun, step: Callable[[int, str], None]) -> N
     models = forecast_models()
     if not stamps:
         needed = MIN_WINDOWS + run.horizon_days - 1 + 2 * 7
-        raise NotEnoughHistory(f"needs at least {needed} days of history; found 0 (no ticket in scope in the history)")
+        raise NotEnoughHistory(f"Not enough history: this forecast needs at least {needed} days of it and found no ticket "
+                               "in its scope. Widen the scope or lengthen the history.")
     volume = _series(run, {k: float(v) for k, v in history.counts.items()}, stamps)
     week = volume.week_length
     weekdays = set(volume.open_weekdays)
@@ -361,12 +362,13 @@ def forecast_compute(*, run: ForecastRun, step: Callable[[int, str], None]) -> N
     count = sum(1 for d in range(1, (run.last_date - grid_end).days + 1)
                 if (grid_end + timedelta(days=d)).weekday() in weekdays)
     if count < 1:
-        raise NotEnoughHistory("the horizon has no open weekday (no contacts on those weekdays in the history)")
+        raise NotEnoughHistory("Nothing to forecast: the horizon has only weekdays without contacts in the history "
+                               "(closed days). Lengthen the horizon.")
     needed = MIN_WINDOWS + count - 1 + 2 * week
     if len(volume.dates) < needed:
         raise NotEnoughHistory(
-            f"needs at least {needed} days of history; found {len(volume.dates)} "
-            f"(open weekdays from the first to the last day with contacts; {week} open weekdays a week)"
+            f"Not enough history: this forecast needs at least {needed} days of history; found {len(volume.dates)} "
+            f"(open weekdays from the first to the last day with contacts; {week} open weekdays a week)."
         )
     windows = min(run.backtest_windows, len(volume.dates) - count + 1 - 2 * week)
     has_work = history.workload is not None

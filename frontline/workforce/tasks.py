@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from .forecasts import forecast_compute
+from .forecasts import NotEnoughHistory, forecast_compute
 from .models import ForecastRun
 from .runs import tracked
 
@@ -15,6 +15,6 @@ def forecast_run_compute(run_id: int) -> str:
     run = ForecastRun.objects.filter(pk=run_id).first()
     if run is None:
         return "missing"
-    with tracked(ForecastRun, run_id) as tracker:
+    with tracked(ForecastRun, run_id, expected=(NotEnoughHistory,)) as tracker:
         forecast_compute(run=run, step=tracker.step)
     return ForecastRun.objects.values_list("status", flat=True).get(pk=run_id)

@@ -142,7 +142,7 @@ def test_no_ticket_in_scope_fails_with_the_reason():
     run = forecast_prepare(actor=None, name="Empty", time_zone="UTC", now=NOW)
     forecast_run_compute.call(run.pk)
     run.refresh_from_db()
-    assert run.status == RunStatus.FAILED and "found 0" in run.error
+    assert run.status == RunStatus.FAILED and "found no ticket in its scope" in run.error
 
 
 def test_progress_is_written_while_the_task_runs(monkeypatch):  # type: ignore[no-untyped-def]
