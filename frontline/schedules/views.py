@@ -180,12 +180,17 @@ def _shift_form_response(request: HttpRequest, schedule: Any, form: ShiftForm, s
 
 
 def _done(request: HttpRequest, schedule: Any) -> HttpResponse:
-    url = reverse("schedules:schedule_board", args=[schedule.pk])
+    """After a shift is saved: under htmx the board body is swapped in place (scroll and focus stay)
+    and the dialog closes; without JavaScript, back to the board."""
     if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
+        schedule.refresh_from_db()
+        response = render(request, "schedules/schedule_board.html", _board_context(request, schedule))
+        response["HX-Retarget"] = "#board-body"
+        response["HX-Reswap"] = "outerHTML"
+        response["HX-Reselect"] = "#board-body"
+        response["HX-Trigger"] = "shiftSaved"
         return response
-    return redirect(url)
+    return redirect("schedules:schedule_board", schedule.pk)
 
 
 def _editable_schedule(request: HttpRequest, pk: int) -> Any:
@@ -314,6 +319,8 @@ def time_off_list(request: HttpRequest) -> HttpResponse:
 @staff_required
 def time_off_decide(request: HttpRequest, pk: int) -> HttpResponse:
     off = time_off_get_for_decider(viewer=request.user, time_off_id=pk)
+    if not services.can_decide_time_off(request.user, off):  # before reading the input: no 422 for outsiders
+        raise PermissionDenied("Time off is decided by the lead or a manager of the agent's team.")
     decision = request.POST.get("decision")
     if decision not in ("approve", "decline"):
         return HttpResponse("Say approve or decline.", status=422)

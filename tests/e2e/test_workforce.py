@@ -100,8 +100,6 @@ def test_lead_changes_a_shift_end_in_the_dialog_and_the_board_and_log_follow(pag
     assert change.payload["after"]["ends_at"] == _at(week["monday"], 15).isoformat()
 
 
-@pytest.mark.xfail(strict=True, reason="shift_edit answers 204 + HX-Redirect: htmx loads the whole board again "
-                                       "(scroll position and focus lost); the board should be swapped in place")
 def test_saving_a_shift_updates_the_board_without_loading_the_page_again(page: Page, week) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, week["lead"])
     _board(page, week["schedule"])

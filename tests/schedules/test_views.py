@@ -140,14 +140,15 @@ def test_deleting_a_shift_is_logged(world, login):
     assert ShiftChange.objects.get(kind="removed").payload["before"]["id"] == shift.pk
 
 
-def test_htmx_edit_answers_the_form_partial_and_redirects_when_saved(world, login):
+def test_htmx_edit_answers_the_form_partial_and_swaps_the_board_when_saved(world, login):
     shift = _shift(world)
     c = login(world["lead"])
     r = c.get(f"/workforce/schedules/{world['schedule'].pk}/shifts/{shift.pk}/", HTTP_HX_REQUEST="true")
     assert r.status_code == 200 and b"<html" not in r.content and b"Save shift" in r.content
     r = c.post(f"/workforce/schedules/{world['schedule'].pk}/shifts/{shift.pk}/", _form(world, start="10:00", end="18:00"),
                HTTP_HX_REQUEST="true")
-    assert r.status_code == 204 and r["HX-Redirect"] == f"/workforce/schedules/{world['schedule'].pk}/"
+    assert r.status_code == 200 and r["HX-Retarget"] == "#board-body" and r["HX-Reselect"] == "#board-body"
+    assert r["HX-Trigger"] == "shiftSaved" and b"10:00\xe2\x80\x9318:00" in r.content  # the board shows the new times
 
 
 # --- publish ---------------------------------------------------------------------------------
