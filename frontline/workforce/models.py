@@ -10,9 +10,15 @@ required agents are computed from the engine on demand (``frontline.workforce.st
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
+
+STALE_AFTER = timedelta(minutes=30)
+"""A run still *running* this long after it started has lost its worker (restarted or killed)."""
 
 
 class RunStatus(models.TextChoices):
@@ -37,7 +43,13 @@ class BackgroundRun(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+        """Queued or running (and not stale): pages poll it and refuse a second start."""
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING) and not self.is_stale
+
+    @property
+    def is_stale(self) -> bool:
+        return (self.status == RunStatus.RUNNING and self.started_at is not None
+                and timezone.now() - self.started_at > STALE_AFTER)
 
 
 class ForecastRun(BackgroundRun):
