@@ -37,6 +37,8 @@ __all__ = [
 ]
 
 CURRENCY = re.compile(r"^[A-Z]{3}$")
+# Periods are turned into datetimes in the team's zone; far-off dates would overflow (a 500).
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2999, 12, 31)
 MAX_AMOUNT = Decimal("999999999999.99")  # what BudgetLine.planned_amount (14 digits, 2 decimals) holds
 
 
@@ -72,7 +74,10 @@ def _check_plan(*, name: str, period_start: date, period_end: date, currency: st
         errors["name"] = ["Give the plan a name, e.g. “Support Q1 2027”."]
     elif len(name) > 120:
         errors["name"] = ["At most 120 characters."]
-    if period_start and period_end and period_end < period_start:
+    for field, day in (("period_start", period_start), ("period_end", period_end)):
+        if day and not FIRST_DAY <= day <= LAST_DAY:
+            errors[field] = [f"Use a date between {FIRST_DAY:%Y} and {LAST_DAY:%Y}."]
+    if period_start and period_end and period_end < period_start and "period_end" not in errors:
         errors["period_end"] = ["The period must end on or after its start."]
     code = (currency or "").strip().upper()
     if not CURRENCY.match(code):

@@ -40,6 +40,7 @@ from .adherence import (
     adherence_total,
     grace_minutes,
 )
+from .forms import check_days
 
 MAX_DAYS = 62
 PAGE_SIZE = 50
@@ -87,6 +88,7 @@ class PeriodForm(TeamForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        check_days(self, "start", "end")
         preset = data.get("preset")
         if preset:
             data["start"], data["end"] = preset_range(preset, self.today)

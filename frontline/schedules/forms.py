@@ -95,6 +95,18 @@ class ShiftTypeForm(forms.Form):
         return out
 
 
+# Days a form accepts: far-off dates overflow the date arithmetic (a day later, the zone) with a 500.
+FIRST_DAY, LAST_DAY = date(1970, 1, 1), date(2999, 12, 31)
+
+
+def check_days(form: forms.Form, *names: str) -> None:
+    """An error on each named date field outside FIRST_DAY..LAST_DAY (call from ``clean``)."""
+    for name in names:
+        day = form.cleaned_data.get(name)
+        if day is not None and not FIRST_DAY <= day <= LAST_DAY:
+            form.add_error(name, f"Pick a day between {FIRST_DAY:%Y} and {LAST_DAY:%Y}.")
+
+
 def _aware(day: date, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at), timezone.get_current_timezone())
 
@@ -150,6 +162,7 @@ class ShiftForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        check_days(self, "day")
         for n in (1, 2):
             if bool(data.get(f"break{n}_start")) != bool(data.get(f"break{n}_minutes")):
                 self.add_error(f"break{n}_minutes", f"Give break {n} both a start and a length, or neither.")
@@ -164,6 +177,11 @@ class TimeOffForm(forms.Form):
     end_time = forms.TimeField(label="To time", required=False, widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
                                help_text="Empty: to the end of the day.")
     reason = forms.CharField(max_length=200, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        check_days(self, "starts_on", "ends_on")
+        return data
 
     def span(self) -> tuple[datetime, datetime]:
         d = self.cleaned_data

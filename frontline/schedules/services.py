@@ -137,12 +137,17 @@ def _require_manager(actor: User, team_id: int) -> None:
         raise PermissionDenied("You may change the schedules of the teams you lead only.")
 
 
+FIRST_WEEK, LAST_WEEK = date(1970, 1, 1), date(2999, 12, 24)
+
+
 def schedule_create(*, actor: User, team: Team, week_start: date, staffing_plan: StaffingPlan | None,
                     time_limit_s: int = 30, objective: str = Objective.SERVICE_LEVEL, solve: bool = True) -> Schedule:
     """A draft schedule for one team's week, queued for the optimiser when ``solve`` (and a plan is given)."""
     _require_manager(actor, team.pk)
     errors: dict[str, list[str]] = {}
-    if week_start.weekday() != 0:
+    if not FIRST_WEEK <= week_start <= LAST_WEEK:  # far-off weeks overflow the date arithmetic (a 500)
+        errors["week_start"] = [f"Pick a week between {FIRST_WEEK:%Y} and {LAST_WEEK:%Y}."]
+    elif week_start.weekday() != 0:
         errors["week_start"] = ["A schedule week starts on a Monday."]
     elif Schedule.objects.filter(team=team, week_start=week_start).exists():
         errors["week_start"] = [f"{team.name} already has a schedule for the week of {week_start:%d %b %Y}."]
