@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.db.models import Q
+from django.utils import timezone
 
 from frontline.demo import names
 
@@ -26,9 +27,9 @@ def demo_workforce(*, anchor: datetime | None, progress: Callable[[str], None] =
     forecasts = seed_forecasts(anchor=anchor)
     progress(f"Forecasts: {len(forecasts)} computed ({time.perf_counter() - started:.0f} s).")
     plans = seed_staffing_plans(forecasts)
-    schedules = seed_schedules(plans=plans)
+    schedules = seed_schedules(plans=plans, today=timezone.localdate(anchor) if anchor else None)
     progress(f"Schedules: {len(schedules)} solved ({time.perf_counter() - started:.0f} s).")
-    changes = seed_availability(schedules=schedules)
+    changes = seed_availability(schedules=schedules, now=anchor)
     seed_budget(anchor=anchor)
     progress(f"Availability log: {changes} changes; budget written ({time.perf_counter() - started:.0f} s).")
     return {"forecasts": len(forecasts), "staffing plans": len(plans), "schedules": len(schedules)}

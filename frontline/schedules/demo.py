@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -67,12 +67,13 @@ def _time_off(plans: Sequence[StaffingPlan], next_monday: datetime, rng: random.
             "ends_at": later + timedelta(days=2), "reason": "Moving house"})
 
 
-def seed_schedules(*, plans: Sequence[StaffingPlan], time_limit_s: int = DEMO_TIME_LIMIT_S) -> list[Schedule]:
+def seed_schedules(*, plans: Sequence[StaffingPlan], time_limit_s: int = DEMO_TIME_LIMIT_S,
+                   today: date | None = None) -> list[Schedule]:
     """Shift types, time off, and per team last and this week's published schedules (adherence
     reads them) and next week's draft."""
     rng = random.Random("schedules-demo")
     _shift_types()
-    today = timezone.localdate()
+    today = today or timezone.localdate()
     monday = today - timedelta(days=today.weekday())
     next_monday = timezone.make_aware(datetime.combine(monday + timedelta(days=7), time.min))
     with transaction.atomic():

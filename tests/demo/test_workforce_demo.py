@@ -34,3 +34,16 @@ def test_demo_builds_and_resets_the_capacity_plan():
 
     call_command("demo", "--reset", "--days", "2", "--scale", "0.05", "--no-workforce", "--quiet")
     assert not ForecastRun.objects.exists() and not Schedule.objects.exists() and not BudgetPlan.objects.exists()
+
+
+@override_settings(FRONTLINE_FORECAST_MODELS=FAST)
+def test_a_demo_anchored_in_the_past_plans_the_weeks_around_its_anchor():
+    call_command("demo", "--days", "42", "--scale", "0.2", "--anchor", "2026-06-10T12:00Z", "--quiet")  # a Wednesday
+    weeks = sorted({s.week_start for s in Schedule.objects.all()})
+    assert [w.isoformat() for w in weeks] == ["2026-06-01", "2026-06-08", "2026-06-15"]
+    assert {s.status for s in Schedule.objects.all()} == {RunStatus.DONE}
+    assert Shift.objects.filter(schedule__week_start=weeks[1], starts_at__date="2026-06-09").exists()
+    assert not AvailabilityChange.objects.filter(changed_at__gt="2026-06-10T12:00Z").exists()
+
+    call_command("demo", "--reset", "--days", "2", "--scale", "0.05", "--no-workforce", "--quiet")
+    assert not ForecastRun.objects.exists() and not Schedule.objects.exists() and not BudgetPlan.objects.exists()
