@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -20,8 +20,10 @@ from frontline.engine.erlang import (
     required_agents,
     scheduled_agents,
 )
+from frontline.people.models import User
 from frontline.people.selectors import team_ids_for_viewer
-from frontline.schedules.models import Schedule
+from frontline.schedules.adherence import adherence_for_agents
+from frontline.schedules.models import Schedule, ScheduleStatus, Shift
 
 from .forms import ErlangForm
 from .models import ForecastRun, StaffingPlan
@@ -100,6 +102,12 @@ def home(request: HttpRequest) -> HttpResponse:
         schedules = schedules.filter(state="published")
     context["schedules"] = schedules.order_by("week_start", "team__name")
     context["week_start"] = week_start
+    context["next_shift"] = (Shift.objects.filter(agent=user, ends_at__gt=timezone.now(),
+                                                  schedule__state=ScheduleStatus.PUBLISHED)
+                             .select_related("schedule__team").order_by("starts_at").first())
+    monday = timezone.make_aware(datetime.combine(week_start, time.min))
+    [mine] = adherence_for_agents(agents=User.objects.filter(pk=user.pk), start=monday, end=monday + timedelta(days=7))
+    context["my_adherence"] = mine.result if mine.result.is_measured else None
     if context["planner"]:
         scope = managed_team_ids(user)  # type: ignore[arg-type]
         context["outlooks"] = [outlook(plan) for plan in newest_plans(scope)]

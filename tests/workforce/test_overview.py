@@ -90,3 +90,16 @@ def test_a_lead_does_not_see_other_teams_plans(login):  # type: ignore[no-untype
 
 def test_customers_get_403(login):  # type: ignore[no-untyped-def]
     assert login(f.customer(with_login=True).user).get("/workforce/").status_code == 403
+
+
+def test_everyone_sees_their_next_published_shift_and_not_drafts(login):  # type: ignore[no-untyped-def]
+    team = f.team()
+    agent = f.agent(teams=[team])
+    soon = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=2)
+    _shifts(team, [agent], start=soon + timedelta(days=8), hours=8, state=ScheduleStatus.DRAFT)
+    client = login(agent)
+    page = client.get("/workforce/").content.decode()
+    assert "no published shift ahead" in page
+    _shifts(team, [agent], start=soon, hours=8, state=ScheduleStatus.PUBLISHED)
+    page = client.get("/workforce/").content.decode()
+    assert "your next shift" in page and team.name in page
