@@ -58,3 +58,6 @@ class ForecastForm(forms.Form):
                                  help_text="Days the centre is shut: forecast as 0 and not learnt from in the history.")
     excluded_dates = DateListField(required=False, label="Special days to ignore",
                                    help_text="Open days of the history that were not typical (an outage, a launch).")
+    carry_over = forms.BooleanField(required=False, label="Carry contacts outside the hours into the next opening",
+                                    help_text="With opening hours: night email counts at the morning's first interval "
+                                              "instead of being left out.")

@@ -78,7 +78,7 @@ def forecast_new(request: HttpRequest) -> HttpResponse:
                 interval_minutes=data["interval_minutes"], history_days=data["history_days"],
                 horizon_days=data["horizon_days"], opening=data["opening"], closing=data["closing"],
                 time_zone=data["time_zone"].strip() or None,
-                closed_dates=data["closed_dates"], excluded_dates=data["excluded_dates"],
+                closed_dates=data["closed_dates"], excluded_dates=data["excluded_dates"], carry_over=data["carry_over"],
             )
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():

@@ -21,6 +21,9 @@ Definitions (also in docs/workforce/forecasts.md):
 * **Holidays and special days**: ``closed_dates`` are days the centre is shut: not learnt from
   in the history, forecast as 0 in the horizon. ``excluded_dates`` are days of the history that
   were open but are not representative (an outage, a launch, a storm): not learnt from or scored.
+* **Carry over** (with opening hours): contacts that arrive outside the hours count in the first
+  interval of the next open day instead of being left out (the night's email is the morning's
+  work); see :func:`_carry_over`.
 
 The computation (:func:`forecast_compute`, run by the task ``forecast_run_compute``) backtests
 every model on rolling origins of the run's own horizon, chooses the lowest MASE, forecasts
@@ -153,6 +156,7 @@ def forecast_prepare(
     time_zone: str | None = None,
     closed_dates: Sequence[date] = (),
     excluded_dates: Sequence[date] = (),
+    carry_over: bool = False,
     now: datetime | None = None,
 ) -> ForecastRun:
     """Validate and save a queued run without enqueuing its computation (see :func:`forecast_create`;
@@ -164,6 +168,7 @@ def forecast_prepare(
         opening=opening, closing=closing, created_by=actor, backtest_windows=BACKTEST_WINDOWS,
         closed_dates=sorted({d.isoformat() for d in closed_dates}),
         excluded_dates=sorted({d.isoformat() for d in excluded_dates}),
+        carry_over=bool(carry_over and opening is not None),
     )
     _validate(run)
     today, run.first_date = _dates(zone=zone, now=now)
@@ -198,6 +203,7 @@ def forecast_rerun(*, run: ForecastRun, actor: User | None, now: datetime | None
         interval_minutes=run.interval_minutes, history_days=run.history_days, horizon_days=run.horizon_days,
         opening=run.opening, closing=run.closing, time_zone=run.time_zone, now=now,
         closed_dates=run_dates(run.closed_dates), excluded_dates=run_dates(run.excluded_dates),
+        carry_over=run.carry_over,
     )
 
 
@@ -261,10 +267,52 @@ def forecast_history(*, run: ForecastRun) -> History:
     for created, seconds in measured.iterator(chunk_size=5000):
         workload[slot(created)] += seconds
         seen = True
+    if run.carry_over and run.opening is not None and run.closing is not None:
+        counts, workload = _carry_over(run, counts, workload)
     return History(
         counts=dict(counts),
         workload={k: workload.get(k, 0.0) for k in counts} if seen else None,
     )
+
+
+def _carry_over(run: ForecastRun, counts: dict[datetime, int],
+                workload: dict[datetime, float]) -> tuple[dict[datetime, int], dict[datetime, float]]:
+    """Move contacts (and their workload) from outside opening hours to the first interval of the next
+    open day: before opening to that day's opening, after closing to the next open day's. Open days
+    are the weekdays with contacts inside the hours, less holidays. What would land on or after the
+    first forecast day (last night's mail) is left out: that day is forecast, not history."""
+    assert run.opening is not None and run.closing is not None and run.first_date is not None
+    open_min = _minutes(run.opening)
+    close_min = 1440 if run.closing == time(0) else _minutes(run.closing)
+
+    def inside(k: datetime) -> bool:
+        return open_min <= k.hour * 60 + k.minute < close_min
+
+    open_weekdays = {k.weekday() for k in counts if inside(k)}
+    holidays = set(run_dates(run.closed_dates))
+    if not open_weekdays:
+        return counts, workload
+
+    def target(k: datetime) -> date:
+        day = k.date() + timedelta(days=1 if k.hour * 60 + k.minute >= close_min else 0)
+        while day.weekday() not in open_weekdays or day in holidays:
+            day += timedelta(days=1)
+        return day
+
+    moved_counts: dict[datetime, int] = defaultdict(int)
+    moved_work: dict[datetime, float] = defaultdict(float)
+    for k, n in counts.items():
+        if inside(k):
+            moved_counts[k] += n
+            moved_work[k] += workload.get(k, 0.0)
+            continue
+        day = target(k)
+        if day >= run.first_date:
+            continue
+        to = datetime.combine(day, run.opening)
+        moved_counts[to] += n
+        moved_work[to] += workload.get(k, 0.0)
+    return moved_counts, moved_work
 
 
 # ---------------------------------------------------------------- compute

@@ -64,6 +64,9 @@ class ForecastRun(BackgroundRun):
     backtest_windows = models.PositiveSmallIntegerField(default=20, validators=[MinValueValidator(1), MaxValueValidator(60)])
     opening = models.TimeField(null=True, blank=True, help_text="Blank with closing blank = open around the clock.")
     closing = models.TimeField(null=True, blank=True)
+    carry_over = models.BooleanField(
+        default=False, help_text="Count contacts that arrive outside opening hours in the next open interval."
+    )
     closed_dates = models.JSONField(default=list, blank=True,
                                     help_text="Holidays: ISO dates the centre is shut (history ignored, forecast 0).")
     excluded_dates = models.JSONField(default=list, blank=True,

@@ -75,3 +75,37 @@ def test_the_form_reads_dates_and_names_bad_ones(login):  # type: ignore[no-unty
 
     run = ForecastRun.objects.get(name="Holidays")
     assert (run.closed_dates, run.excluded_dates) == (["2026-12-25", "2026-12-26"], ["2026-11-02"])
+
+
+def test_carry_over_counts_contacts_outside_the_hours_at_the_next_opening():
+    from frontline.workforce.forecasts import forecast_history
+
+    team = f.team()
+    ny = NEW_YORK
+    tickets_at([
+        datetime(2024, 2, 5, 10, 0, tzinfo=ny),  # Mon 10:00: inside -> 10:00
+        datetime(2024, 2, 6, 7, 10, tzinfo=ny),  # Tue 07:10: before opening -> Tue 09:00
+        datetime(2024, 2, 6, 15, 0, tzinfo=ny),  # Tue 15:00: after closing -> Wed 09:00
+        datetime(2024, 2, 9, 11, 0, tzinfo=ny),  # Fri 11:00: inside
+        datetime(2024, 2, 9, 20, 0, tzinfo=ny),  # Fri 20:00 -> the weekend is closed -> Mon 12 Feb 09:00
+        datetime(2024, 2, 14, 18, 0, tzinfo=ny),  # Wed 14 Feb 18:00 -> Thu 15 Feb is a holiday -> Fri 16 Feb
+        datetime(2024, 2, 22, 21, 0, tzinfo=ny),  # Thu 22 Feb (yesterday) 21:00 -> today: forecast, left out
+    ], team=team, handle_seconds=[100, 200, 300, 400, 500, 600, 700])
+    tickets_at([datetime(2024, 2, 13, 9, 30, tzinfo=ny), datetime(2024, 2, 16, 9, 30, tzinfo=ny),  # Tue, Fri
+                datetime(2024, 2, 14, 10, 0, tzinfo=ny), datetime(2024, 2, 8, 10, 0, tzinfo=ny)], team=team)  # Wed, Thu
+    run = forecast_prepare(actor=None, name="Carry", team=team, time_zone="America/New_York", history_days=21,
+                           opening=time(9), closing=time(13), carry_over=True, closed_dates=[date(2024, 2, 15)], now=NOW)
+    history = forecast_history(run=run)
+    assert history.counts == {
+        datetime(2024, 2, 5, 10, 0): 1, datetime(2024, 2, 6, 9, 0): 1, datetime(2024, 2, 7, 9, 0): 1,
+        datetime(2024, 2, 9, 11, 0): 1, datetime(2024, 2, 12, 9, 0): 1, datetime(2024, 2, 16, 9, 0): 1,
+        datetime(2024, 2, 13, 9, 30): 1, datetime(2024, 2, 16, 9, 30): 1,
+        datetime(2024, 2, 14, 10, 0): 1, datetime(2024, 2, 8, 10, 0): 1,
+    }
+    assert history.workload is not None and history.workload[datetime(2024, 2, 16, 9, 0)] == 600
+    assert history.workload[datetime(2024, 2, 7, 9, 0)] == 300
+
+    plain = forecast_prepare(actor=None, name="Plain", team=team, time_zone="America/New_York", history_days=21,
+                             opening=time(9), closing=time(13), now=NOW)
+    assert sum(forecast_history(run=plain).counts.values()) == 11  # without carry-over, nothing moves
+    assert forecast_prepare(actor=None, name="No hours", team=team, carry_over=True, now=NOW).carry_over is False
