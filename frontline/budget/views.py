@@ -169,6 +169,14 @@ def line_edit(request: HttpRequest, plan_id: int, line_id: int) -> HttpResponse:
     return render(request, "budget/line_form.html", context)
 
 
+def _refused(request: HttpRequest, plan: BudgetPlan, exc: ValidationError) -> HttpResponse:
+    """An action on the plan page the rules refused: its reasons as a message, the page again (422 under htmx)."""
+    messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+    if request.htmx:
+        return _render_detail(request, plan, status=422)
+    return redirect("budget:plan_detail", plan_id=plan.pk)
+
+
 @require_POST
 @budget_required
 def line_delete(request: HttpRequest, plan_id: int, line_id: int) -> HttpResponse:
@@ -177,10 +185,7 @@ def line_delete(request: HttpRequest, plan_id: int, line_id: int) -> HttpRespons
     try:
         services.line_delete(line=line, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
-        if request.htmx:
-            return _render_detail(request, plan, status=422)
-        return redirect("budget:plan_detail", plan_id=plan.pk)
+        return _refused(request, plan, exc)
     return _done(request, plan, f"Line “{line.description}” deleted.")
 
 
@@ -217,10 +222,7 @@ def fill_headcount(request: HttpRequest, plan_id: int) -> HttpResponse:
     try:
         amount = services.plan_fill_headcount_from_schedules(plan=plan, actor=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
-        if request.htmx:
-            return _render_detail(request, plan, status=422)
-        return redirect("budget:plan_detail", plan_id=plan.pk)
+        return _refused(request, plan, exc)
     return _done(request, plan, f"Headcount set to {plan.currency} {amount:,.2f} from published schedules.")
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from datetime import datetime, time, timedelta
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -200,6 +201,20 @@ def _editable_schedule(request: HttpRequest, pk: int) -> Any:
     return schedule
 
 
+def _shift_save(request: HttpRequest, schedule: Any, form: ShiftForm, shift: Any, save: Any) -> HttpResponse:
+    """Validate the shift form and ``save`` it (add or update): the board again, or the form with 422."""
+    if form.is_valid():
+        starts_at, ends_at = form.span()
+        try:
+            save(agent=form.cleaned_data["agent"], starts_at=starts_at, ends_at=ends_at, breaks=form.breaks(),
+                 note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            return _done(request, schedule)
+    return _shift_form_response(request, schedule, form, shift, 422)
+
+
 @require_http_methods(["GET", "POST"])
 @staff_required
 def shift_new(request: HttpRequest, pk: int) -> HttpResponse:
@@ -208,17 +223,8 @@ def shift_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "GET":
         initial = {"agent": request.GET.get("agent"), "day": request.GET.get("day") or schedule.week_start}
         return _shift_form_response(request, schedule, ShiftForm(agents=agents, initial=initial), None, 200)
-    form = ShiftForm(request.POST, agents=agents)
-    if form.is_valid():
-        starts_at, ends_at = form.span()
-        try:
-            services.shift_add(actor=request.user, schedule=schedule, agent=form.cleaned_data["agent"], starts_at=starts_at,
-                               ends_at=ends_at, breaks=form.breaks(), note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return _done(request, schedule)
-    return _shift_form_response(request, schedule, form, None, 422)
+    save = partial(services.shift_add, actor=request.user, schedule=schedule)
+    return _shift_save(request, schedule, ShiftForm(request.POST, agents=agents), None, save)
 
 
 @require_http_methods(["GET", "POST"])
@@ -230,17 +236,8 @@ def shift_edit(request: HttpRequest, pk: int, shift_id: int) -> HttpResponse:
     if request.method == "GET":
         form = ShiftForm(agents=agents, initial=ShiftForm.initial_for(shift, shift_breaks(shift)))
         return _shift_form_response(request, schedule, form, shift, 200)
-    form = ShiftForm(request.POST, agents=agents)
-    if form.is_valid():
-        starts_at, ends_at = form.span()
-        try:
-            services.shift_update(actor=request.user, shift=shift, agent=form.cleaned_data["agent"], starts_at=starts_at,
-                                  ends_at=ends_at, breaks=form.breaks(), note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            return _done(request, schedule)
-    return _shift_form_response(request, schedule, form, shift, 422)
+    save = partial(services.shift_update, actor=request.user, shift=shift)
+    return _shift_save(request, schedule, ShiftForm(request.POST, agents=agents), shift, save)
 
 
 @require_POST
