@@ -79,8 +79,13 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "frontline.people.context_processors.viewer",
+                "frontline.core.context_processors.formats",
             ],
-            "builtins": ["django.templatetags.tz", "frontline.desk.templatetags.desk"],
+            "builtins": [
+                "django.templatetags.tz",
+                "frontline.core.templatetags.fmt",
+                "frontline.desk.templatetags.desk",
+            ],
         },
     }
 ]
@@ -183,6 +188,8 @@ LOGGING = {
 }
 
 # Adherence (frontline.schedules.adherence): grace before the real-time alert; adherence below target shows red.
+# Customer revenue and other department-wide amounts (a budget plan has its own currency).
+CURRENCY = os.environ.get("FRONTLINE_CURRENCY", "EUR")
 ADHERENCE_GRACE_MINUTES = int(os.environ.get("FRONTLINE_ADHERENCE_GRACE_MINUTES", "5"))
 ADHERENCE_TARGET_PCT = float(os.environ.get("FRONTLINE_ADHERENCE_TARGET_PCT", "90"))
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import override_settings
 
-from frontline.customers.services import customer_create, customer_for_email
+from frontline.customers.services import customer_create, customer_for_email, customer_update
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -74,3 +77,12 @@ def test_customer_update_checks_name_and_time_zone():
     with pytest.raises(ValidationError):
         customer_update(customer=customer, time_zone="Mars/Olympus")
     customer_update(customer=customer, time_zone="Europe/Berlin")
+
+
+@override_settings(CURRENCY="GBP")
+def test_customer_pages_show_revenue_with_the_currency_code(login):  # type: ignore[no-untyped-def]
+    customer = f.customer(email="rich@shop.test")
+    customer_update(customer=customer, lifetime_revenue=Decimal("12345.60"))
+    client = login(f.agent())
+    assert "GBP 12,346" in client.get("/customers/?q=rich").content.decode()
+    assert "lifetime revenue GBP 12,346" in client.get(f"/customers/{customer.pk}/").content.decode()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 
+from frontline.core import formats
 from frontline.desk.models import EventKind, TicketEvent
 
 register = template.Library()
@@ -22,41 +23,30 @@ def get_item(mapping: dict[Any, Any], key: Any) -> Any:
 
 @register.filter
 def when(value: datetime | None) -> str:
-    """A time in the viewer's zone, with the relative age in the tooltip."""
+    """A time in the viewer's zone (``formats.datetime_short``), the relative age in the tooltip."""
     if value is None:
-        return "—"
-    local = timezone.localtime(value)
+        return formats.NONE
     return format_html(
         '<time datetime="{}" title="{} ago">{}</time>',
-        value.isoformat(), timesince(value), local.strftime("%d %b %Y, %H:%M"),
+        value.isoformat(), timesince(value), formats.datetime_short(value),
     )
 
 
 @register.filter
 def handle_time(seconds: int | None) -> str:
-    """A handle time in seconds as people read it: "45 s", "4 min 10 s", "1 h 5 min" ("—" for none)."""
-    if seconds is None or seconds == "":
-        return "—"
-    seconds = int(seconds)
-    if seconds < 60:
-        return f"{seconds} s"
-    if seconds < 3600:
-        minutes, rest = divmod(seconds, 60)
-        return f"{minutes} min {rest} s" if rest else f"{minutes} min"
-    hours, rest = divmod(seconds, 3600)
-    minutes = rest // 60
-    return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    """A handle time as people read it: "45 s", "4 min 10 s", "1 h 5 min" (``formats.duration``)."""
+    return formats.duration(seconds)
 
 
 @register.filter
 def ago(value: datetime | None) -> str:
     if value is None:
-        return "—"
+        return formats.NONE
     local = timezone.localtime(value)
     age = timesince(value).split(",")[0]
     text = "just now" if age.startswith("0\xa0minutes") or age.startswith("0 minutes") else f"{age} ago"
     return format_html('<time datetime="{}" title="{}">{}</time>', value.isoformat(),
-                       local.strftime("%d %b %Y, %H:%M %Z"), text)
+                       f"{formats.datetime_short(value)} {local:%Z}", text)
 
 
 def _name(names: dict[str, dict[int, str]], kind: str, value: Any, empty: str) -> str:

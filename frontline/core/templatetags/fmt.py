@@ -1,0 +1,42 @@
+"""Number, duration, money and date formats for every page: ``{% load fmt %}``.
+
+Each filter is the function of the same name in ``frontline.core.formats`` (the rules are written
+there and in docs/style.md): ``{{ aht_s|duration }}`` → "2 min 8 s", ``{{ share|pct }}`` → "80 %",
+``{{ plan.target_sl|sl_target:plan.threshold_s }}`` → "80 % in 20 s",
+``{{ amount|money:plan.currency }}`` → "EUR 1,234.50", ``{{ t.created_at|datetime_short }}``.
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from frontline.core import formats
+
+register = template.Library()
+
+for _name in (
+    "number",
+    "duration",
+    "pct",
+    "pct_number",
+    "signed_pct",
+    "hours",
+    "sl_target",
+    "money",
+    "signed_money",
+    "datetime_short",
+    "date_short",
+):
+    register.filter(_name, getattr(formats, _name))
+
+
+@register.filter
+def money0(value: formats.Number | None, currency: str = "") -> str:
+    """``money`` in whole units (headline figures): "EUR 45,500"."""
+    return formats.money(value, currency, 0)
+
+
+@register.filter
+def signed_money0(value: formats.Number | None, currency: str = "") -> str:
+    """``signed_money`` in whole units: "+EUR 1,200"."""
+    return formats.signed_money(value, currency, 0)
