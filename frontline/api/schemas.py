@@ -67,8 +67,10 @@ class TicketListParams(PageParams):
     company_id: Id | None = None
     tag: str | None = None
     q: str | None = Field(None, max_length=200, description="Words in subject, requester or conversation; `#123` finds a ticket.")
-    created_from: Day | None = None
-    created_to: Day | None = None
+    created_from: Day | None = Field(None, description="Created on or after this day (UTC).")
+    created_to: Day | None = Field(None, description="Created on or before this day (UTC).")
+    updated_from: Day | None = Field(None, description="Staff: last updated on or after this day (UTC).")
+    updated_to: Day | None = Field(None, description="Staff: last updated on or before this day (UTC).")
     updated_since: Moment | None = None
 
 

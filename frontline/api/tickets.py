@@ -255,6 +255,8 @@ def ticket_list(request: HttpRequest, params: Query[TicketListParams]) -> HttpRe
         q=params.q or "",
         created_from=params.created_from,
         created_to=params.created_to,
+        updated_from=params.updated_from,
+        updated_to=params.updated_to,
         updated_since=params.updated_since,
     )
     rows = ticket_list_for_viewer(viewer=viewer, view=params.view, filters=filters).values(*TICKET_OUT_VALUES)

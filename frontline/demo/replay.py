@@ -221,7 +221,9 @@ class BulkReplayer:
             ticket_type=a["ticket_type"], requester_id=requester.pk, company_id=requester.company_id,
             assignee_id=assignee.pk if assignee else None, team_id=team_id, queue_id=queue.pk if queue else None,
             tags=tags, custom_fields=fields, created_at=at, updated_at=at,
-            search_text=f"{subject}\n{requester.name} {requester.email}\n{content.text}".lower(), index=op.ticket,
+            search_text=_appended(f"{subject}\n{requester.name} {requester.email}\n{content.text}".lower(),
+                                  services.fields_search_text(fields)),
+            index=op.ticket,
         )
         self.order.append(t)
         by_agent = actor is not None and actor.role in STAFF_ROLES
@@ -353,6 +355,7 @@ class BulkReplayer:
         if not changes:
             return
         t.custom_fields = {**t.custom_fields, **cleaned}
+        t.search_text = _appended(t.search_text, services.fields_search_text({k: c["to"] for k, c in changes.items()}))
         _touch(t, at)
         self._event(t, EventKind.FIELDS_CHANGED, actor, at, changes=changes)
 
@@ -470,6 +473,11 @@ _MARKED = re.compile(_MARK + r"(\d+)" + _MARK)
 
 def _touch(t: _Ticket, at: datetime) -> None:
     t.updated_at = max(t.updated_at, at)
+
+
+def _appended(text: str, addition: str) -> str:
+    # services.search_text_append, cut once at the end
+    return text + "\n" + addition if addition else text
 
 
 def _slugs(names: Iterable[str]) -> list[str]:

@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import slugify
 
 from frontline.customers.models import Customer
 from frontline.people.models import STAFF_ROLES, User
@@ -85,8 +86,10 @@ class TicketFilters:
     company_id: int | None = None
     tag: str = ""
     q: str = ""
-    created_from: date | None = None
+    created_from: date | None = None  # days in the current time zone, both ends included
     created_to: date | None = None
+    updated_from: date | None = None
+    updated_to: date | None = None
     updated_since: datetime | None = None
 
 
@@ -134,12 +137,9 @@ def _apply_filters(tickets: QuerySet[Ticket], f: TicketFilters) -> QuerySet[Tick
     if f.company_id is not None:
         tickets = tickets.filter(company_id=f.company_id)
     if f.tag:
-        tickets = tickets.filter(tags__name=f.tag)
-    if f.created_from:
-        tickets = tickets.filter(created_at__gte=datetime.combine(f.created_from, time.min, tzinfo=timezone.get_current_timezone()))
-    if f.created_to and f.created_to < date.max:
-        end = datetime.combine(f.created_to + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone())
-        tickets = tickets.filter(created_at__lt=end)
+        tickets = tickets.filter(tags__name=slugify(f.tag, allow_unicode=True))
+    tickets = tickets.filter(_day_range_q("created_at", f.created_from, f.created_to))
+    tickets = tickets.filter(_day_range_q("updated_at", f.updated_from, f.updated_to))
     if f.updated_since:
         tickets = tickets.filter(updated_at__gte=f.updated_since)
     if f.q:
@@ -147,13 +147,35 @@ def _apply_filters(tickets: QuerySet[Ticket], f: TicketFilters) -> QuerySet[Tick
     return tickets
 
 
-def ticket_search(*, tickets: QuerySet[Ticket], query: str) -> QuerySet[Ticket]:
-    """Every word must appear in the subject, requester or conversation; ``#123`` finds a ticket by number."""
+def _day_range_q(column: str, first: date | None, last: date | None) -> Q:
+    """``column`` within the days ``first`` to ``last`` (both included) of the current time zone."""
+    zone = timezone.get_current_timezone()
+    q = Q()
+    if first:
+        q &= Q(**{f"{column}__gte": datetime.combine(first, time.min, tzinfo=zone)})
+    if last and last < date.max:
+        q &= Q(**{f"{column}__lt": datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)})
+    return q
+
+
+MAX_TICKET_ID = 2**63 - 1
+
+
+def ticket_search(*, tickets: QuerySet[Ticket], query: str, column: str = "search_text") -> QuerySet[Ticket]:
+    """Every word must appear in ``column`` (lower-cased text); ``#123`` finds a ticket by number.
+
+    A bare number finds the ticket with that number and the tickets whose text holds it (an order
+    number in a message or a custom field, say).
+    """
     query = query.strip()
-    if query.lstrip("#").isdigit():
-        return tickets.filter(pk=int(query.lstrip("#")))
+    number = query.lstrip("#")
+    if number.isascii() and number.isdigit():
+        by_number = Q(pk=int(number)) if int(number) <= MAX_TICKET_ID else Q(pk__in=[])
+        if query.startswith("#"):
+            return tickets.filter(by_number)
+        return tickets.filter(by_number | Q(**{f"{column}__contains": number}))
     for word in query.lower().split()[:8]:
-        tickets = tickets.filter(search_text__contains=word)
+        tickets = tickets.filter(**{f"{column}__contains": word})
     return tickets
 
 

@@ -3,6 +3,7 @@ calls one service or selector, and renders (the full page, or the htmx partial).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -82,6 +83,10 @@ def staff_required(view):  # type: ignore[no-untyped-def]
 
 
 MAX_ID = 2**63 - 1
+# Days outside these bounds name no ticket (and would overflow a database's time range).
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
+FILTER_PARAMS = ("status", "priority", "type", "channel", "assignee", "team", "queue", "tag", "q", "requester", "company",
+                 "created_from", "created_to", "updated_from", "updated_to")
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -109,7 +114,20 @@ def _filters_from(request: HttpRequest) -> TicketFilters:
         company_id=_int_or_none(g.get("company")),
         tag=g.get("tag", "").strip()[:60],
         q=g.get("q", "").strip()[:200],
+        created_from=_day_or_none(g.get("created_from")),
+        created_to=_day_or_none(g.get("created_to")),
+        updated_from=_day_or_none(g.get("updated_from")),
+        updated_to=_day_or_none(g.get("updated_to")),
     )
+
+
+def _day_or_none(value: str | None) -> date | None:
+    """A day (YYYY-MM-DD, the date input's format) from a query parameter, or None when it is not one."""
+    try:
+        day = date.fromisoformat(value or "")
+    except ValueError:
+        return None
+    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def _sorted(tickets: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
@@ -160,7 +178,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "teams": Team.objects.order_by("name"),
         "queues": Queue.objects.order_by("name"),
         "agents": User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by("first_name", "last_name"),
-        "has_filters": any(request.GET.get(k) for k in ("status", "priority", "type", "channel", "assignee", "team", "queue", "tag", "q", "requester", "company")),
+        "has_filters": any(request.GET.get(k) for k in FILTER_PARAMS),
     }
     if request.htmx and request.htmx.target == "ticket-table":
         return render(request, "desk/partials/ticket_table.html", context)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from frontline.api.schemas import TicketPage
@@ -118,6 +120,30 @@ def test_the_list_filters_by_status_priority_team_tag_and_words() -> None:
     assert ids(status="solved") == []
 
 
+def test_the_list_filters_by_created_and_updated_days() -> None:
+    manager = f.manager()
+    old = f.ticket(at=datetime(2026, 10, 5, 9, tzinfo=UTC))
+    touched = f.ticket(at=datetime(2026, 10, 5, 9, tzinfo=UTC))
+    new = f.ticket(at=datetime(2026, 11, 5, 9, tzinfo=UTC))
+    ticket_status_change(ticket=touched, status=f.status("pending"), actor=manager, at=datetime(2026, 11, 20, tzinfo=UTC))
+    api = ApiClient(manager)
+
+    def ids(**params: object) -> list[int]:
+        return sorted(t["id"] for t in api.get("/tickets", params).json()["items"])
+
+    assert ids(created_from="2026-11-01") == [new.pk]
+    assert ids(created_to="2026-10-31") == [old.pk, touched.pk]
+    assert ids(updated_from="2026-11-01", updated_to="2026-11-10") == [new.pk]
+    assert ids(updated_from="2026-11-20") == [touched.pk]
+
+
+def test_the_list_finds_a_custom_field_value() -> None:
+    TicketField.objects.create(key="order_number", label="Order number")
+    ticket = f.ticket(custom_fields={"order_number": "ORD-4711"})
+    f.ticket()
+    assert [t["id"] for t in ApiClient(f.manager()).get("/tickets", {"q": "ORD-4711"}).json()["items"]] == [ticket.pk]
+
+
 def test_the_mine_and_unassigned_views() -> None:
     agent = f.agent()
     mine = f.ticket(assignee=agent)
@@ -137,6 +163,8 @@ def test_the_mine_and_unassigned_views() -> None:
         ({"status": "sleeping"}, "status"),
         ({"priority": "meh"}, "priority"),
         ({"created_from": "yesterday"}, "created_from"),
+        ({"updated_to": "2026-02-30"}, "updated_to"),
+        ({"updated_from": "0001-01-01"}, "updated_from"),
         ({"updated_since": "2026-01-01T00:00:00"}, "updated_since"),
         ({"cursor": "not-a-cursor"}, "cursor"),
         ({"team_id": "x"}, "team_id"),

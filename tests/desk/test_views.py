@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from frontline.desk import services
-from frontline.desk.models import Message, Ticket, TicketEvent
+from frontline.desk.models import Message, Ticket, TicketEvent, TicketField
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -74,6 +75,35 @@ def test_views_and_filters(agent, login):  # type: ignore[no-untyped-def]
     assert "Password reset loop" in chat and "kettle" not in chat
     urgent = client.get("/tickets/?view=all&priority=urgent&sort=-priority").content.decode()
     assert "kettle" in urgent and "Password reset" not in urgent
+
+
+def test_queue_filters_by_tag_and_created_and_updated_days(agent, login):  # type: ignore[no-untyped-def]
+    client = login(agent)
+    team = agent.teams.first()
+    older = f.ticket(subject="Kettle from October", team=team, tags=["refund"], at=datetime(2026, 10, 5, 9, tzinfo=UTC))
+    newer = f.ticket(subject="Toaster from November", team=team, at=datetime(2026, 11, 5, 9, tzinfo=UTC))
+    page = client.get("/tickets/?view=all&tag=refund").content.decode()
+    assert f"/tickets/{older.pk}/" in page and f"/tickets/{newer.pk}/" not in page
+    created = client.get("/tickets/?view=all&created_from=2026-11-01&created_to=2026-11-30").content.decode()
+    assert f"/tickets/{newer.pk}/" in created and f"/tickets/{older.pk}/" not in created
+    updated = client.get("/tickets/?view=all&updated_to=2026-10-31").content.decode()
+    assert f"/tickets/{older.pk}/" in updated and f"/tickets/{newer.pk}/" not in updated
+    assert 'name="created_from" value="2026-11-01"' in created
+    assert all(f'name="{name}"' in page for name in ("tag", "created_from", "created_to", "updated_from", "updated_to"))
+
+
+def test_queue_search_finds_a_custom_field_value(agent, login):  # type: ignore[no-untyped-def]
+    TicketField.objects.create(key="order_number", label="Order number")
+    ticket = f.ticket(subject="Where is it", team=agent.teams.first(), custom_fields={"order_number": "ORD-90210"})
+    assert f"/tickets/{ticket.pk}/" in login(agent).get("/tickets/?view=all&q=ORD-90210").content.decode()
+
+
+@pytest.mark.parametrize("day", ["yesterday", "2026-13-01", "0001-01-01", "99999-01-01", "2026-11-01T00:00"])
+def test_a_bad_day_in_the_queue_filters_is_ignored(agent, login, day):  # type: ignore[no-untyped-def]
+    ticket = f.ticket(team=agent.teams.first())
+    response = login(agent).get("/tickets/", {"view": "all", "created_from": day, "updated_to": day})
+    assert response.status_code == 200
+    assert f"/tickets/{ticket.pk}/" in response.content.decode()
 
 
 def test_bad_query_parameters_are_ignored_not_errors(agent, login):  # type: ignore[no-untyped-def]

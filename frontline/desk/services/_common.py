@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from frontline.customers.models import Customer
 from frontline.people.models import STAFF_ROLES, User
 
 from ..content import Upload, upload_validate
@@ -123,6 +124,34 @@ def custom_fields_clean(values: dict[str, Any]) -> dict[str, Any]:
     if errors:
         raise ValidationError(errors)
     return cleaned
+
+
+def fields_search_text(values: dict[str, Any]) -> str:
+    """The words custom field values add to a ticket's staff search text (lower-cased, one per line).
+
+    Text, choice, number and date values are searchable ("ord-1442", "2026-11-23"); checkboxes and
+    empty values add nothing. Staff search only: customers never search custom fields.
+    """
+    words = []
+    for value in values.values():
+        if value is None or isinstance(value, bool) or value == "":
+            continue
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        words.append(str(value).lower())
+    return "\n".join(words)
+
+
+def ticket_search_text(*, subject: str, requester: Customer, text: str, fields: dict[str, Any]) -> str:
+    """A new ticket's staff search text: subject, requester, first message and custom field values."""
+    seed = f"{subject}\n{requester.name} {requester.email}\n{text}".lower()
+    extra = fields_search_text(fields)
+    return (f"{seed}\n{extra}" if extra else seed)[:SEARCH_TEXT_LIMIT]
+
+
+def search_text_append(current: str, addition: str) -> str:
+    """``current`` with ``addition`` on a new line, cut to SEARCH_TEXT_LIMIT (nothing added once full)."""
+    return (current + "\n" + addition)[:SEARCH_TEXT_LIMIT] if addition else current
 
 
 def _field_value(definition: TicketField, value: Any) -> Any:

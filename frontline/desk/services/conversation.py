@@ -39,6 +39,7 @@ from ._common import (
     _touch,
     custom_fields_clean,
     status_default,
+    ticket_search_text,
 )
 from .handle_time import handle_seconds_clean
 from .properties import (
@@ -107,7 +108,7 @@ def ticket_create(
         message_count=1,
         created_at=at,
         updated_at=at,
-        search_text=f"{subject}\n{requester.name} {requester.email}\n{content.text}".lower()[:SEARCH_TEXT_LIMIT],
+        search_text=ticket_search_text(subject=subject, requester=requester, text=content.text, fields=fields),
     )
     tag_objects = _tags_from_names(tags)
     if tag_objects:

@@ -34,6 +34,8 @@ from ._common import (
     _tags_from_names,
     _touch,
     custom_fields_clean,
+    fields_search_text,
+    search_text_append,
 )
 
 
@@ -141,7 +143,19 @@ def ticket_type_change(*, ticket: Ticket, ticket_type: str, actor: User | None, 
 
 @transaction.atomic
 def ticket_subject_change(*, ticket: Ticket, subject: str, actor: User | None, at: datetime | None = None) -> Ticket:
-    ticket = _simple_change(ticket=ticket, attr="subject", value=_clean_subject(subject), kind=EventKind.SUBJECT_CHANGED, actor=actor, at=at)
+    at = _now(at)
+    subject = _clean_subject(subject)
+    ticket = _locked(ticket)
+    previous = ticket.subject
+    if previous == subject:
+        return ticket
+    if ticket.status_category == StatusCategory.CLOSED:
+        raise TransitionNotAllowed("A closed ticket cannot be changed.")
+    ticket.subject = subject
+    # The new subject becomes searchable; the old one stays findable.
+    ticket.search_text = search_text_append(ticket.search_text, subject.lower())
+    _touch(ticket, at, ["subject", "search_text"])
+    _event(ticket=ticket, kind=EventKind.SUBJECT_CHANGED, actor=actor, at=at, **{"from": previous, "to": subject})
     return ticket
 
 
@@ -189,7 +203,9 @@ def ticket_fields_update(*, ticket: Ticket, values: dict[str, Any], actor: User 
     if ticket.status_category == StatusCategory.CLOSED:
         raise TransitionNotAllowed("A closed ticket cannot be changed.")
     ticket.custom_fields = {**ticket.custom_fields, **cleaned}
-    _touch(ticket, at, ["custom_fields"])
+    # New values become searchable by staff; earlier ones stay findable (the history says what changed).
+    ticket.search_text = search_text_append(ticket.search_text, fields_search_text({k: c["to"] for k, c in changes.items()}))
+    _touch(ticket, at, ["custom_fields", "search_text"])
     _event(ticket=ticket, kind=EventKind.FIELDS_CHANGED, actor=actor, at=at, changes=changes)
     return ticket
 
