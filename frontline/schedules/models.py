@@ -134,6 +134,7 @@ class TimeOff(models.Model):
     status = models.CharField(max_length=16, choices=TimeOffStatus.choices, default=TimeOffStatus.REQUESTED)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.CharField(max_length=300, blank=True, help_text="Why it was approved or declined; shown to the requester.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

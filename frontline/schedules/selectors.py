@@ -215,11 +215,13 @@ def time_off_for_decider(*, viewer: User) -> QuerySet[TimeOff]:
 
 
 def time_off_get_for_decider(*, viewer: User, time_off_id: int) -> TimeOff:
+    """The request, if the viewer may decide it or made it; a 404 otherwise (another team's
+    request is not confirmed to exist, as on the desk)."""
     try:
         off = TimeOff.objects.select_related("agent").get(pk=time_off_id)
     except TimeOff.DoesNotExist as exc:
         raise Http404("No such time-off request.") from exc
-    if off.agent_id != viewer.pk and not can_decide_time_off(viewer, off) and viewer.role == Role.AGENT:
+    if off.agent_id != viewer.pk and not can_decide_time_off(viewer, off):
         raise Http404("No such time-off request.")
     return off
 
@@ -232,3 +234,66 @@ def my_shifts(*, viewer: User, start: datetime, end: datetime) -> QuerySet[Shift
 def published_week_exists(*, viewer: User, week_start: date) -> bool:
     """Whether one of the viewer's teams has published the week starting on ``week_start``."""
     return Schedule.objects.filter(team__members=viewer, week_start=week_start, state=ScheduleStatus.PUBLISHED).exists()
+
+
+# --- what an absence does to coverage ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageEffect:
+    """One schedule week touched by a time-off request: intervals and agent-hours short (fewer on
+    shift than the plan's *to schedule*) as the shifts stand, and with the agent's working time
+    inside the absence taken out."""
+
+    schedule: Schedule
+    intervals_short_before: int
+    intervals_short_after: int
+    hours_short_before: float
+    hours_short_after: float
+    hours_lost: float
+
+    @property
+    def changes(self) -> bool:
+        return self.hours_lost > 0
+
+
+def _short(required: list[int], on_shift: list[float], minutes: int) -> tuple[int, float]:
+    gaps = [max(0.0, r - s) for r, s in zip(required, on_shift, strict=True) if s + 1e-6 < r]
+    return len(gaps), round(sum(gaps) * minutes / 60, 1)
+
+
+def time_off_coverage_effect(*, time_off: TimeOff) -> list[CoverageEffect]:
+    """For each schedule (with a staffing plan) of the agent's teams whose week overlaps the
+    absence: the shortfall of that week with and without the agent's shifts inside it.
+
+    The agent's shifts are clipped to ``[starts_at, ends_at)`` of the request (breaks kept), and
+    their coverage is taken off the week's. Weeks without a schedule or plan are left out.
+    """
+    first = timezone.localtime(time_off.starts_at).date() - timedelta(days=7)
+    last = timezone.localtime(time_off.ends_at).date()
+    schedules = (Schedule.objects.filter(team__members=time_off.agent_id, staffing_plan__isnull=False,
+                                         week_start__gte=first, week_start__lte=last)
+                 .select_related("team", "staffing_plan__forecast").order_by("week_start", "team__name").distinct())
+    out = []
+    for schedule in schedules[:12]:
+        start, end = week_bounds(schedule)
+        if not (start < time_off.ends_at and time_off.starts_at < end):
+            continue
+        plan = schedule.staffing_plan
+        assert plan is not None
+        minutes = plan.forecast.interval_minutes
+        rows = week_intervals(plan, start=start, end=end)
+        starts = [r.starts_at for r in rows]
+        shifts = list(schedule.shifts.all())
+        clipped = [Shift(starts_at=max(s.starts_at, time_off.starts_at), ends_at=min(s.ends_at, time_off.ends_at), breaks=s.breaks)
+                   for s in shifts if s.agent_id == time_off.agent_id and s.starts_at < time_off.ends_at and time_off.starts_at < s.ends_at]
+        before = coverage(shifts, starts, minutes)
+        lost = coverage(clipped, starts, minutes)
+        after = [b - x for b, x in zip(before, lost, strict=True)]
+        required = [r.to_schedule for r in rows]
+        n_before, h_before = _short(required, before, minutes)
+        n_after, h_after = _short(required, after, minutes)
+        out.append(CoverageEffect(schedule=schedule, intervals_short_before=n_before, intervals_short_after=n_after,
+                                  hours_short_before=h_before, hours_short_after=h_after,
+                                  hours_lost=round(sum(lost) * minutes / 60, 1)))
+    return out

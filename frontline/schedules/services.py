@@ -334,12 +334,17 @@ def can_decide_time_off(actor: User, time_off: TimeOff) -> bool:
 
 
 @transaction.atomic
-def time_off_decide(*, actor: User, time_off: TimeOff, approve: bool) -> TimeOff:
+def time_off_decide(*, actor: User, time_off: TimeOff, approve: bool, note: str = "") -> TimeOff:
+    """Approve or decline a request, with an optional note the requester reads on My schedule."""
     if not can_decide_time_off(actor, time_off):
         raise PermissionDenied("Time off is decided by the lead or a manager of the agent's team.")
+    note = (note or "").strip()
+    limit = TimeOff._meta.get_field("decision_note").max_length or 300
+    if len(note) > limit:
+        raise ValidationError({"note": [f"Keep the reason to {limit} characters (this one has {len(note)})."]})
     time_off.status = TimeOffStatus.APPROVED if approve else TimeOffStatus.DECLINED
-    time_off.decided_by, time_off.decided_at = actor, timezone.now()
-    time_off.save(update_fields=["status", "decided_by", "decided_at"])
+    time_off.decided_by, time_off.decided_at, time_off.decision_note = actor, timezone.now(), note
+    time_off.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
     return time_off
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from functools import partial
 from typing import Any
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
@@ -43,6 +44,7 @@ from .selectors import (
     schedule_get_for_viewer,
     schedule_list_for_viewer,
     shift_get_for_schedule,
+    time_off_coverage_effect,
     time_off_for_decider,
     time_off_get_for_decider,
 )
@@ -307,9 +309,24 @@ def time_off_list(request: HttpRequest) -> HttpResponse:
         qs = qs.filter(status=state)
     qs = qs.order_by("starts_at") if state == TimeOffStatus.REQUESTED else qs.order_by("-starts_at")
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    for off in page.object_list:  # what approving would do, for the requests still open
+        off.effects = time_off_coverage_effect(time_off=off) if off.status == TimeOffStatus.REQUESTED else []
     return render(request, "schedules/time_off_list.html", {
         "nav": "workforce", "wf": "schedules", "css": CSS, "page": page, "state": state, "states": TimeOffStatus.choices,
     })
+
+
+def _effect_sentence(effects: list[Any]) -> str:
+    parts = []
+    for e in effects:
+        week = f"{e.schedule.team.name}, week of {e.schedule.week_start:%a %d %b}"
+        if not e.changes:
+            parts.append(f"{week}: no scheduled hours fall in it")
+        else:
+            parts.append(f"{week}: {e.hours_lost:g} h of shifts fall in it; {e.intervals_short_before} intervals "
+                         f"({e.hours_short_before:g} h) short as scheduled, {e.intervals_short_after} "
+                         f"({e.hours_short_after:g} h) without them")
+    return "; ".join(parts)
 
 
 @require_POST
@@ -321,7 +338,20 @@ def time_off_decide(request: HttpRequest, pk: int) -> HttpResponse:
     decision = request.POST.get("decision")
     if decision not in ("approve", "decline"):
         return HttpResponse("Say approve or decline.", status=422)
-    services.time_off_decide(actor=request.user, time_off=off, approve=decision == "approve")
+    try:
+        services.time_off_decide(actor=request.user, time_off=off, approve=decision == "approve",
+                                 note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=422)
+    verb = "Approved" if decision == "approve" else "Declined"
+    text = (f"{verb} {off.agent.display_name}'s time off, {timezone.localtime(off.starts_at):%a %d %b %H:%M} to "
+            f"{timezone.localtime(off.ends_at):%a %d %b %H:%M}.")
+    effect = _effect_sentence(time_off_coverage_effect(time_off=off))
+    if effect:
+        text += f" Coverage — {effect}."
+    if off.decision_note:
+        text += f" Your reason, shown to {off.agent.display_name}: “{off.decision_note}”."
+    messages.success(request, text)
     return redirect(f"{reverse('schedules:time_off_list')}?status={TimeOffStatus.REQUESTED}")
 
 

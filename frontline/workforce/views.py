@@ -81,9 +81,10 @@ def erlang_calculator(request: HttpRequest) -> HttpResponse:
             context["answer"] = next(r for r in context["rows"] if r.is_answer)
             context["model"] = "Erlang A" if data.get("patience_s") else "Erlang C"
             context["shrinkage"] = shrinkage
-    template = "workforce/partials/erlang_result.html" if request.htmx else "workforce/erlang.html"
+    context["bad_fields"] = [form[name] for name in form.errors if name in form.fields]
     status = 422 if form.is_bound and form.errors else 200
-    return render(request, template, context, status=status)
+    # htmx too gets the whole page: the form swaps with the answer (hx-select), so failing fields are marked
+    return render(request, "workforce/erlang.html", context, status=status)
 
 
 @require_GET

@@ -250,3 +250,19 @@ def test_a_queued_forecast_page_polls_and_shows_the_result_once_the_worker_is_do
     # the next poll answers HX-Refresh: the page loads again with the result
     expect(page.locator(".model-name")).to_have_text(ForecastRun.objects.get(pk=run.pk).chosen_model, timeout=10_000)
     expect(progress).to_have_count(0)
+
+
+def test_erlang_calculator_highlights_and_names_the_fields_to_fix(page: Page) -> None:
+    """An abandonment cap without a patience passes the browser's own checks and fails on the server."""
+    sign_in(page, f.agent(first_name="Erin"))
+    page.goto("/workforce/erlang/?calls=100&interval_s=1800&aht_s=180&threshold_s=20&target_sl_pct=80")
+    page.wait_for_load_state("load")
+    page.get_by_label("Max abandonment (%)").fill("5")
+    with page.expect_response(re.compile(r"/workforce/erlang/")) as answered:
+        page.get_by_role("button", name="Calculate").click()
+    assert answered.value.status == 422
+    expect(page.get_by_label("Max abandonment (%)")).to_have_attribute("aria-invalid", "true")
+    alert = page.locator("#erlang-result").get_by_role("alert")
+    expect(alert).to_contain_text("Check the highlighted field")
+    expect(alert.get_by_role("link", name="Max abandonment (%)")).to_be_visible()
+    expect(page.get_by_label("Contacts per interval")).not_to_have_attribute("aria-invalid", "true")

@@ -75,9 +75,12 @@ def test_agent_cannot_approve_time_off_even_their_own(world, login):
     assert set(TimeOff.objects.values_list("status", flat=True)) == {TimeOffStatus.REQUESTED}
 
 
-def test_lead_of_another_team_cannot_decide(world, login):
+def test_lead_of_another_team_gets_404_like_a_missing_request(world, login):
+    """#13.6: another team's request answers as a missing one does (404), not 403."""
     a = _request(world["ana"])
-    assert login(world["other_lead"]).post(f"/workforce/schedules/time-off/{a.pk}/decide/", {"decision": "approve"}).status_code == 403
+    c = login(world["other_lead"])
+    assert c.post(f"/workforce/schedules/time-off/{a.pk}/decide/", {"decision": "approve"}).status_code == 404
+    assert c.post(f"/workforce/schedules/time-off/{a.pk + 1000}/decide/", {"decision": "approve"}).status_code == 404
     a.refresh_from_db()
     assert a.status == TimeOffStatus.REQUESTED
 
@@ -124,3 +127,62 @@ def test_my_schedule_shows_published_shifts_only(world, login):
     r = login(world["ana"]).get("/workforce/schedules/mine/")
     assert r.status_code == 200
     assert b"Published one" in r.content and b"Draft one" not in r.content
+
+
+# --- feedback on decisions (#14.15) -------------------------------------------------------------
+
+
+def _covered_week(world):  # type: ignore[no-untyped-def]
+    """Next week planned 9-17 Mon-Fri (2 calls of 5 min per 30 min: 2 agents for 80 % in 20 s); Ana and Bo on shift Monday."""
+    from frontline.schedules.models import Shift
+
+    from .factories import next_monday, plan_for, schedule
+
+    monday = next_monday()
+    plan = plan_for(team=world["team"], week_start=monday, volume=2.0, aht_s=300.0)
+    week = schedule(team=world["team"], week_start=monday, plan=plan)
+    start = timezone.make_aware(timezone.datetime.combine(monday, timezone.datetime.min.time())) + timedelta(hours=9)
+    for agent in (world["ana"], world["bo"]):
+        Shift.objects.create(schedule=week, agent=agent, starts_at=start, ends_at=start + timedelta(hours=8))
+    off = TimeOff.objects.create(agent=world["ana"], starts_at=start - timedelta(hours=9), ends_at=start + timedelta(hours=15))
+    return week, off
+
+
+def test_coverage_effect_counts_the_intervals_the_absence_leaves_short(world):
+    from frontline.schedules.selectors import time_off_coverage_effect
+
+    week, off = _covered_week(world)
+    [effect] = time_off_coverage_effect(time_off=off)
+    assert effect.schedule == week
+    assert effect.hours_lost == 8.0
+    assert effect.intervals_short_after > effect.intervals_short_before
+    assert effect.hours_short_after - effect.hours_short_before >= 1.0
+
+
+def test_time_off_list_shows_each_requests_effect_on_coverage(world, login):
+    _covered_week(world)
+    r = login(world["lead"]).get("/workforce/schedules/time-off/")
+    assert r.status_code == 200
+    assert b"8.0 h of shifts fall in it" in r.content
+    assert b"without them" in r.content
+
+
+def test_decision_confirms_stores_the_reason_and_shows_it_to_the_requester(world, login):
+    _week, off = _covered_week(world)
+    r = login(world["lead"]).post(f"/workforce/schedules/time-off/{off.pk}/decide/",
+                                  {"decision": "decline", "note": "Launch week — ask for the week after"}, follow=True)
+    text = r.content.decode()
+    assert "Declined" in text and "time off" in text
+    assert "without them" in text
+    off.refresh_from_db()
+    assert (off.status, off.decision_note) == (TimeOffStatus.DECLINED, "Launch week — ask for the week after")
+    mine = login(world["ana"]).get("/workforce/schedules/mine/")
+    assert "Launch week — ask for the week after" in mine.content.decode()
+
+
+def test_a_too_long_reason_is_refused_and_nothing_is_decided(world, login):
+    off = _request(world["ana"])
+    r = login(world["lead"]).post(f"/workforce/schedules/time-off/{off.pk}/decide/", {"decision": "approve", "note": "x" * 301})
+    assert r.status_code == 422
+    off.refresh_from_db()
+    assert off.status == TimeOffStatus.REQUESTED

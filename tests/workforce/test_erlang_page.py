@@ -41,3 +41,17 @@ def test_blank_page_explains_itself(login):  # type: ignore[no-untyped-def]
 
 def test_customers_cannot_use_it(login):  # type: ignore[no-untyped-def]
     assert login(f.customer(with_login=True).user).get(f"/workforce/erlang/?{BASE}&target_sl_pct=80").status_code == 403
+
+
+def test_htmx_answer_marks_and_names_each_failing_field(login):  # type: ignore[no-untyped-def]
+    """#14.15: "Check the highlighted fields" came back without the form, so nothing was highlighted
+    or named. The htmx answer now carries the form: each failing input has aria-invalid and its
+    message, and the summary names the fields."""
+    response = login(f.agent()).get("/workforce/erlang/?calls=-5&interval_s=1800&aht_s=0&threshold_s=20&target_sl_pct=80",
+                                    HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert 'id="erlang-body"' in page
+    assert page.count('aria-invalid="true"') == 2
+    assert '<a href="#id_calls">Contacts per interval</a>' in page
+    assert '<a href="#id_aht_s">Average handle time (s)</a>' in page
