@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from frontline.people.models import STAFF_ROLES, Role, Team, User
+from frontline.people.models import STAFF_ROLES, Team, User
 from frontline.people.selectors import team_ids_of_member
 from frontline.workforce.permissions import is_planner, managed_team_ids
 
