@@ -52,6 +52,7 @@ bench: install
 	$(BIN)/python -m bench.bench_erlang
 	$(BIN)/python -m bench.bench_forecast
 	$(BIN)/python -m bench.bench_schedule
+	$(BIN)/python -m bench.bench_sla
 	$(BIN)/python -m bench.bench_api
 
 clean:
