@@ -292,6 +292,24 @@ def test_equal_calendars_are_equal_whatever_their_memo() -> None:
     assert (warm == cal(), hash(warm) == hash(cal())) == (True, True)
 
 
+def test_answers_do_not_depend_on_what_the_calendar_was_asked_before() -> None:
+    # One calendar asked in an order that grows its memo forward, backward and far away
+    # (rebuilt from scratch) gives the answers of a fresh calendar for every question.
+    starts = [utc(2026, 6, 1), utc(2026, 1, 1), utc(2027, 3, 1), utc(1990, 5, 5), utc(2026, 6, 1)]
+    shared = cal(hours=SPLIT, country="DE")
+    asked = [due(shared, start, 900) for start in starts]
+    assert asked == [due(cal(hours=SPLIT, country="DE"), start, 900) for start in starts]
+
+
+def test_a_subdivision_adds_its_regional_holidays() -> None:
+    # 8 March (International Women's Day) is a public holiday in Berlin only; in 2027 a Monday.
+    monday = local(BERLIN, 2027, 3, 8, 9)
+    assert (
+        due(cal(country="DE"), monday, 60),
+        due(cal(country="DE", subdivision="BE"), monday, 60),
+    ) == (local(BERLIN, 2027, 3, 8, 10), local(BERLIN, 2027, 3, 9, 10))
+
+
 def test_a_calendar_of_holidays_only_for_a_while_still_finds_its_due_time() -> None:
     closed = [f"2026-{m:02d}-{d:02d}" for m in range(1, 13) for d in range(1, 29)]
     sparse = cal(hours=ALL_DAY, holidays=closed)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from frontline.commands.sla import main
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-FRONTLINE = REPO_ROOT / ".venv" / "bin" / "frontline"
+FRONTLINE = Path(sys.executable).parent / "frontline"  # the installed entry point, e.g. .venv/bin
 CALENDAR = {
     "tz": "Europe/Berlin",
     "hours": {
