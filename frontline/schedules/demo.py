@@ -1,8 +1,11 @@
 """Demo data for schedules: shift types, some approved time off, and per team two solved weeks.
 
-``seed_schedules(plans=...)`` takes one staffing plan per team forecast and, for each team, makes a
-*published* schedule for the current week and a *draft* for next week, each solved right away
-(synchronously, a few seconds each) through the same code the background task runs.
+``seed_schedules(plans=...)`` takes one staffing plan per team forecast and, for each team, makes
+the weeks :func:`demo_weeks` lists, each solved right away (synchronously, a few seconds each)
+through the same code the background task runs: last week and this week *published* (adherence
+reads them), next week *published* too, so the plans' next seven days are always scheduled
+whatever the weekday the demo starts on, and the week after as a *draft* when the plans' 14-day
+horizon reaches into it (from Tuesday on) — the plan pages say a draft covers those days.
 """
 
 from __future__ import annotations
@@ -67,10 +70,20 @@ def _time_off(plans: Sequence[StaffingPlan], next_monday: datetime, rng: random.
             "ends_at": later + timedelta(days=2), "reason": "Moving house"})
 
 
+def demo_weeks(today: date, *, horizon_days: int = 14) -> list[tuple[date, bool]]:
+    """(Monday, publish?) of each week the demo schedules around ``today``: last, this and next
+    week published; the week after as a draft when ``today + horizon_days - 1`` falls in it."""
+    monday = today - timedelta(days=today.weekday())
+    weeks = [(monday - timedelta(days=7), True), (monday, True), (monday + timedelta(days=7), True)]
+    later = monday + timedelta(days=14)
+    if today + timedelta(days=horizon_days - 1) >= later:
+        weeks.append((later, False))
+    return weeks
+
+
 def seed_schedules(*, plans: Sequence[StaffingPlan], time_limit_s: int = DEMO_TIME_LIMIT_S,
                    today: date | None = None) -> list[Schedule]:
-    """Shift types, time off, and per team last and this week's published schedules (adherence
-    reads them) and next week's draft."""
+    """Shift types, time off, and per team the weeks of :func:`demo_weeks`."""
     rng = random.Random("schedules-demo")
     _shift_types()
     today = today or timezone.localdate()
@@ -86,7 +99,7 @@ def seed_schedules(*, plans: Sequence[StaffingPlan], time_limit_s: int = DEMO_TI
         actor = team.lead or User.objects.filter(role__in=[Role.MANAGER, Role.ADMIN]).order_by("pk").first()
         if actor is None:
             continue
-        for week, publish in ((monday - timedelta(days=7), True), (monday, True), (monday + timedelta(days=7), False)):
+        for week, publish in demo_weeks(today):
             existing = Schedule.objects.filter(team=team, week_start=week).first()
             if existing is not None:
                 out.append(existing)

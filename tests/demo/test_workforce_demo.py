@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from frontline.budget.models import BudgetPlan
 from frontline.people.models import AvailabilityChange, Team
+from frontline.schedules.demo import demo_weeks
 from frontline.schedules.models import Schedule, ScheduleStatus, Shift
 from frontline.workforce.models import ForecastRun, RunStatus, StaffingPlan
 
@@ -25,8 +27,9 @@ def test_demo_builds_and_resets_the_capacity_plan():
     assert all(r.chosen_model in FAST and r.aht_model for r in runs)  # handle time is measured in the demo
     assert StaffingPlan.objects.count() == teams + 1
     schedules = Schedule.objects.all()
-    assert schedules.count() == 3 * teams  # last and this week published, next week a draft
-    assert schedules.filter(state=ScheduleStatus.PUBLISHED).count() == 2 * teams
+    weeks = len(demo_weeks(timezone.localdate()))  # 3 published, and a draft from Tuesday on
+    assert schedules.count() == weeks * teams
+    assert schedules.filter(state=ScheduleStatus.PUBLISHED).count() == 3 * teams
     assert {s.status for s in schedules} == {RunStatus.DONE}, [s.error for s in schedules]
     assert Shift.objects.filter(schedule__state=ScheduleStatus.PUBLISHED).count() > 10 * teams
     assert AvailabilityChange.objects.exists()  # last week's shifts were worked
@@ -40,7 +43,7 @@ def test_demo_builds_and_resets_the_capacity_plan():
 def test_a_demo_anchored_in_the_past_plans_the_weeks_around_its_anchor():
     call_command("demo", "--days", "42", "--scale", "0.2", "--anchor", "2026-06-10T12:00Z", "--quiet")  # a Wednesday
     weeks = sorted({s.week_start for s in Schedule.objects.all()})
-    assert [w.isoformat() for w in weeks] == ["2026-06-01", "2026-06-08", "2026-06-15"]
+    assert [w.isoformat() for w in weeks] == ["2026-06-01", "2026-06-08", "2026-06-15", "2026-06-22"]
     assert {s.status for s in Schedule.objects.all()} == {RunStatus.DONE}
     assert Shift.objects.filter(schedule__week_start=weeks[1], starts_at__date="2026-06-09").exists()
     assert not AvailabilityChange.objects.filter(changed_at__gt="2026-06-10T12:00Z").exists()
