@@ -12,7 +12,13 @@ from django.utils import timezone
 
 from frontline.schedules.demo import demo_weeks, seed_schedules
 from frontline.schedules.models import Schedule, ScheduleStatus
-from frontline.workforce.models import ForecastInterval, ForecastRun, IntervalKind, RunStatus, StaffingPlan
+from frontline.workforce.models import (
+    ForecastInterval,
+    ForecastRun,
+    IntervalKind,
+    RunStatus,
+    StaffingPlan,
+)
 from frontline.workforce.plans import plan_figures
 from tests import factories as f
 
