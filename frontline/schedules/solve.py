@@ -216,9 +216,9 @@ def build_report(*, schedule: Schedule, rows: Sequence[IntervalStaffing], minute
     status = "OPTIMAL" if all(s == "OPTIMAL" for s in statuses) else next((s for s in statuses if s != "OPTIMAL"), "UNKNOWN")
     return {
         "status": status,
-        "gap": max((s.gap for _, s in solves), default=0.0),
+        "gap": _finite(max((s.gap for _, s in solves), default=0.0)),
         "wall_seconds": round(wall_seconds, 2),
-        "stages": [{"name": name, "status": s.status, "gap": s.gap, "seconds": round(s.wall_seconds, 2)} for name, s in solves],
+        "stages": [{"name": name, "status": s.status, "gap": _finite(s.gap), "seconds": round(s.wall_seconds, 2)} for name, s in solves],
         "objective": schedule.objective,
         "time_limit_s": schedule.time_limit_s,
         "staffed_hours": round(sum(paid_hours(s) for s in shifts), 2),
@@ -232,6 +232,11 @@ def build_report(*, schedule: Schedule, rows: Sequence[IntervalStaffing], minute
         "shortfalls": shortfall_rows(rows, scheduled, zone),
         "unassigned_agents": list(unassigned),
     }
+
+
+def _finite(value: float) -> float | None:
+    """A stage that found no solution in its time has no gap (NaN), which JSON cannot hold: None."""
+    return value if math.isfinite(value) else None
 
 
 def _share(deadline: float, fraction: float) -> float:

@@ -18,13 +18,16 @@ Definitions (written once here and in docs/workforce/staffing.md):
 * **expected service level** — per interval, what ``scheduled * (1 - shrinkage)`` working agents
   deliver (Erlang C, or A with a patience); over several intervals, weighted by their contacts.
   *At required* it is what the required agents deliver.
+* **with drafts** — the same figures counting the shifts of *draft* schedules as well (what the
+  horizon looks like once those drafts are published); shown beside the published figures
+  whenever a draft schedule of the scope has shifts in the horizon.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
-from datetime import date, datetime
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
@@ -36,6 +39,7 @@ from frontline.budget.models import BudgetPlan
 from frontline.people.models import AgentProfile, Role, User
 from frontline.people.selectors import team_descendant_ids
 from frontline.schedules.coverage import scheduled_by_interval
+from frontline.schedules.models import Schedule, ScheduleStatus
 
 from .models import ForecastRun, RunStatus, StaffingPlan
 from .permissions import can_manage_team, is_planner
@@ -345,6 +349,7 @@ class PlanDay:
     day: date
     rows: list[IntervalOutlook]
     summary: PlanSummary
+    draft_summary: PlanSummary | None = None  # with the drafts' shifts too; None without drafts
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,6 +362,8 @@ class PlanFigures:
     rows: list[IntervalOutlook]
     days: list[PlanDay]
     summary: PlanSummary
+    drafts: list[Schedule] = field(default_factory=list)
+    draft_summary: PlanSummary | None = None
 
     def day(self, day: date | None) -> PlanDay | None:
         return next((d for d in self.days if d.day == day), self.days[0] if self.days else None)
@@ -370,11 +377,22 @@ def horizon_days(forecast: ForecastRun, starts: Sequence[datetime]) -> int:
     return len({t.astimezone(zone).date() for t in starts})
 
 
-def split_days(rows: Sequence[IntervalOutlook], *, zone: ZoneInfo, rates: Rates) -> list[PlanDay]:
-    by_day: dict[date, list[IntervalOutlook]] = {}
-    for r in rows:
-        by_day.setdefault(r.staffing.starts_at.astimezone(zone).date(), []).append(r)
-    return [PlanDay(d, rs, plan_summary(rs, rates=rates, days=1)) for d, rs in sorted(by_day.items())]
+def split_days(rows: Sequence[IntervalOutlook], *, zone: ZoneInfo, rates: Rates,
+               draft_rows: Sequence[IntervalOutlook] | None = None) -> list[PlanDay]:
+    by_day: dict[date, list[int]] = {}
+    for i, r in enumerate(rows):
+        by_day.setdefault(r.staffing.starts_at.astimezone(zone).date(), []).append(i)
+    return [PlanDay(d, [rows[i] for i in ix], plan_summary([rows[i] for i in ix], rates=rates, days=1),
+                    plan_summary([draft_rows[i] for i in ix], rates=rates, days=1) if draft_rows else None)
+            for d, ix in sorted(by_day.items())]
+
+
+def draft_schedules(*, team_id: int | None, start: datetime, end: datetime) -> list[Schedule]:
+    """Draft schedules of the team (every team for None) with shifts in ``[start, end)``."""
+    qs = Schedule.objects.filter(state=ScheduleStatus.DRAFT, shifts__starts_at__lt=end, shifts__ends_at__gt=start)
+    if team_id is not None:
+        qs = qs.filter(team_id=team_id)
+    return list(qs.select_related("team").distinct().order_by("week_start", "team__name"))
 
 
 def plan_figures(*, plan: StaffingPlan, targets: Targets | None = None, rates: Rates | None = None,
@@ -385,16 +403,25 @@ def plan_figures(*, plan: StaffingPlan, targets: Targets | None = None, rates: R
     targets = targets or Targets.of(plan)
     intervals = plan_intervals(plan, targets=targets)
     scheduled = None
+    drafts: list[Schedule] = []
+    draft_rows = None
+    starts = [i.starts_at for i in intervals]
     if with_schedule:
-        starts = [i.starts_at for i in intervals]
         scheduled = scheduled_by_interval(starts, forecast.interval_minutes, team_id=forecast.team_id, published_only=True)
+        if starts:
+            drafts = draft_schedules(team_id=forecast.team_id, start=starts[0],
+                                     end=starts[-1] + timedelta(minutes=forecast.interval_minutes))
+        if drafts:
+            with_drafts = scheduled_by_interval(starts, forecast.interval_minutes, team_id=forecast.team_id, published_only=False)
+            draft_rows = outlook(targets, intervals, with_drafts)
     rows = outlook(targets, intervals, scheduled)
     rates = rates or team_rates(team_id=forecast.team_id, team_name=forecast.team.name if forecast.team else "")
     zone = ZoneInfo(forecast.time_zone)
-    n_days = horizon_days(forecast, [i.starts_at for i in intervals])
+    n_days = horizon_days(forecast, starts)
     return PlanFigures(plan=plan, targets=targets, rates=rates, rows=rows,
-                       days=split_days(rows, zone=zone, rates=rates),
-                       summary=plan_summary(rows, rates=rates, days=n_days))
+                       days=split_days(rows, zone=zone, rates=rates, draft_rows=draft_rows),
+                       summary=plan_summary(rows, rates=rates, days=n_days), drafts=drafts,
+                       draft_summary=plan_summary(draft_rows, rates=rates, days=n_days) if draft_rows else None)
 
 
 def suggested_targets(channel: str) -> PlanTargets:

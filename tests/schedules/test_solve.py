@@ -182,3 +182,21 @@ def test_a_published_schedule_is_not_solved_over():
     s = _solve(schedule(team=team, week_start=week, plan=plan_for(team=team, week_start=week), state=ScheduleStatus.PUBLISHED))
     assert s.status == RunStatus.FAILED
     assert "unpublish" in s.error
+
+
+def test_a_stage_without_a_solution_still_gives_a_report_json_can_hold():
+    """Under load the roster stage can run out of time with no solution: its gap is NaN, which the
+    report's JSON column refused (the demo's schedule failed with an integrity error)."""
+    import json
+    from types import SimpleNamespace
+
+    from frontline.schedules.solve import build_report
+    from frontline.workforce.staffing import Targets
+
+    team = _team()
+    s = schedule(team=team, plan=plan_for(team=team, week_start=next_monday()))
+    stage = SimpleNamespace(status="UNKNOWN", gap=math.nan, wall_seconds=1.0)
+    report = build_report(schedule=s, rows=[], minutes=30, targets=Targets.of(s.staffing_plan), shifts=[], zone=BERLIN,
+                          solves=[("roster", stage)], wall_seconds=1.0, slot_minutes=30, unassigned=[])
+    assert report["gap"] is None and report["stages"][0]["gap"] is None
+    assert json.loads(json.dumps(report, allow_nan=False))["status"] == "UNKNOWN"

@@ -233,3 +233,30 @@ def test_targets_the_engine_cannot_meet_are_explained_not_a_500(login, plan, mon
     monkeypatch.setattr("frontline.workforce.staffing_views.plan_figures", impossible)
     response = login(f.manager()).get(f"/workforce/staffing/{plan.pk}/")
     assert response.status_code == 200 and "cannot be met by any number of agents" in response.content.decode()
+
+
+# --- draft schedules (#14.9) ---------------------------------------------------------------------
+
+
+def test_a_draft_that_covers_the_day_is_shown_beside_the_published_figures(login, plan, team):
+    """Before: "0.0 % expected service level, 16 of 16 intervals short" while a draft covering the
+    day only needed publishing, and nothing said so."""
+    draft = sf.schedule(team, state="draft")
+    for _ in range(20):
+        sf.shift(draft, f.agent(teams=[team]), sf.T0, sf.T0 + timedelta(hours=8))
+    response = login(f.manager()).get(f"/workforce/staffing/{plan.pk}/")
+    page = response.content.decode()
+    figures = response.context["figures"]
+    assert figures.drafts == [draft]
+    assert figures.summary.intervals_short == figures.summary.open_intervals
+    assert figures.draft_summary.intervals_short == 0
+    assert "A draft exists — publish it." in page
+    assert f'href="/workforce/schedules/{draft.pk}/"' in page
+    assert "0 with drafts" in page
+
+
+def test_no_draft_no_draft_figures(login, plan, team):
+    sf.shift(sf.schedule(team), f.agent(teams=[team]), sf.T0, sf.T0 + timedelta(hours=8))
+    response = login(f.manager()).get(f"/workforce/staffing/{plan.pk}/")
+    assert response.context["figures"].draft_summary is None
+    assert "with drafts" not in response.content.decode()
