@@ -121,6 +121,14 @@ def published_schedules(team_id: int | None = None) -> QuerySet[Schedule]:
     return qs.filter(Q(team_id=team_id)) if team_id is not None else qs
 
 
+def draft_schedules(*, team_id: int | None, start: datetime, end: datetime) -> list[Schedule]:
+    """Draft schedules of the team (every team for None) with shifts in ``[start, end)``."""
+    qs = Schedule.objects.filter(state=ScheduleStatus.DRAFT, shifts__starts_at__lt=end, shifts__ends_at__gt=start)
+    if team_id is not None:
+        qs = qs.filter(team_id=team_id)
+    return list(qs.select_related("team").distinct().order_by("week_start", "team__name"))
+
+
 # --- the optimiser's report (schedules helper) ---------------------------------------------------
 
 

@@ -1,20 +1,24 @@
-"""The workforce home page's reads: staffing gaps in the hours ahead, and what each section holds.
+"""The workforce home page's staffing outlook: gaps from now to the end of tomorrow.
 
-A *gap* is an interval in the next ``hours`` where the published schedules put fewer agents to
-work than the newest staffing plan of that scope asks to schedule (``to_schedule``). One plan per
-scope (team, or the whole department) is used: the most recently updated one whose forecast
-covers the interval.
+A *gap* is an interval from now until tomorrow's close (midnight at the end of tomorrow, on the
+forecast's clock: always at least 24 hours, so late in the day it still shows tomorrow whole)
+where the published schedules put fewer agents to work than the newest staffing plan of that
+scope asks to schedule (``to_schedule``). One plan per scope (team, or the whole department) is
+used: the most recently updated one. Draft schedules are counted apart (*with drafts*), so a gap
+that a draft already fills reads as "publish the draft", not as a hole.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from frontline.schedules.coverage import scheduled_by_interval
+from frontline.schedules.coverage import draft_schedules, scheduled_by_interval
+from frontline.schedules.models import Schedule
 
 from .models import RunStatus, StaffingPlan
 from .staffing import IntervalStaffing, plan_intervals
@@ -38,6 +42,9 @@ class ScopeOutlook:
     plan: StaffingPlan
     intervals: int
     gaps: list[Gap]
+    until: datetime | None = None
+    gaps_with_drafts: int | None = None  # None: no draft has shifts in the window
+    drafts: list[Schedule] = field(default_factory=list)
 
     @property
     def short_agent_hours(self) -> float:
@@ -64,13 +71,29 @@ def newest_plans(team_ids: set[int] | None) -> list[StaffingPlan]:
     return out
 
 
-def outlook(plan: StaffingPlan, *, now: datetime | None = None, hours: int = 24) -> ScopeOutlook:
+def tomorrows_close(now: datetime, zone: ZoneInfo) -> datetime:
+    """Midnight at the end of tomorrow in ``zone``: the end of the overview's window."""
+    day = timezone.localtime(now, zone).date() + timedelta(days=2)
+    return datetime.combine(day, time.min, zone)
+
+
+def outlook(plan: StaffingPlan, *, now: datetime | None = None, until: datetime | None = None) -> ScopeOutlook:
+    """Gaps of ``plan`` from the interval in progress to ``until`` (default: tomorrow's close)."""
     now = now or timezone.now()
+    until = until or tomorrows_close(now, ZoneInfo(plan.forecast.time_zone))
     minutes = plan.forecast.interval_minutes
     start = now - timedelta(minutes=minutes)  # the interval in progress counts
-    rows: list[IntervalStaffing] = [r for r in plan_intervals(plan, start=start, end=now + timedelta(hours=hours))
+    rows: list[IntervalStaffing] = [r for r in plan_intervals(plan, start=start, end=until)
                                     if r.starts_at + timedelta(minutes=minutes) > now]
-    scheduled = scheduled_by_interval([r.starts_at for r in rows], minutes, team_id=plan.forecast.team_id)
+    starts = [r.starts_at for r in rows]
+    team_id = plan.forecast.team_id
+    scheduled = scheduled_by_interval(starts, minutes, team_id=team_id)
     gaps = [Gap(plan=plan, starts_at=r.starts_at, minutes=minutes, to_schedule=r.to_schedule, scheduled=s)
             for r, s in zip(rows, scheduled, strict=True) if r.to_schedule - s > 1e-9]
-    return ScopeOutlook(plan=plan, intervals=len(rows), gaps=[g for g in gaps if g.short > 0])
+    gaps = [g for g in gaps if g.short > 0]
+    drafts = draft_schedules(team_id=team_id, start=starts[0], end=starts[-1] + timedelta(minutes=minutes)) if starts else []
+    with_drafts = None
+    if drafts:
+        every = scheduled_by_interval(starts, minutes, team_id=team_id, published_only=False)
+        with_drafts = sum(1 for r, s in zip(rows, every, strict=True) if math.ceil(r.to_schedule - s - 1e-9) > 0)
+    return ScopeOutlook(plan=plan, intervals=len(rows), gaps=gaps, until=until, gaps_with_drafts=with_drafts, drafts=drafts)

@@ -38,8 +38,8 @@ from django.db.models import Avg, QuerySet
 from frontline.budget.models import BudgetPlan
 from frontline.people.models import AgentProfile, Role, User
 from frontline.people.selectors import team_descendant_ids
-from frontline.schedules.coverage import scheduled_by_interval
-from frontline.schedules.models import Schedule, ScheduleStatus
+from frontline.schedules.coverage import draft_schedules, scheduled_by_interval
+from frontline.schedules.models import Schedule
 
 from .models import ForecastRun, RunStatus, StaffingPlan
 from .permissions import can_manage_team, is_planner
@@ -386,13 +386,6 @@ def split_days(rows: Sequence[IntervalOutlook], *, zone: ZoneInfo, rates: Rates,
                     plan_summary([draft_rows[i] for i in ix], rates=rates, days=1) if draft_rows else None)
             for d, ix in sorted(by_day.items())]
 
-
-def draft_schedules(*, team_id: int | None, start: datetime, end: datetime) -> list[Schedule]:
-    """Draft schedules of the team (every team for None) with shifts in ``[start, end)``."""
-    qs = Schedule.objects.filter(state=ScheduleStatus.DRAFT, shifts__starts_at__lt=end, shifts__ends_at__gt=start)
-    if team_id is not None:
-        qs = qs.filter(team_id=team_id)
-    return list(qs.select_related("team").distinct().order_by("week_start", "team__name"))
 
 
 def plan_figures(*, plan: StaffingPlan, targets: Targets | None = None, rates: Rates | None = None,

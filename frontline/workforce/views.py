@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from frontline.desk.views import staff_required
@@ -20,15 +18,9 @@ from frontline.engine.erlang import (
     required_agents,
     scheduled_agents,
 )
-from frontline.people.models import User
-from frontline.people.selectors import team_ids_for_viewer
-from frontline.schedules.adherence import adherence_for_agents
-from frontline.schedules.models import Schedule, ScheduleStatus, Shift
 
 from .forms import ErlangForm
-from .models import ForecastRun, StaffingPlan
-from .overview import newest_plans, outlook
-from .permissions import is_planner, managed_team_ids
+from .selectors import workforce_home
 
 
 @dataclass(frozen=True)
@@ -90,33 +82,6 @@ def erlang_calculator(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
-    """Where a planner starts the day: gaps in the next 24 hours, then each section's latest state."""
-    user = request.user
-    context: dict[str, Any] = {"nav": "workforce", "wf": "home", "planner": is_planner(user)}  # type: ignore[arg-type]
-    teams = team_ids_for_viewer(viewer=user)  # type: ignore[arg-type]
-    week_start = timezone.localdate() - timedelta(days=timezone.localdate().weekday())
-    schedules = Schedule.objects.select_related("team").filter(week_start__gte=week_start - timedelta(days=7),
-                                                               week_start__lte=week_start + timedelta(days=7))
-    if teams is not None:
-        schedules = schedules.filter(team_id__in=teams)
-    if not context["planner"]:
-        schedules = schedules.filter(state="published")
-    context["schedules"] = schedules.order_by("week_start", "team__name")
-    context["week_start"] = week_start
-    context["next_shift"] = (Shift.objects.filter(agent=user, ends_at__gt=timezone.now(),
-                                                  schedule__state=ScheduleStatus.PUBLISHED)
-                             .select_related("schedule__team").order_by("starts_at").first())
-    monday = timezone.make_aware(datetime.combine(week_start, time.min))
-    [mine] = adherence_for_agents(agents=User.objects.filter(pk=user.pk), start=monday, end=monday + timedelta(days=7))
-    context["my_adherence"] = mine.result if mine.result.is_measured else None
-    if context["planner"]:
-        scope = managed_team_ids(user)  # type: ignore[arg-type]
-        context["outlooks"] = [outlook(plan) for plan in newest_plans(scope)]
-        forecasts = ForecastRun.objects.select_related("team", "queue")
-        plans = StaffingPlan.objects.select_related("forecast", "forecast__team")
-        if scope is not None:
-            forecasts = forecasts.filter(team_id__in=scope)
-            plans = plans.filter(forecast__team_id__in=scope)
-        context["forecasts"] = forecasts[:5]
-        context["plans"] = plans[:5]
-    return render(request, "workforce/home.html", context)
+    """Where a planner starts the day: gaps to tomorrow's close, then each section's latest state."""
+    home = workforce_home(viewer=request.user)  # type: ignore[arg-type]
+    return render(request, "workforce/home.html", {"nav": "workforce", "wf": "home", "home": home})

@@ -52,12 +52,28 @@ def test_gaps_are_intervals_where_published_shifts_fall_short_of_the_plan():
     assert result.short_agent_hours == pytest.approx(4 * 20 * 0.5)
 
 
-def test_draft_shifts_do_not_fill_gaps():
+def test_draft_shifts_do_not_fill_gaps_but_are_counted_apart():
     team = f.team()
     now = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     plan = _plan(team, start=now, hours=2)
     _shifts(team, [f.agent(teams=[team]) for _ in range(20)], start=now, hours=2, state=ScheduleStatus.DRAFT)
-    assert len(outlook(plan, now=now).gaps) == 4
+    result = outlook(plan, now=now)
+    assert len(result.gaps) == 4
+    assert result.gaps_with_drafts == 0
+    assert [s.state for s in result.drafts] == [ScheduleStatus.DRAFT]
+
+
+def test_late_in_the_day_the_outlook_still_reaches_tomorrows_close():
+    """#14.10: "the next 24 hours" at 22:00 read as the rest of today; the window now ends at
+    midnight after tomorrow, on the forecast's clock."""
+    from datetime import UTC, datetime
+
+    team = f.team()
+    late = datetime(2026, 3, 2, 22, 0, tzinfo=UTC)  # a Monday, 22:00 UTC (the forecast's zone)
+    plan = _plan(team, start=late - timedelta(hours=1), hours=60)
+    result = outlook(plan, now=late)
+    assert result.until == datetime(2026, 3, 4, 0, 0, tzinfo=UTC)
+    assert result.intervals == 2 * 26  # 22:00 Monday to 24:00 Tuesday
 
 
 def test_newest_plan_per_scope_within_the_viewers_teams():
@@ -76,7 +92,7 @@ def test_planners_see_gaps_and_agents_do_not(login):  # type: ignore[no-untyped-
     _plan(team, start=timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1))
     lead = f.lead(leads=[team])
     page = login(lead).get("/workforce/").content.decode()
-    assert "Staffing gaps in the next 24 hours" in page and "agents short" in page
+    assert "Staffing gaps today and tomorrow" in page and "agents short" in page
     page = login(f.agent(teams=[team])).get("/workforce/").content.decode()
     assert "Staffing gaps" not in page and "My schedule" in page
 
