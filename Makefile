@@ -7,6 +7,8 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_SEED ?= 7
 PYTEST_ARGS ?=
+# make test runs the suite on this many pytest-xdist workers (each file on one worker); 0 = serial.
+PYTEST_WORKERS ?= 2
 
 REQS := requirements/base.txt requirements/dev.txt pyproject.toml
 STAMP := $(VENV)/.frontline-installed
@@ -42,7 +44,7 @@ serve: migrate
 
 test: install
 	bash scripts/ensure-chromium.sh
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check frontline tests bench
