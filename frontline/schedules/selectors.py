@@ -110,6 +110,20 @@ class StripCell:
     def gap(self) -> bool:
         return self.scheduled + 1e-6 < self.required
 
+    @property
+    def difference(self) -> float:
+        """On shift − to schedule, one decimal (negative = short)."""
+        return round(self.scheduled - self.required, 1) + 0.0
+
+
+@dataclass(frozen=True)
+class DayCoverage:
+    """One day's intervals with someone required or on shift, for the coverage table."""
+
+    day: date
+    cells: list[StripCell]
+    totals: dict[str, float]
+
 
 @dataclass
 class Board:
@@ -120,6 +134,11 @@ class Board:
     required_hours: float
     staffed_hours: float
     interval_minutes: int | None
+
+    @property
+    def coverage_days(self) -> list[DayCoverage]:
+        return [DayCoverage(day=d, cells=[c for c in strip if c.required or c.scheduled], totals=t)
+                for d, strip, t in zip(self.days, self.strips, self.day_totals, strict=True)]
 
 
 def _off_on(offs: list[TimeOff], day: date) -> bool:
@@ -160,7 +179,9 @@ def schedule_board(*, schedule: Schedule) -> Board:
         row.hours += view.hours
 
     strips: list[list[StripCell]] = [[] for _ in days]
-    totals = [{"required": 0.0, "scheduled": 0.0, "short": 0.0} for _ in days]
+    # per day, agent-hours: to schedule, on shift, short (where fewer are on shift than needed),
+    # over (where more are); intervals short and with anyone needed
+    totals = [{"required": 0.0, "scheduled": 0.0, "short": 0.0, "over": 0.0, "short_intervals": 0, "intervals": 0} for _ in days]
     required_hours, minutes = 0.0, None
     if schedule.staffing_plan_id:
         plan = schedule.staffing_plan
@@ -178,6 +199,9 @@ def schedule_board(*, schedule: Schedule) -> Board:
             totals[col]["required"] += r.to_schedule * minutes / 60
             totals[col]["scheduled"] += on * minutes / 60
             totals[col]["short"] += max(0.0, r.to_schedule - on) * minutes / 60
+            totals[col]["over"] += max(0.0, on - r.to_schedule) * minutes / 60
+            totals[col]["short_intervals"] += int(strips[col][-1].gap)
+            totals[col]["intervals"] += int(r.to_schedule > 0)
             required_hours += r.required_hours
     peak = max((max(c.required, c.scheduled) for strip in strips for c in strip), default=0) or 1
     for strip in strips:

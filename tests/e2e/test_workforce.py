@@ -266,3 +266,24 @@ def test_erlang_calculator_highlights_and_names_the_fields_to_fix(page: Page) ->
     expect(alert).to_contain_text("Check the highlighted field")
     expect(alert.get_by_role("link", name="Max abandonment (%)")).to_be_visible()
     expect(page.get_by_label("Contacts per interval")).not_to_have_attribute("aria-invalid", "true")
+
+
+def test_a_days_interval_coverage_opens_from_the_keyboard(page: Page) -> None:
+    """#14.12: per-interval coverage was only a hover tooltip; it is now a disclosure per day."""
+    from tests.schedules.factories import plan_for
+
+    team = f.team(name="Returns")
+    lead = f.lead(leads=[team], first_name="Lena", last_name="Lead")
+    monday = next_monday()
+    schedule = Schedule.objects.create(team=team, week_start=monday, status=RunStatus.DONE,
+                                       staffing_plan=plan_for(team=team, week_start=monday, volume=2.0, days=1))
+    Shift.objects.create(schedule=schedule, agent=f.agent(teams=[team]), starts_at=_at(monday, 9), ends_at=_at(monday, 13))
+    sign_in(page, lead)
+    page.goto(f"/workforce/schedules/{schedule.pk}/")
+    summary = page.locator("summary", has_text=re.compile(r"^Monday .* — 16 of 16 intervals short$"))
+    table = page.get_by_role("table", name=re.compile(r"^Coverage per interval, Monday"))
+    expect(table).to_be_hidden()
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(table).to_be_visible()
+    expect(table.get_by_role("row").nth(1)).to_contain_text("09:00")

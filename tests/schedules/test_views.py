@@ -338,3 +338,40 @@ def test_board_query_count_does_not_grow_with_agents_or_shifts(world, login, dja
     c = login(world["lead"])
     with django_assert_max_num_queries(15):
         assert c.get(f"/workforce/schedules/{world['schedule'].pk}/").status_code == 200
+
+
+# --- the board's coverage in words and per interval (#14.12) --------------------------------------
+
+
+@pytest.fixture
+def lopsided(login):  # type: ignore[no-untyped-def]
+    """Monday needs 2 agents 9:00-17:00 (2 calls of 5 min per 30 min); five work 9-13, nobody 13-17."""
+    team = f.team(name="Returns")
+    lead = f.lead(leads=[team], time_zone="UTC")
+    week = next_monday()
+    s = schedule(team=team, week_start=week, plan=plan_for(team=team, week_start=week, volume=2.0, days=1))
+    for _ in range(5):
+        Shift.objects.create(schedule=s, agent=f.agent(teams=[team]), starts_at=_at(week, 0, 9), ends_at=_at(week, 0, 13))
+    return login(lead).get(f"/workforce/schedules/{s.pk}/")
+
+
+def test_agent_hours_over_in_total_and_short_in_some_intervals_is_said_in_words(lopsided):
+    """Before: "20.0 of 16.0 h — 8.0 h short", which reads as a contradiction."""
+    body = lopsided.content.decode()
+    assert "20 h on shift · 16 h needed" in body
+    assert "8 h short in 8 intervals" in body
+    assert "enough hours in total, at the wrong times: 12 h more than needed in other intervals" in body
+
+
+def test_each_intervals_coverage_is_in_a_table_not_only_a_tooltip(lopsided):
+    body = lopsided.content.decode()
+    monday = lopsided.context["board"].coverage_days[0]
+    assert (monday.totals["short_intervals"], monday.totals["intervals"]) == (8, 16)
+    assert "8 of 16 intervals short</summary>" in body
+    assert "<td>13:00</td><td class=\"num\">0.0</td><td class=\"num\">2</td>" in body
+    assert "<td>09:00</td><td class=\"num\">5.0</td><td class=\"num\">2</td>" in body
+
+
+def test_the_board_has_no_inline_script(world, login):
+    body = login(world["lead"]).get(f"/workforce/schedules/{world['schedule'].pk}/").content.decode()
+    assert "<script>" not in body and "frontline/schedule-board.js" in body
