@@ -112,7 +112,7 @@ class StripCell:
 
     @property
     def difference(self) -> float:
-        """On shift − to schedule, one decimal (negative = short)."""
+        """On shift minus to schedule, one decimal (negative = short)."""
         return round(self.scheduled - self.required, 1) + 0.0
 
 
