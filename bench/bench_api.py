@@ -416,9 +416,10 @@ class Helpdesk(System):
 
 FL_TICKET = ["id", "subject", "channel", "status_id", "status_category", "priority", "ticket_type", "requester_id",
              "company_id", "assignee_id", "team_id", "queue_id", "custom_fields", "merged_into_id", "reopen_count",
-             "message_count", "created_at", "updated_at", "first_response_at", "solved_at", "closed_at", "search_text"]
+             "message_count", "created_at", "updated_at", "first_response_at", "solved_at", "closed_at", "search_text",
+             "public_search_text", "public_message_count", "public_updated_at"]
 FL_MESSAGE = ["id", "ticket_id", "author_kind", "author_user_id", "author_customer_id", "is_public", "body_text",
-              "body_html", "created_at"]
+              "body_html", "created_at", "handle_seconds"]
 FL_EVENT = ["id", "ticket_id", "kind", "actor_id", "created_at", "payload"]
 HD_TICKET = ["id", "title", "created", "submitter_email", "status", "on_hold", "description", "resolution", "priority",
              "due_date", "last_escalation", "assigned_to_id", "queue_id", "secret_key", "kbitem_id", "modified",
@@ -464,12 +465,14 @@ def _frontline_rows(n: int, seed: dict, db: str) -> dict[str, Callable[[], Itera
             yield (i, subject, CHANNELS[i % len(CHANNELS)], statuses[category][0], category, PRIORITIES[i % len(PRIORITIES)],
                    TYPES[i % len(TYPES)], customer[0], customer[3], agent, team_id, queue_id, "{}", None, 0, 1, created,
                    updated, None, updated if category in ("solved", "closed") else None,
-                   updated if category == "closed" else None, f"{subject}\n{customer[1]} {customer[2]}\n{body}".lower())
+                   updated if category == "closed" else None, f"{subject}\n{customer[1]} {customer[2]}\n{body}".lower(),
+                   # the customer sees the move from new only where it changes their state (not to open / on hold)
+                   f"{subject}\n{body}".lower(), 1, created if category in ("new", "open", "on_hold") else updated)
 
     def messages() -> Iterator[Sequence[object]]:
         for i, (_, customer, _, _, created, _, subject, _) in enumerate(base, start=1):
             body = BODY.format(subject=subject.lower(), n=i, name=customer[1])
-            yield (i, i, "customer", None, customer[0], True, body, _text_html(body), created)
+            yield (i, i, "customer", None, customer[0], True, body, _text_html(body), created, None)
 
     def events() -> Iterator[Sequence[object]]:
         event_id = 0

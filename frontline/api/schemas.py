@@ -10,7 +10,14 @@ from ninja import Field, Schema
 from pydantic import AwareDatetime
 
 from frontline.customers.models import Tier
-from frontline.desk.models import AuthorKind, Channel, Priority, StatusCategory, TicketType
+from frontline.desk.models import (
+    AuthorKind,
+    Channel,
+    CustomerState,
+    Priority,
+    StatusCategory,
+    TicketType,
+)
 from frontline.desk.services.handle_time import HANDLE_SECONDS_MAX
 from frontline.people.models import Availability, Role
 
@@ -53,25 +60,39 @@ class StatusOut(Schema):
 # --- tickets ----------------------------------------------------------------------------------------
 
 
+STAFF = "Staff only (a customer gets 403)."
+
+
 class TicketListParams(PageParams):
-    view: ViewName = Field("all", description="A saved view: mine, unassigned, team, all or recent (7 days).")
-    status: StatusFilter | None = Field(None, description="A status category, or `unresolved`.")
-    priority: Priority | None = None
-    type: TicketType | None = None
+    view: ViewName = Field("all", description="A saved view: mine, unassigned, team, all or recent (7 days). "
+                                              "Customers: all or recent.")
+    status: StatusFilter | None = Field(None, description=f"A status category, or `unresolved`. {STAFF}")
+    state: CustomerState | None = Field(None, description="What the customer is told: awaiting_us (new, open, on hold), "
+                                                          "awaiting_you (pending), solved or closed.")
+    priority: Priority | None = Field(None, description=STAFF)
+    type: TicketType | None = Field(None, description=STAFF)
     channel: Channel | None = None
-    assignee_id: Id | None = None
-    unassigned: bool = False
-    team_id: Id | None = None
-    queue_id: Id | None = None
+    assignee_id: Id | None = Field(None, description=STAFF)
+    unassigned: bool = Field(False, description=STAFF)
+    team_id: Id | None = Field(None, description=STAFF)
+    queue_id: Id | None = Field(None, description=STAFF)
     requester_id: Id | None = None
     company_id: Id | None = None
-    tag: str | None = None
-    q: str | None = Field(None, max_length=200, description="Words in subject, requester or conversation; `#123` finds a ticket.")
+    tag: str | None = Field(None, max_length=60, description=STAFF)
+    q: str | None = Field(None, max_length=200, description="Words that must all appear; `#123` finds a ticket. Staff "
+                                                            "search subject, requester, conversation (notes too) and custom "
+                                                            "fields; customers search subjects and public messages only.")
     created_from: Day | None = Field(None, description="Created on or after this day (UTC).")
     created_to: Day | None = Field(None, description="Created on or before this day (UTC).")
-    updated_from: Day | None = Field(None, description="Staff: last updated on or after this day (UTC).")
-    updated_to: Day | None = Field(None, description="Staff: last updated on or before this day (UTC).")
+    updated_from: Day | None = Field(None, description="Last updated on or after this day (UTC); for customers, the "
+                                                       "last change they can see.")
+    updated_to: Day | None = Field(None, description="Last updated on or before this day (UTC).")
     updated_since: Moment | None = None
+
+
+# The list parameters a customer may not use: they filter on what only staff see.
+STAFF_LIST_PARAMS = ("status", "priority", "type", "assignee_id", "unassigned", "team_id", "queue_id", "tag")
+CUSTOMER_VIEWS = ("all", "recent")
 
 
 class TicketOut(Schema):
@@ -100,6 +121,31 @@ class TicketOut(Schema):
 
 class TicketPage(Schema):
     items: list[TicketOut]
+    next_cursor: str | None
+
+
+class CustomerTicketOut(Schema):
+    """A ticket as its customer sees it: nothing that only staff see (no internal notes in the count,
+    no tags, priority, type, assignee, team or queue; ``updated_at`` is the last change the customer
+    could see)."""
+
+    id: int
+    subject: str
+    state: CustomerState = Field(description="awaiting_us, awaiting_you, solved or closed.")
+    channel: Channel
+    requester: PersonRef
+    company_id: int | None
+    custom_fields: dict[str, Any] = Field(description="The fields shown to customers.")
+    message_count: int = Field(description="Messages in the conversation the customer sees.")
+    created_at: datetime
+    updated_at: datetime = Field(description="The last change the customer could see: a public message, the state, "
+                                             "the subject or a field shown to customers.")
+    solved_at: datetime | None
+    closed_at: datetime | None
+
+
+class CustomerTicketPage(Schema):
+    items: list[CustomerTicketOut]
     next_cursor: str | None
 
 

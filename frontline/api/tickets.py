@@ -17,12 +17,22 @@ from ninja import Query, Router, Status
 
 from frontline.customers.models import Customer
 from frontline.customers.services import customer_for_email
-from frontline.desk.models import Message, Queue, StatusCategory, Ticket, TicketEvent, TicketField
+from frontline.desk.models import (
+    CUSTOMER_STATE,
+    Message,
+    Queue,
+    StatusCategory,
+    Ticket,
+    TicketEvent,
+    TicketField,
+)
 from frontline.desk.models import Status as TicketStatus
 from frontline.desk.selectors import (
+    CustomerTicketFilters,
     TicketFilters,
     ticket_events_for_viewer,
     ticket_get_for_viewer,
+    ticket_list_for_customer,
     ticket_list_for_viewer,
     ticket_messages_for_viewer,
     ticket_queryset_for_viewer,
@@ -40,9 +50,13 @@ from frontline.people.models import STAFF_ROLES, Team, User
 from .auth import any_auth, staff_auth, viewer_of
 from .errors import error_responses, rename_fields
 from .lookups import referenced, valid_id
-from .pagination import BY_CREATED_ASC, BY_UPDATED_DESC, PageParams, paginate
+from .pagination import BY_CREATED_ASC, BY_UPDATED_DESC, Keyset, PageParams, paginate
 from .schemas import (
+    CUSTOMER_VIEWS,
+    STAFF_LIST_PARAMS,
     AttachmentOut,
+    CustomerTicketOut,
+    CustomerTicketPage,
     EventOut,
     EventPage,
     MergeIn,
@@ -143,6 +157,39 @@ def ticket_out(ticket: Ticket, *, field_keys: set[str] | None) -> dict[str, Any]
     return ticket_row_out(_row_of(ticket), tags=sorted(t.name for t in ticket.tags.all()), field_keys=field_keys)
 
 
+# The columns a CustomerTicketOut shows: nothing only staff see (see CustomerTicketOut).
+CUSTOMER_TICKET_VALUES = (
+    "id", "subject", "status_category", "channel", "requester_id", "requester__name", "company_id", "custom_fields",
+    "public_message_count", "created_at", "public_updated_at", "solved_at", "closed_at",
+)
+BY_PUBLIC_UPDATED_DESC = Keyset(field="public_updated_at", descending=True, decode_value=BY_UPDATED_DESC.decode_value)
+
+
+def customer_ticket_row_out(row: dict[str, Any], *, field_keys: set[str]) -> dict[str, Any]:
+    """A CUSTOMER_TICKET_VALUES row in the shape of ``CustomerTicketOut``."""
+    return {
+        "id": row["id"],
+        "subject": row["subject"],
+        "state": CUSTOMER_STATE[row["status_category"]],
+        "channel": row["channel"],
+        "requester": {"id": row["requester_id"], "name": row["requester__name"]},
+        "company_id": row["company_id"],
+        "custom_fields": {k: v for k, v in (row["custom_fields"] or {}).items() if k in field_keys},
+        "message_count": row["public_message_count"],
+        "created_at": _iso(row["created_at"]),
+        "updated_at": _iso(row["public_updated_at"]),
+        "solved_at": _iso(row["solved_at"]),
+        "closed_at": _iso(row["closed_at"]),
+    }
+
+
+def _customer_ticket_out(viewer: User, ticket_id: int) -> dict[str, Any]:
+    row = ticket_queryset_for_viewer(viewer=viewer).filter(pk=ticket_id).values(*CUSTOMER_TICKET_VALUES).first()
+    if row is None:
+        raise Http404("No such ticket.")
+    return customer_ticket_row_out(row, field_keys=_customer_field_keys(viewer) or set())
+
+
 def _tags_by_ticket(ticket_ids: list[int]) -> dict[int, list[str]]:
     tags: dict[int, list[str]] = {i: [] for i in ticket_ids}
     links = Ticket.tags.through.objects.filter(ticket_id__in=ticket_ids).values_list("ticket_id", "tag__name")
@@ -153,7 +200,9 @@ def _tags_by_ticket(ticket_ids: list[int]) -> dict[int, list[str]]:
 
 def message_out(message: Message, *, viewer: User) -> MessageOut:
     """A message as the API shows it; handle time is for staff's eyes only."""
-    if message.author_user is not None:
+    if message.author_user is not None and viewer.role not in STAFF_ROLES:
+        author_name = message.author_user.first_name or "Support"  # as the portal shows agents to customers
+    elif message.author_user is not None:
         author_name = message.author_user.display_name
     elif message.author_customer is not None:
         author_name = message.author_customer.name
@@ -236,12 +285,20 @@ def _own_customer(viewer: User) -> Customer:
 # --- endpoints -------------------------------------------------------------------------------------
 
 
-@router.get("", response={200: TicketPage, **error_responses(422)}, auth=any_auth, summary="List tickets")
+@router.get("", response={200: TicketPage | CustomerTicketPage, **error_responses(403, 422)}, auth=any_auth,
+            summary="List tickets")
 def ticket_list(request: HttpRequest, params: Query[TicketListParams]) -> HttpResponse:
-    """Tickets the caller may see, most recently updated first."""
+    """Tickets the caller may see, most recently updated first.
+
+    Staff get ``TicketPage``; a customer gets ``CustomerTicketPage`` (only what they can see,
+    ordered by the last change they could see) and may not filter on staff-only data (403).
+    """
     viewer = viewer_of(request)
+    if viewer.role not in STAFF_ROLES:
+        return _customer_ticket_list(viewer, params)
     filters = TicketFilters(
         status_category=params.status or "",
+        states=frozenset([params.state]) if params.state else frozenset(),
         priority=params.priority or "",
         ticket_type=params.type or "",
         channel=params.channel or "",
@@ -270,11 +327,41 @@ def ticket_list(request: HttpRequest, params: Query[TicketListParams]) -> HttpRe
     return HttpResponse(json.dumps(body), content_type="application/json")
 
 
-@router.get("/{ticket_id}", response={200: TicketOut, **error_responses(404)}, auth=any_auth, summary="Read a ticket")
+def _customer_ticket_list(viewer: User, params: TicketListParams) -> HttpResponse:
+    staff_only = sorted(name for name in STAFF_LIST_PARAMS if name in params.model_fields_set)
+    if params.view not in CUSTOMER_VIEWS:
+        staff_only.append(f"view={params.view}")
+    if staff_only:
+        raise PermissionDenied(f"Only staff can filter on {', '.join(staff_only)}.")
+    filters = CustomerTicketFilters(
+        states=frozenset([params.state]) if params.state else frozenset(),
+        channel=params.channel or "",
+        requester_id=params.requester_id,
+        company_id=params.company_id,
+        q=params.q or "",
+        created_from=params.created_from,
+        created_to=params.created_to,
+        updated_from=params.updated_from,
+        updated_to=params.updated_to,
+        updated_since=params.updated_since,
+        recent=params.view == "recent",
+    )
+    rows = ticket_list_for_customer(viewer=viewer, filters=filters).values(*CUSTOMER_TICKET_VALUES)
+    page = paginate(rows, keyset=BY_PUBLIC_UPDATED_DESC, limit=params.limit, cursor=params.cursor)
+    keys = _customer_field_keys(viewer) or set()
+    body = {"items": [customer_ticket_row_out(row, field_keys=keys) for row in page.items], "next_cursor": page.next_cursor}
+    return HttpResponse(json.dumps(body), content_type="application/json")
+
+
+@router.get("/{ticket_id}", response={200: TicketOut | CustomerTicketOut, **error_responses(404)}, auth=any_auth,
+            summary="Read a ticket")
 def ticket_read(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
+    """Staff get ``TicketOut``; the ticket's customer gets ``CustomerTicketOut``."""
     viewer = viewer_of(request)
     if not valid_id(ticket_id):
         raise Http404("No such ticket.")
+    if viewer.role not in STAFF_ROLES:
+        return _customer_ticket_out(viewer, ticket_id)
     # One row with only the shown columns: a narrow join plans and runs fast on PostgreSQL.
     row = ticket_queryset_for_viewer(viewer=viewer).filter(pk=ticket_id).values(*TICKET_OUT_VALUES).first()
     if row is None:
@@ -283,9 +370,11 @@ def ticket_read(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
     return ticket_row_out(row, tags=tags, field_keys=_customer_field_keys(viewer))
 
 
-@router.post("", response={201: TicketOut, **error_responses(403, 422)}, auth=any_auth, summary="Open a ticket")
-def ticket_open(request: HttpRequest, payload: TicketCreateIn) -> Status[TicketOut]:
-    """Staff open tickets for any customer; a customer opens one for themselves."""
+@router.post("", response={201: TicketOut | CustomerTicketOut, **error_responses(403, 422)}, auth=any_auth,
+             summary="Open a ticket")
+def ticket_open(request: HttpRequest, payload: TicketCreateIn) -> Status[dict[str, Any]]:
+    """Staff open tickets for any customer (answer: ``TicketOut``); a customer opens one for
+    themselves (answer: ``CustomerTicketOut``)."""
     viewer = viewer_of(request)
     is_staff = viewer.role in STAFF_ROLES
     staff_fields = sorted(payload.model_fields_set - CUSTOMER_CREATE_FIELDS)
@@ -313,8 +402,10 @@ def ticket_open(request: HttpRequest, payload: TicketCreateIn) -> Status[TicketO
             custom_fields=payload.custom_fields,
             handle_seconds=payload.handle_seconds,
         )
+    if not is_staff:
+        return Status(201, _customer_ticket_out(viewer, ticket.pk))
     # Rendered from the new row itself: staff may file a ticket into a team they do not see.
-    return Status(201, ticket_out(ticket, field_keys=_customer_field_keys(viewer)))
+    return Status(201, ticket_out(ticket, field_keys=None))
 
 
 @router.patch("/{ticket_id}", response={200: TicketOut, **error_responses(403, 404, 409, 422)}, auth=staff_auth,

@@ -24,6 +24,7 @@ from frontline.desk import services
 from frontline.desk.content import body_from
 from frontline.desk.errors import Conflict, TransitionNotAllowed
 from frontline.desk.models import (
+    CUSTOMER_STATE,
     AuthorKind,
     EventKind,
     Message,
@@ -146,8 +147,11 @@ class _Ticket:
     created_at: datetime
     updated_at: datetime
     search_text: str  # not yet cut to SEARCH_TEXT_LIMIT: cutting once at the end gives the same text
+    public_search_text: str  # likewise
+    public_updated_at: datetime
     index: int = 0
     message_count: int = 1
+    public_message_count: int = 1
     reopen_count: int = 0
     merged_into: _Ticket | None = None
     first_response_at: datetime | None = None
@@ -223,7 +227,7 @@ class BulkReplayer:
             tags=tags, custom_fields=fields, created_at=at, updated_at=at,
             search_text=_appended(f"{subject}\n{requester.name} {requester.email}\n{content.text}".lower(),
                                   services.fields_search_text(fields)),
-            index=op.ticket,
+            public_search_text=f"{subject}\n{content.text}".lower(), public_updated_at=at, index=op.ticket,
         )
         self.order.append(t)
         by_agent = actor is not None and actor.role in STAFF_ROLES
@@ -254,6 +258,10 @@ class BulkReplayer:
                                 public, content.text, content.html, at, handle_seconds if is_staff else None)
         t.message_count += 1
         t.search_text = t.search_text + "\n" + content.text.lower()
+        if public:
+            t.public_message_count += 1
+            t.public_search_text = t.public_search_text + "\n" + content.text.lower()
+            _seen_by_customer(t, at)
         if is_staff and public:
             first = t.first_response_at is None
             if first:
@@ -289,6 +297,8 @@ class BulkReplayer:
         if reopened:
             t.reopen_count += 1
             t.solved_at = None
+        if CUSTOMER_STATE[previous.category] != CUSTOMER_STATE[status.category]:
+            _seen_by_customer(t, at)
         _touch(t, at)
         self._event(t, EventKind.STATUS_CHANGED, actor, at, **{
             "from": previous.name, "to": status.name, "from_category": previous.category, "to_category": status.category,
@@ -356,6 +366,8 @@ class BulkReplayer:
             return
         t.custom_fields = {**t.custom_fields, **cleaned}
         t.search_text = _appended(t.search_text, services.fields_search_text({k: c["to"] for k, c in changes.items()}))
+        if any(self.fields[k].visible_to_customers for k in changes):
+            _seen_by_customer(t, at)
         _touch(t, at)
         self._event(t, EventKind.FIELDS_CHANGED, actor, at, changes=changes)
 
@@ -382,6 +394,7 @@ class BulkReplayer:
         source.status = closed
         source.closed_at = at
         source.merged_into = target
+        _seen_by_customer(source, at)
         _touch(source, at)
         self._event(source, EventKind.MERGED, actor, at, into=target.ref)
         self._event(source, EventKind.STATUS_CHANGED, actor, at, **{
@@ -418,6 +431,8 @@ class BulkReplayer:
                 reopen_count=t.reopen_count, message_count=t.message_count, created_at=t.created_at,
                 updated_at=t.updated_at, first_response_at=t.first_response_at, solved_at=t.solved_at,
                 closed_at=t.closed_at, search_text=t.search_text[:services.SEARCH_TEXT_LIMIT],
+                public_search_text=t.public_search_text[:services.SEARCH_TEXT_LIMIT],
+                public_message_count=t.public_message_count, public_updated_at=t.public_updated_at,
             ) for t in chunk]
             Ticket.objects.bulk_create(rows)
             for t, row in zip(chunk, rows, strict=True):
@@ -473,6 +488,11 @@ _MARKED = re.compile(_MARK + r"(\d+)" + _MARK)
 
 def _touch(t: _Ticket, at: datetime) -> None:
     t.updated_at = max(t.updated_at, at)
+
+
+def _seen_by_customer(t: _Ticket, at: datetime) -> None:
+    # services._seen_by_customer
+    t.public_updated_at = max(t.public_updated_at, at)
 
 
 def _appended(text: str, addition: str) -> str:

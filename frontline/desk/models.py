@@ -41,6 +41,28 @@ ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
 UNRESOLVED_CATEGORIES = frozenset({StatusCategory.NEW, StatusCategory.OPEN, StatusCategory.PENDING, StatusCategory.ON_HOLD})
 
 
+class CustomerState(models.TextChoices):
+    """What a customer is told about a ticket's status: the categories as the portal words them.
+
+    New, open and on hold all read "awaiting our reply", so internal workflow steps stay internal.
+    """
+
+    AWAITING_US = "awaiting_us", "Awaiting our reply"
+    AWAITING_YOU = "awaiting_you", "Awaiting your reply"
+    SOLVED = "solved", "Solved"
+    CLOSED = "closed", "Closed"
+
+
+CUSTOMER_STATE: dict[str, str] = {
+    StatusCategory.NEW: CustomerState.AWAITING_US,
+    StatusCategory.OPEN: CustomerState.AWAITING_US,
+    StatusCategory.ON_HOLD: CustomerState.AWAITING_US,
+    StatusCategory.PENDING: CustomerState.AWAITING_YOU,
+    StatusCategory.SOLVED: CustomerState.SOLVED,
+    StatusCategory.CLOSED: CustomerState.CLOSED,
+}
+
+
 class Priority(models.TextChoices):
     LOW = "low", "Low"
     NORMAL = "normal", "Normal"
@@ -154,8 +176,16 @@ class Ticket(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     solved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    # Lower-cased subject, requester and message text, for search (see selectors.ticket_search).
+    # Lower-cased subject, requester, message text (notes too) and custom field values, for staff
+    # search (see selectors.ticket_search).
     search_text = models.TextField(blank=True, default="")
+    # What a customer can see, kept apart so that nothing staff-only reaches a customer's search,
+    # count or sort order: subjects and public messages only; public messages; the time of the
+    # last change a customer can see (a public message, the customer state, the subject, a field
+    # shown to customers). Maintained by the services (and the demo's bulk writer).
+    public_search_text = models.TextField(blank=True, default="")
+    public_message_count = models.PositiveIntegerField(default=0)
+    public_updated_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -167,6 +197,8 @@ class Ticket(models.Model):
             models.Index(fields=["company", "-updated_at"], name="ticket_company"),
             models.Index(fields=["-updated_at", "-id"], name="ticket_updated"),
             models.Index(fields=["created_at"], name="ticket_created"),
+            models.Index(fields=["requester", "-public_updated_at", "-id"], name="ticket_requester_public"),
+            models.Index(fields=["company", "-public_updated_at", "-id"], name="ticket_company_public"),
         ]
 
     def __str__(self) -> str:

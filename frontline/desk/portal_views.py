@@ -16,8 +16,19 @@ from frontline.people.models import STAFF_ROLES
 from . import services
 from .errors import TransitionNotAllowed
 from .forms import CustomerReplyForm, PortalRequestForm, add_service_errors, uploads_from
-from .models import Channel
-from .selectors import ticket_get_for_viewer, ticket_messages_for_viewer, ticket_queryset_for_viewer
+from .models import Channel, CustomerState
+from .selectors import (
+    CustomerTicketFilters,
+    ticket_get_for_viewer,
+    ticket_list_for_customer,
+    ticket_messages_for_viewer,
+)
+
+# The portal's "State" choice, as customer states.
+PORTAL_STATES = {
+    "open": frozenset({CustomerState.AWAITING_US, CustomerState.AWAITING_YOU}),
+    "solved": frozenset({CustomerState.SOLVED, CustomerState.CLOSED}),
+}
 
 
 def _customer(request: HttpRequest) -> Customer:
@@ -34,18 +45,16 @@ def _customer(request: HttpRequest) -> Customer:
 def request_list(request: HttpRequest) -> HttpResponse:
     customer = _customer(request)
     scope = request.GET.get("scope", "mine")
-    tickets = ticket_queryset_for_viewer(viewer=request.user).select_related("status", "requester")
-    if scope != "company":
-        tickets = tickets.filter(requester=customer)
     state = request.GET.get("state", "")
-    if state == "open":
-        tickets = tickets.exclude(status_category__in=["solved", "closed"])
-    elif state == "solved":
-        tickets = tickets.filter(status_category__in=["solved", "closed"])
-    page = Paginator(tickets.order_by("-updated_at", "-id"), 20).get_page(request.GET.get("page"))
+    q = request.GET.get("q", "").strip()[:200]
+    filters = CustomerTicketFilters(
+        requester_id=None if scope == "company" else customer.pk, states=PORTAL_STATES.get(state, frozenset()), q=q,
+    )
+    tickets = ticket_list_for_customer(viewer=request.user, filters=filters)
+    page = Paginator(tickets, 20).get_page(request.GET.get("page"))
     company_visible = bool(customer.company and customer.company.share_tickets and customer.sees_company_tickets)
     return render(request, "portal/request_list.html", {
-        "nav": "portal", "page": page, "scope": scope, "state": state, "customer": customer,
+        "nav": "portal", "page": page, "scope": scope, "state": state, "q": q, "customer": customer,
         "company_visible": company_visible,
     })
 

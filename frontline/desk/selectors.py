@@ -6,7 +6,9 @@ Visibility rules (tested in tests/desk/test_permissions.py):
   with no team (the triage pool) and tickets assigned to them;
 - agents see tickets of their teams, tickets with no team and tickets assigned to them;
 - customers see tickets they requested and, where their company shares tickets and they are
-  allowed to, the company's tickets; never internal notes.
+  allowed to, the company's tickets; never internal notes. Customers list and search through
+  ``ticket_list_for_customer``, which reads only what they can see (public search text and
+  counts, the last visible change): staff-only data never decides what a customer's query returns.
 A ticket a viewer may not see is reported as missing (404), so its existence does not leak.
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -24,7 +27,14 @@ from frontline.customers.models import Customer
 from frontline.people.models import STAFF_ROLES, User
 from frontline.people.selectors import team_ids_for_viewer
 
-from .models import UNRESOLVED_CATEGORIES, Message, StatusCategory, Ticket, TicketEvent
+from .models import (
+    CUSTOMER_STATE,
+    UNRESOLVED_CATEGORIES,
+    Message,
+    StatusCategory,
+    Ticket,
+    TicketEvent,
+)
 
 
 def ticket_visibility_q(*, viewer: User) -> Q | None:
@@ -75,6 +85,7 @@ class TicketFilters:
     """Filters a queue page or the API applies on top of visibility."""
 
     status_category: str = ""
+    states: frozenset[str] = frozenset()  # CustomerState values
     priority: str = ""
     ticket_type: str = ""
     channel: str = ""
@@ -94,7 +105,13 @@ class TicketFilters:
 
 
 def ticket_list_for_viewer(*, viewer: User, view: str = "all", filters: TicketFilters | None = None) -> QuerySet[Ticket]:
-    """Tickets for a queue page or the API: visibility, then the view, then filters."""
+    """Tickets for a queue page or the staff API: visibility, then the view, then filters.
+
+    Staff only: these filters read staff data (notes, tags, assignees); customers list through
+    ``ticket_list_for_customer``.
+    """
+    if viewer.role not in STAFF_ROLES:
+        raise PermissionDenied("Customers list their tickets through the portal or the customer API.")
     filters = filters or TicketFilters()
     tickets = ticket_queryset_for_viewer(viewer=viewer)
     if view == "mine":
@@ -118,6 +135,8 @@ def _apply_filters(tickets: QuerySet[Ticket], f: TicketFilters) -> QuerySet[Tick
         tickets = tickets.filter(status_category__in=UNRESOLVED_CATEGORIES)
     elif f.status_category:
         tickets = tickets.filter(status_category=f.status_category)
+    if f.states:
+        tickets = tickets.filter(status_category__in=_categories_of(f.states))
     if f.priority:
         tickets = tickets.filter(priority=f.priority)
     if f.ticket_type:
@@ -147,6 +166,11 @@ def _apply_filters(tickets: QuerySet[Ticket], f: TicketFilters) -> QuerySet[Tick
     return tickets
 
 
+def _categories_of(states: frozenset[str]) -> list[str]:
+    """The status categories a customer is told ``states`` for (see CUSTOMER_STATE)."""
+    return [category for category, state in CUSTOMER_STATE.items() if state in states]
+
+
 def _day_range_q(column: str, first: date | None, last: date | None) -> Q:
     """``column`` within the days ``first`` to ``last`` (both included) of the current time zone."""
     zone = timezone.get_current_timezone()
@@ -156,6 +180,54 @@ def _day_range_q(column: str, first: date | None, last: date | None) -> Q:
     if last and last < date.max:
         q &= Q(**{f"{column}__lt": datetime.combine(last + timedelta(days=1), time.min, tzinfo=zone)})
     return q
+
+
+@dataclass(frozen=True)
+class CustomerTicketFilters:
+    """The filters a customer may apply: only on what a customer can see of a ticket.
+
+    ``states`` are CustomerState values; words search subjects and public messages; the
+    ``updated`` bounds and ``recent`` read the time of the last change the customer could see.
+    """
+
+    states: frozenset[str] = frozenset()
+    channel: str = ""
+    requester_id: int | None = None
+    company_id: int | None = None
+    q: str = ""
+    created_from: date | None = None
+    created_to: date | None = None
+    updated_from: date | None = None
+    updated_to: date | None = None
+    updated_since: datetime | None = None
+    recent: bool = False
+
+
+def ticket_list_for_customer(*, viewer: User, filters: CustomerTicketFilters | None = None) -> QuerySet[Ticket]:
+    """A customer's tickets (their own, and their company's where shared), by last visible change.
+
+    Nothing staff-only takes part: not internal notes (search, count), not assignee, team, queue,
+    tags or priority (filters), not the staff ``updated_at`` (sort order and the updated filters).
+    """
+    f = filters or CustomerTicketFilters()
+    tickets = ticket_queryset_for_viewer(viewer=viewer)
+    if f.states:
+        tickets = tickets.filter(status_category__in=_categories_of(f.states))
+    if f.channel:
+        tickets = tickets.filter(channel=f.channel)
+    if f.requester_id is not None:
+        tickets = tickets.filter(requester_id=f.requester_id)
+    if f.company_id is not None:
+        tickets = tickets.filter(company_id=f.company_id)
+    tickets = tickets.filter(_day_range_q("created_at", f.created_from, f.created_to))
+    tickets = tickets.filter(_day_range_q("public_updated_at", f.updated_from, f.updated_to))
+    if f.updated_since:
+        tickets = tickets.filter(public_updated_at__gte=f.updated_since)
+    if f.recent:
+        tickets = tickets.filter(public_updated_at__gte=timezone.now() - timedelta(days=7))
+    if f.q:
+        tickets = ticket_search(tickets=tickets, query=f.q, column="public_search_text")
+    return tickets.select_related("status", "requester").order_by("-public_updated_at", "-id")
 
 
 MAX_TICKET_ID = 2**63 - 1

@@ -46,7 +46,8 @@ def snapshot() -> dict[str, list[Any]]:
             t.company.name if t.company else None, t.assignee.username if t.assignee else None,
             t.team.name if t.team else None, t.queue.name if t.queue else None, sorted(x.name for x in t.tags.all()),
             t.custom_fields, rank.get(t.merged_into_id), t.reopen_count, t.message_count, t.created_at, t.updated_at,
-            t.first_response_at, t.solved_at, t.closed_at, text(t.search_text),
+            t.first_response_at, t.solved_at, t.closed_at, text(t.search_text), t.public_search_text,
+            t.public_message_count, t.public_updated_at,
         ) for t in tickets],
         "messages": [(
             rank[m.ticket_id], m.author_kind, users.get(m.author_user_id), m.author_customer_id and emails.get(m.author_customer_id),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 
 from frontline.desk import services
@@ -18,6 +20,7 @@ from frontline.desk.models import (
     TicketEvent,
     TicketField,
 )
+from frontline.desk.selectors import ticket_list_for_viewer
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -335,3 +338,38 @@ def test_unchanged_values_on_a_closed_ticket_are_not_refused():
     services.ticket_update(ticket=ticket, changes=same, actor=agent)
     with pytest.raises(TransitionNotAllowed):
         services.ticket_update(ticket=ticket, changes=services.TicketChanges(priority="urgent"), actor=agent)
+
+
+# --- what a customer can see: kept apart by every write path ----------------------------------------
+
+
+def test_public_search_text_count_and_time_follow_only_what_the_customer_sees() -> None:
+    t0 = datetime(2026, 11, 2, 9, tzinfo=UTC)
+    manager = f.manager()
+    ticket = f.ticket(subject="Lost parcel", body="Never arrived", at=t0)
+    services.ticket_reply(ticket=ticket, author=manager, body="Courier blames depot 7", public=False, at=t0 + timedelta(hours=1))
+    services.ticket_reply(ticket=ticket, author=manager, body="We are on it", at=t0 + timedelta(hours=2))
+    services.ticket_subject_change(ticket=ticket, subject="Lost parcel (DPD)", actor=manager, at=t0 + timedelta(hours=3))
+    services.ticket_priority_change(ticket=ticket, priority="high", actor=manager, at=t0 + timedelta(hours=4))
+    ticket.refresh_from_db()
+    assert ticket.public_search_text == "lost parcel\nnever arrived\nwe are on it\nlost parcel (dpd)"
+    assert "depot" in ticket.search_text
+    assert (ticket.message_count, ticket.public_message_count) == (3, 2)
+    assert ticket.public_updated_at == t0 + timedelta(hours=3)
+    assert ticket.updated_at == t0 + timedelta(hours=4)
+
+
+def test_a_system_merge_note_stays_out_of_the_public_text_but_is_staff_searchable() -> None:
+    target = f.ticket(subject="Printer jam")
+    source = f.ticket(subject="Printer jam again", body="Serial PRN-5531")
+    services.ticket_merge(source=source, target=target, actor=None)
+    target.refresh_from_db()
+    assert "prn-5531" in target.search_text
+    assert "prn-5531" not in target.public_search_text
+    assert target.public_message_count == 1
+
+
+def test_listing_tickets_with_staff_filters_is_refused_to_a_customer() -> None:
+    me = f.customer(with_login=True)
+    with pytest.raises(PermissionDenied):
+        ticket_list_for_viewer(viewer=me.user)

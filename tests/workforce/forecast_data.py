@@ -22,7 +22,7 @@ def tickets_at(stamps: Iterable[datetime], *, team: Team | None = None, channel:
     status = status_default("new")
     tickets = Ticket.objects.bulk_create([
         Ticket(subject="Synthetic", channel=channel, status=status, requester=requester, team=team,
-               created_at=ts, updated_at=ts)
+               created_at=ts, updated_at=ts, public_updated_at=ts)
         for ts in stamps
     ])
     if handle_seconds is not None:

@@ -17,6 +17,7 @@ from frontline.people.models import STAFF_ROLES, User
 
 from ..content import Upload, upload_validate
 from ..models import (
+    CUSTOMER_STATE,
     Attachment,
     FieldType,
     Message,
@@ -50,6 +51,17 @@ def _locked(ticket: Ticket) -> Ticket:
 def _touch(ticket: Ticket, at: datetime, fields: Sequence[str]) -> None:
     ticket.updated_at = max(ticket.updated_at, at) if ticket.updated_at else at
     ticket.save(update_fields=[*fields, "updated_at"])
+
+
+def _seen_by_customer(ticket: Ticket, at: datetime) -> str:
+    """Record a change the customer can see (see ``Ticket.public_updated_at``); the column to save."""
+    ticket.public_updated_at = max(ticket.public_updated_at, at) if ticket.public_updated_at else at
+    return "public_updated_at"
+
+
+def _customer_state_changes(from_category: str, to_category: str) -> bool:
+    """Whether a move between the categories changes what the customer is told (CUSTOMER_STATE)."""
+    return CUSTOMER_STATE[from_category] != CUSTOMER_STATE[to_category]
 
 
 DEFAULT_STATUSES = [("New", "new", 0), ("Open", "open", 10), ("Pending", "pending", 20),

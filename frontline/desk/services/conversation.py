@@ -35,6 +35,7 @@ from ._common import (
     _notify_after_commit,
     _now,
     _require_staff,
+    _seen_by_customer,
     _tags_from_names,
     _touch,
     custom_fields_clean,
@@ -109,6 +110,9 @@ def ticket_create(
         created_at=at,
         updated_at=at,
         search_text=ticket_search_text(subject=subject, requester=requester, text=content.text, fields=fields),
+        public_search_text=f"{subject}\n{content.text}".lower()[:SEARCH_TEXT_LIMIT],
+        public_message_count=1,
+        public_updated_at=at,
     )
     tag_objects = _tags_from_names(tags)
     if tag_objects:
@@ -186,6 +190,10 @@ def ticket_reply(
     ticket.message_count += 1
     ticket.search_text = (ticket.search_text + "\n" + content.text.lower())[:SEARCH_TEXT_LIMIT]
     changed = ["message_count", "search_text"]
+    if public:
+        ticket.public_message_count += 1
+        ticket.public_search_text = (ticket.public_search_text + "\n" + content.text.lower())[:SEARCH_TEXT_LIMIT]
+        changed += ["public_message_count", "public_search_text", _seen_by_customer(ticket, at)]
     attachment_ids = [a.pk for a in stored]
     if is_staff and public:
         first = ticket.first_response_at is None
@@ -228,6 +236,7 @@ def _system_note(ticket: Ticket, text: str, at: datetime) -> Message:
         body_text=content.text, body_html=content.html, created_at=at,
     )
     ticket.message_count += 1
-    _touch(ticket, at, ["message_count"])
+    ticket.search_text = (ticket.search_text + "\n" + content.text.lower())[:SEARCH_TEXT_LIMIT]  # staff search only
+    _touch(ticket, at, ["message_count", "search_text"])
     _event(ticket=ticket, kind=EventKind.NOTE_ADDED, actor=None, at=at, message_id=message.pk, system=True)
     return message

@@ -18,6 +18,7 @@ from ..models import (
 from ._common import (
     _event,
     _now,
+    _seen_by_customer,
     _touch,
     status_default,
 )
@@ -32,7 +33,9 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User | None, at: date
     """Merge ``source`` (a duplicate) into ``target``: the source closes, the target gets a note.
 
     Messages stay where they were written (events are per ticket and never move); the target's
-    note quotes the source's public conversation so the agent has it in one place.
+    note quotes the source's public conversation so the agent has it in one place. The note is
+    internal: the target's customer sees nothing of it (not in search, count or last activity),
+    so one customer's words never reach another customer who shares no tickets with them.
     """
     at = _now(at)
     if source.pk == target.pk:
@@ -57,7 +60,7 @@ def ticket_merge(*, source: Ticket, target: Ticket, actor: User | None, at: date
     source.status_category = closed.category
     source.closed_at = at
     source.merged_into = target
-    _touch(source, at, ["status", "status_category", "closed_at", "merged_into"])
+    _touch(source, at, ["status", "status_category", "closed_at", "merged_into", _seen_by_customer(source, at)])
     _event(ticket=source, kind=EventKind.MERGED, actor=actor, at=at, into=target.pk)
     _event(ticket=source, kind=EventKind.STATUS_CHANGED, actor=actor, at=at,
            **{"from": previous.name, "to": closed.name, "from_category": previous.category, "to_category": closed.category, "reason": "merged"})

@@ -27,10 +27,12 @@ from ..models import (
 )
 from ._common import (
     _clean_subject,
+    _customer_state_changes,
     _event,
     _locked,
     _now,
     _require_staff,
+    _seen_by_customer,
     _tags_from_names,
     _touch,
     custom_fields_clean,
@@ -74,6 +76,8 @@ def ticket_status_change(*, ticket: Ticket, status: Status, actor: User | None, 
         ticket.reopen_count += 1
         ticket.solved_at = None
         changed += ["reopen_count", "solved_at"]
+    if _customer_state_changes(previous.category, status.category):
+        changed.append(_seen_by_customer(ticket, at))
     _touch(ticket, at, changed)
     _event(ticket=ticket, kind=EventKind.STATUS_CHANGED, actor=actor, at=at,
            **{"from": previous.name, "to": status.name, "from_category": previous.category, "to_category": status.category})
@@ -154,7 +158,8 @@ def ticket_subject_change(*, ticket: Ticket, subject: str, actor: User | None, a
     ticket.subject = subject
     # The new subject becomes searchable; the old one stays findable.
     ticket.search_text = search_text_append(ticket.search_text, subject.lower())
-    _touch(ticket, at, ["subject", "search_text"])
+    ticket.public_search_text = search_text_append(ticket.public_search_text, subject.lower())
+    _touch(ticket, at, ["subject", "search_text", "public_search_text", _seen_by_customer(ticket, at)])
     _event(ticket=ticket, kind=EventKind.SUBJECT_CHANGED, actor=actor, at=at, **{"from": previous, "to": subject})
     return ticket
 
@@ -205,7 +210,10 @@ def ticket_fields_update(*, ticket: Ticket, values: dict[str, Any], actor: User 
     ticket.custom_fields = {**ticket.custom_fields, **cleaned}
     # New values become searchable by staff; earlier ones stay findable (the history says what changed).
     ticket.search_text = search_text_append(ticket.search_text, fields_search_text({k: c["to"] for k, c in changes.items()}))
-    _touch(ticket, at, ["custom_fields", "search_text"])
+    changed = ["custom_fields", "search_text"]
+    if TicketField.objects.filter(key__in=list(changes), visible_to_customers=True).exists():
+        changed.append(_seen_by_customer(ticket, at))
+    _touch(ticket, at, changed)
     _event(ticket=ticket, kind=EventKind.FIELDS_CHANGED, actor=actor, at=at, changes=changes)
     return ticket
 
