@@ -9,10 +9,17 @@ Definitions (also in docs/workforce/forecasts.md):
   close — the plan and schedule for the day under way need it); the history is the
   ``history_days`` whole days before today.
 * **Contacts** of an interval = the tickets in scope whose ``created_at`` falls in it.
-* **Workload** of an interval = the sum of ``Message.handle_seconds`` of the agent messages
-  (``author_kind = agent``) of the tickets *created* in that interval, whenever those messages
-  were written; unmeasured messages (null) add nothing. When no agent message of the history
-  has handle seconds, the run has no workload: intervals store null and the AHT is not forecast.
+* **Workload** of an interval = the agent time spent on the tickets in scope *created* in it: the
+  handle seconds (``Message.handle_seconds``) of their agent messages (``author_kind = agent``)
+  *written before the cut-off* (the history end for the forecast, each origin's day for its
+  backtest: nothing written later is used). Only measured messages give seconds: an interval's
+  workload is its measured seconds x its agent messages / its measured ones (an interval with no
+  measured message: its messages x the mean of every measured message), and the measured share
+  is stored on the run. The latest days are incomplete at a cut-off (replies still to come): each
+  is divided, interval by interval, by the share of workload typically written by then (learnt
+  from days at least 28 days older), or left out when less than half of it typically is
+  (:mod:`frontline.engine.forecasting.workload`). When no agent message of the history has handle
+  seconds, the run has no workload: intervals store null and the AHT is not forecast.
 * **AHT** (average handle time) = workload / contacts, per interval, per day or per horizon.
 * **Closed days**: a day of the history with no contact at all is closed. A weekday with no
   contact in the whole history (Sunday in B2B data) is not part of the week: it is neither
@@ -23,7 +30,7 @@ Definitions (also in docs/workforce/forecasts.md):
   were open but are not representative (an outage, a launch, a storm): not learnt from or scored.
 * **Carry over** (with opening hours): contacts that arrive outside the hours count in the first
   interval of the next open day instead of being left out (the night's email is the morning's
-  work); see :func:`_carry_over`.
+  work, and its workload moves with it); see :func:`_carry_target`.
 
 The computation (:func:`forecast_compute`, run by the task ``forecast_run_compute``) backtests
 every model on rolling origins of the run's own horizon, chooses the lowest MASE, forecasts
@@ -40,6 +47,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -48,6 +56,7 @@ from django.utils import timezone
 
 from frontline.desk.models import AuthorKind, Channel, Message, Queue, Ticket
 from frontline.engine.forecasting import (
+    AgentWork,
     BacktestResult,
     ForecastModel,
     ModelScore,
@@ -57,6 +66,8 @@ from frontline.engine.forecasting import (
     forecast,
     model_by_name,
     slot_series_from_counts,
+    workload_estimate,
+    workload_training,
 )
 from frontline.people.models import Team, User
 from frontline.people.selectors import team_descendant_ids
@@ -214,12 +225,13 @@ def forecast_rerun(*, run: ForecastRun, actor: User | None, now: datetime | None
 class History:
     """Counts per interval start (naive wall-clock time in the run's zone), only where non-zero.
 
-    ``workload`` has the handle seconds per interval of ``counts`` (0 where none was measured),
-    or is None when no agent message of the history has handle seconds.
+    ``work`` has the agent messages of those contacts written before the history end, by interval
+    and local day written (:class:`~frontline.engine.forecasting.AgentWork`), or is None when no
+    agent message of the history has handle seconds.
     """
 
     counts: dict[datetime, int]
-    workload: dict[datetime, float] | None
+    work: AgentWork | None
 
     @property
     def open_days(self) -> int:
@@ -245,8 +257,9 @@ def _history_bounds(run: ForecastRun) -> tuple[datetime, datetime]:
 
 
 def forecast_history(*, run: ForecastRun) -> History:
-    """Contacts and workload per interval over the run's history (two narrow queries: the tickets'
-    creation times, and the handle seconds of agent messages with their ticket's creation time)."""
+    """Contacts per interval and their agent messages written before the history end, over the run's
+    history (two narrow queries: the tickets' creation times, and the agent messages' ticket creation
+    time, own time and handle seconds)."""
     zone = zoneinfo.ZoneInfo(run.time_zone)
     step = run.interval_minutes
     start, end = _history_bounds(run)
@@ -259,30 +272,51 @@ def forecast_history(*, run: ForecastRun) -> History:
     counts: dict[datetime, int] = defaultdict(int)
     for created in tickets.values_list("created_at", flat=True).iterator(chunk_size=5000):
         counts[slot(created)] += 1
-    measured = Message.objects.filter(
-        ticket__in=tickets, author_kind=AuthorKind.AGENT, handle_seconds__isnull=False
-    ).values_list("ticket__created_at", "handle_seconds")
-    workload: dict[datetime, float] = defaultdict(float)
+    move = _carry_target(run, counts)
+    if move is not None:
+        moved: dict[datetime, int] = defaultdict(int)
+        for k, n in counts.items():
+            if (to := move(k)) is not None:
+                moved[to] += n
+        counts = moved
+    messages = Message.objects.filter(
+        ticket__in=tickets, author_kind=AuthorKind.AGENT, created_at__lt=end
+    ).values_list("ticket__created_at", "created_at", "handle_seconds")
+    work: dict[tuple[datetime, date], list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
     seen = False
-    for created, seconds in measured.iterator(chunk_size=5000):
-        workload[slot(created)] += seconds
-        seen = True
-    if run.carry_over and run.opening is not None and run.closing is not None:
-        counts, workload = _carry_over(run, counts, workload)
-    return History(
-        counts=dict(counts),
-        workload={k: workload.get(k, 0.0) for k in counts} if seen else None,
+    for created, written, seconds in messages.iterator(chunk_size=5000):
+        key = slot(created)
+        if move is not None and (key := move(key)) is None:  # type: ignore[assignment]
+            continue
+        entry = work[(key, written.astimezone(zone).date())]
+        entry[2] += 1
+        if seconds is not None:
+            entry[0] += seconds
+            entry[1] += 1
+            seen = True
+    return History(counts=dict(counts), work=_agent_work(work) if seen else None)
+
+
+def _agent_work(work: dict[tuple[datetime, date], list[float]]) -> AgentWork:
+    keys = sorted(work)
+    return AgentWork(
+        intervals=tuple(k[0] for k in keys), written=tuple(k[1] for k in keys),
+        seconds=np.array([work[k][0] for k in keys]), measured=np.array([work[k][1] for k in keys]),
+        messages=np.array([work[k][2] for k in keys]),
     )
 
 
-def _carry_over(run: ForecastRun, counts: dict[datetime, int],
-                workload: dict[datetime, float]) -> tuple[dict[datetime, int], dict[datetime, float]]:
-    """Move contacts (and their workload) from outside opening hours to the first interval of the next
-    open day: before opening to that day's opening, after closing to the next open day's. Open days
-    are the weekdays with contacts inside the hours, less holidays. What would land on or after the
-    first forecast day (last night's mail) is left out: that day is forecast, not history."""
-    assert run.opening is not None and run.closing is not None and run.first_date is not None
-    open_min = _minutes(run.opening)
+def _carry_target(run: ForecastRun, counts: dict[datetime, int]) -> Callable[[datetime], datetime | None] | None:
+    """With carry-over: a function moving an interval outside opening hours to the first interval of the
+    next open day (before opening to that day's opening, after closing to the next open day's); None
+    when not carrying over. Open days are the weekdays with contacts inside the hours, less holidays.
+    What would land on or after the first forecast day (last night's mail) maps to None: that day is
+    forecast, not history."""
+    if not (run.carry_over and run.opening is not None and run.closing is not None):
+        return None
+    assert run.first_date is not None
+    opening, first_date = run.opening, run.first_date
+    open_min = _minutes(opening)
     close_min = 1440 if run.closing == time(0) else _minutes(run.closing)
 
     def inside(k: datetime) -> bool:
@@ -291,28 +325,17 @@ def _carry_over(run: ForecastRun, counts: dict[datetime, int],
     open_weekdays = {k.weekday() for k in counts if inside(k)}
     holidays = set(run_dates(run.closed_dates))
     if not open_weekdays:
-        return counts, workload
+        return None
 
-    def target(k: datetime) -> date:
+    def move(k: datetime) -> datetime | None:
+        if inside(k):
+            return k
         day = k.date() + timedelta(days=1 if k.hour * 60 + k.minute >= close_min else 0)
         while day.weekday() not in open_weekdays or day in holidays:
             day += timedelta(days=1)
-        return day
+        return None if day >= first_date else datetime.combine(day, opening)
 
-    moved_counts: dict[datetime, int] = defaultdict(int)
-    moved_work: dict[datetime, float] = defaultdict(float)
-    for k, n in counts.items():
-        if inside(k):
-            moved_counts[k] += n
-            moved_work[k] += workload.get(k, 0.0)
-            continue
-        day = target(k)
-        if day >= run.first_date:
-            continue
-        to = datetime.combine(day, run.opening)
-        moved_counts[to] += n
-        moved_work[to] += workload.get(k, 0.0)
-    return moved_counts, moved_work
+    return move
 
 
 # ---------------------------------------------------------------- compute
@@ -365,7 +388,7 @@ class Choice:
 
 def _choose(
     series: SlotSeries, models: Sequence[ForecastModel], *, horizon: int, windows: int,
-    on_model: Callable[[int, str], None],
+    on_model: Callable[[int, str], None], training: Callable[[int], Any] | None = None,
 ) -> Choice:
     """Backtest each model (one call per model, so progress can be reported), lowest MASE wins;
     ties and NaN go to the earlier (cheaper) model, as in the engine's own choice."""
@@ -373,7 +396,7 @@ def _choose(
     for i, model in enumerate(models):
         on_model(i, model.name)
         result: BacktestResult = backtest(series=series, models=(model,), horizon_days=horizon, windows=windows,
-                                          interval_level=INTERVAL_LEVEL)
+                                          interval_level=INTERVAL_LEVEL, training=training)
         scores.append(result.scores[0])
     best = min(range(len(scores)), key=lambda i: (math.isnan(scores[i].mase), scores[i].mase, i))
     return Choice(scores=tuple(scores), chosen=scores[best], model=models[best])
@@ -419,7 +442,7 @@ def forecast_compute(*, run: ForecastRun, step: Callable[[int, str], None]) -> N
             f"(open weekdays from the first to the last day with contacts; {week} open weekdays a week)."
         )
     windows = min(run.backtest_windows, len(volume.dates) - count + 1 - 2 * week)
-    has_work = history.workload is not None
+    has_work = history.work is not None
     span = 50 if has_work else 80  # progress points for the backtests
 
     def on_model(offset: int, label: str) -> Callable[[int, str], None]:
@@ -432,10 +455,15 @@ def forecast_compute(*, run: ForecastRun, step: Callable[[int, str], None]) -> N
     volume_fc = forecast(series=volume, model=volume_choice.model, dispersion=volume_choice.chosen.dispersion,
                          horizon_days=count, interval_level=INTERVAL_LEVEL, closed_dates=holidays)
     work_series = work_choice = work_fc = None
-    if history.workload is not None:
-        work_series = _series(run, history.workload, stamps)
+    measured_share = None
+    if history.work is not None:
+        # The workload known at the history end (recent days corrected for replies still to come, or
+        # left out when too incomplete); each backtest origin sees only what was written before it.
+        estimate = workload_estimate(volume=volume, work=history.work, cutoff=run.first_date)
+        work_series, measured_share = estimate.series, _finite(estimate.measured_share)
         work_choice = _choose(work_series, models, horizon=count, windows=windows,
-                              on_model=on_model(span // 2, "handle time"))
+                              on_model=on_model(span // 2, "handle time"),
+                              training=workload_training(volume=volume, work=history.work))
         step(10 + span, f"Forecasting handle time with {work_choice.chosen.model}")
         work_fc = forecast(series=work_series, model=work_choice.model, dispersion=work_choice.chosen.dispersion,
                            horizon_days=count, interval_level=INTERVAL_LEVEL, closed_dates=holidays)
@@ -451,7 +479,7 @@ def forecast_compute(*, run: ForecastRun, step: Callable[[int, str], None]) -> N
             rows.append(ForecastInterval(
                 run=run, kind=IntervalKind.HISTORY, starts_at=starts_at,
                 volume=float(volume.values[d, s]),
-                handle_seconds=float(work_series.values[d, s]) if work_series is not None else None,
+                handle_seconds=_finite(work_series.values[d, s]) if work_series is not None else None,
             ))
     for d, day in enumerate(volume_fc.dates):
         if day < run.first_date:
@@ -472,5 +500,5 @@ def forecast_compute(*, run: ForecastRun, step: Callable[[int, str], None]) -> N
             scores=[_score_row(s) for s in volume_choice.scores], chosen_model=chosen.model,
             mase=_finite(chosen.mase), wape=_finite(chosen.wape),
             aht_scores=[_score_row(s) for s in work_choice.scores] if work_choice else [],
-            aht_model=work_choice.chosen.model if work_choice else "",
+            aht_model=work_choice.chosen.model if work_choice else "", aht_measured_share=measured_share,
         )

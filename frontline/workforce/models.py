@@ -80,6 +80,9 @@ class ForecastRun(BackgroundRun):
     scores = models.JSONField(default=list, blank=True, help_text="Volume backtest, one object per model.")
     aht_model = models.CharField(max_length=60, blank=True)
     aht_scores = models.JSONField(default=list, blank=True, help_text="Workload (handle seconds) backtest.")
+    aht_measured_share = models.FloatField(
+        null=True, blank=True, help_text="Share of the history's agent messages with a measured handle time (0 to 1)."
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

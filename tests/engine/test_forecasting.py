@@ -99,9 +99,25 @@ def test_last_4_weekday_mean_reproduces_published_mase_and_wape(
     )
 
 
-def test_level_blend_meets_target_and_is_chosen(us_bank_result: forecasting.BacktestResult) -> None:
-    assert us_bank_result.score(model="level_blend").mase <= 0.75
+def test_level_blend_on_the_untouched_reference_windows(us_bank_result: forecasting.BacktestResult) -> None:
+    """A reference check, not a target: level_blend's constants were chosen on earlier origins only
+    (``python -m bench.tune_level_blend``); the 20 reference windows report 0.749 day-ahead."""
+    assert us_bank_result.score(model="level_blend").mase == pytest.approx(0.75, abs=0.01)
+    assert us_bank_result.score(model="level_blend").wape == pytest.approx(0.063, abs=0.002)
     assert us_bank_result.chosen == "level_blend"
+
+
+@pytest.mark.parametrize(
+    ("horizon", "windows", "expected"),
+    [(5, 16, (1.22, 0.845, 0.806)), (10, 11, (0.96, 0.836, 0.804))],
+)
+def test_multi_day_backtests_on_the_reference_windows(
+    us_bank: forecasting.SlotSeries, horizon: int, windows: int, expected: tuple[float, ...]
+) -> None:
+    """Every target in the 20 reference windows: seasonal naive, weekday mean, level_blend."""
+    result = backtest(series=us_bank, models=CHEAP_MODELS, horizon_days=horizon, windows=windows)
+    assert result.origins[0] == date(2003, 9, 19)
+    assert [s.mase for s in result.scores] == pytest.approx(expected, abs=0.01)
 
 
 def test_level_blend_intervals_cover_near_their_level(
@@ -265,6 +281,30 @@ def test_level_blend_follows_a_level_shift_partly() -> None:
     ).sum() == pytest.approx(200 * math.sqrt(2))
 
 
+def test_level_blend_damps_the_level_correction_with_the_lead() -> None:
+    history = np.full((25, 2), 100.0)
+    history[-1] = 200.0
+    totals = LevelBlend(damping=0.3).predict(history=history, week_length=5, horizon_days=4).sum(axis=1)
+    assert totals.tolist() == pytest.approx([200 * 2 ** (0.5 * 0.3**j) for j in range(4)])
+    undamped = LevelBlend(damping=1.0).predict(history=history, week_length=5, horizon_days=4)
+    assert undamped.sum(axis=1).tolist() == pytest.approx([200 * math.sqrt(2)] * 4)
+
+
+def test_level_blend_damping_counts_from_the_day_the_ratio_was_seen() -> None:
+    model = LevelBlend(level_weight=0.5, damping=0.3)
+    assert model.exponents(age=0, horizon_days=3).tolist() == pytest.approx([0.5, 0.15, 0.045])
+    history = np.full((25, 2), 100.0)
+    history[-3] = 200.0
+    history[-2:] = np.nan  # two closed days since: the ratio is two days old
+    assert model.level_ratio(history=history, week_length=5) == (2.0, 2)
+
+
+def test_level_blend_pools_the_level_over_level_days() -> None:
+    history = np.full((25, 1), 100.0)
+    history[-1], history[-2] = 200.0, 100.0
+    assert LevelBlend(level_days=2).level_ratio(history=history, week_length=5) == (1.5, 0)
+
+
 def test_model_by_name_round_trips() -> None:
     names = [
         "seasonal_naive",
@@ -395,6 +435,8 @@ GOOD = {"timestamps": STAMPS, "counts": [1.0] * len(STAMPS), "interval_minutes":
         (lambda: WeekdayMean(weeks=0), "weeks"),
         (lambda: LevelBlend(level_weight=1.5), "level_weight"),
         (lambda: LevelBlend(profile_days=0), "profile_days"),
+        (lambda: LevelBlend(damping=1.5), "damping"),
+        (lambda: LevelBlend(level_days=0), "level_days"),
         (lambda: StatsforecastETS(train_days=1), "train_days"),
         (lambda: model_by_name(name="prophet"), "name"),
         (

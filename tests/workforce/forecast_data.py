@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from frontline.desk.models import AuthorKind, Message, Ticket
 from frontline.desk.services import status_default
+from frontline.engine.forecasting import AgentWork
 from frontline.people.models import Team
 from tests import factories as f
 
@@ -48,3 +49,11 @@ def weekday_history(*, start: date, days: int, zone: ZoneInfo = NEW_YORK, seed: 
                 minute = rng.randint(0, 59)
                 stamps.append(datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone))
     return stamps
+
+
+def seconds_by_interval(work: AgentWork | None) -> dict[datetime, float]:
+    """The measured handle seconds of ``work`` per contact interval (any day written)."""
+    out: dict[datetime, float] = {}
+    for interval, seconds in zip(work.intervals if work else (), work.seconds if work else (), strict=True):
+        out[interval] = out.get(interval, 0.0) + float(seconds)
+    return out

@@ -157,6 +157,13 @@ def test_a_done_run_shows_its_result(login, done_run):  # type: ignore[no-untype
     assert "not measured in the history" in page  # no handle seconds in this history
 
 
+def test_the_handle_time_card_says_how_much_of_it_was_measured(login, done_run):  # type: ignore[no-untyped-def]
+    ForecastRun.objects.filter(pk=done_run.pk).update(aht_measured_share=2 / 3)
+    done_run.intervals.update(handle_seconds=300.0)
+    page = login(f.lead()).get(f"/workforce/forecasts/{done_run.pk}/").content.decode()
+    assert "from measured messages only: 66.7% of agent messages have a handle time" in page
+
+
 def test_the_day_select_answers_with_the_days_intervals(login, done_run):  # type: ignore[no-untyped-def]
     client = login(f.manager())
     part = client.get(f"/workforce/forecasts/{done_run.pk}/?day=2024-02-27", HTTP_HX_TARGET="day-intervals", **HTMX)

@@ -12,7 +12,7 @@ from frontline.workforce.models import IntervalKind, RunStatus
 from frontline.workforce.tasks import forecast_run_compute
 from tests import factories as f
 
-from .forecast_data import NEW_YORK, tickets_at, weekday_history
+from .forecast_data import NEW_YORK, seconds_by_interval, tickets_at, weekday_history
 
 pytestmark = [pytest.mark.django_db, pytest.mark.filterwarnings("ignore")]
 
@@ -102,8 +102,9 @@ def test_carry_over_counts_contacts_outside_the_hours_at_the_next_opening():
         datetime(2024, 2, 13, 9, 30): 1, datetime(2024, 2, 16, 9, 30): 1,
         datetime(2024, 2, 14, 10, 0): 1, datetime(2024, 2, 8, 10, 0): 1,
     }
-    assert history.workload is not None and history.workload[datetime(2024, 2, 16, 9, 0)] == 600
-    assert history.workload[datetime(2024, 2, 7, 9, 0)] == 300
+    work = seconds_by_interval(history.work)
+    assert (work[datetime(2024, 2, 16, 9, 0)], work[datetime(2024, 2, 7, 9, 0)]) == (600, 300)
+    assert datetime(2024, 2, 23, 9, 0) not in work  # last night's contact is today's: not history
 
     plain = forecast_prepare(actor=None, name="Plain", team=team, time_zone="America/New_York", history_days=21,
                              opening=time(9), closing=time(13), now=NOW)

@@ -53,7 +53,7 @@ def test_history_counts_per_interval_in_the_runs_zone():
         datetime(2024, 2, 10, 23, 30): 1,
         datetime(2024, 2, 2, 0, 0): 1,
     }
-    assert history.workload is None
+    assert history.work is None
     assert history.open_days == 2
 
 
@@ -65,19 +65,75 @@ def test_sixty_minute_intervals_and_channel_scope():
     assert forecast_history(run=run).counts == {datetime(2024, 2, 12, 9, 0): 2}
 
 
-def test_workload_is_the_agent_handle_seconds_of_the_tickets_created_in_the_interval():
+def test_workload_is_the_agent_messages_of_the_tickets_created_in_the_interval_written_before_today():
     run = forecast_prepare(actor=None, name="W", time_zone="America/New_York", history_days=21, now=NOW)
     first, second = tickets_at([utc(2024, 2, 12, 15, 0), utc(2024, 2, 12, 15, 20)], handle_seconds=[100, 30])
     tickets_at([utc(2024, 2, 12, 16, 0)], handle_seconds=[None])
     later = utc(2024, 2, 14, 10, 0)  # written two days later: still the workload of the ticket's creation interval
+    today = utc(2024, 2, 23, 14, 0)  # written today, after the history end: not used
     Message.objects.bulk_create([
         Message(ticket=first, author_kind=AuthorKind.AGENT, body_text="x", body_html="x", handle_seconds=50, created_at=later),
+        Message(ticket=first, author_kind=AuthorKind.AGENT, body_text="x", body_html="x", handle_seconds=900, created_at=today),
         Message(ticket=first, author_kind=AuthorKind.CUSTOMER, body_text="x", body_html="x", handle_seconds=999, created_at=later),
         Message(ticket=second, author_kind=AuthorKind.SYSTEM, body_text="x", body_html="x", handle_seconds=999, created_at=later),
     ])
     history = forecast_history(run=run)
     assert history.counts == {datetime(2024, 2, 12, 10, 0): 2, datetime(2024, 2, 12, 11, 0): 1}
-    assert history.workload == {datetime(2024, 2, 12, 10, 0): 180.0, datetime(2024, 2, 12, 11, 0): 0.0}
+    work = history.work
+    assert work is not None
+    rows = sorted(zip(work.intervals, work.written, work.seconds, work.measured, work.messages, strict=True))
+    assert rows == [
+        (datetime(2024, 2, 12, 10, 0), date(2024, 2, 12), 130.0, 2.0, 2.0),
+        (datetime(2024, 2, 12, 10, 0), date(2024, 2, 14), 50.0, 1.0, 1.0),
+        (datetime(2024, 2, 12, 11, 0), date(2024, 2, 12), 0.0, 0.0, 1.0),  # unmeasured: counted, not as 0 s
+    ]
+    assert work.measured_share == pytest.approx(3 / 4)
+
+
+def _late_reply_history(team, *, start: date, days: int, first_s: int, late_s: int, late_days: int):  # type: ignore[no-untyped-def]
+    """Weekday tickets, each with a reply 5 minutes after it arrived and another ``late_days`` later."""
+    stamps = weekday_history(start=start, days=days)
+    tickets = tickets_at(stamps, team=team, handle_seconds=[first_s] * len(stamps))
+    Message.objects.bulk_create([
+        Message(ticket=t, author_kind=AuthorKind.AGENT, body_text="x", body_html="x", handle_seconds=late_s,
+                created_at=t.created_at + timedelta(days=late_days))
+        for t in tickets
+    ])
+
+
+@pytest.mark.parametrize("model", ["seasonal_naive", "weekday_mean_4", "level_blend"])
+def test_late_replies_written_after_the_history_end_neither_count_nor_bias_the_aht_low(settings, model):  # type: ignore[no-untyped-def]
+    """Every ticket takes 400 s at once and 200 s three days later, so the AHT is 600 s. The replies to
+    the last three days' tickets are written after today: they must not be used (the future), and the
+    days they are missing from must not drag the AHT down (a plain cut-off forecasts below 600 s)."""
+    settings.FRONTLINE_FORECAST_MODELS = [model]
+    team = f.team()
+    _late_reply_history(team, start=date(2023, 11, 24), days=91, first_s=400, late_s=200, late_days=3)
+    run = forecast_prepare(actor=None, name="Late", team=team, time_zone="America/New_York", interval_minutes=60,
+                           history_days=91, now=NOW)
+    forecast_run_compute.call(run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.DONE, run.error
+    assert forecast_totals(days=forecast_days(run=run)).aht_s == pytest.approx(600, rel=0.02)
+    # Yesterday (Thu 22 Feb) has none of its late replies yet (2/3 of its work is known): the stored
+    # history is corrected to the whole, interval by interval, as are the days before it.
+    stored = [r for r in run.intervals.filter(kind=IntervalKind.HISTORY)
+              if r.starts_at.astimezone(NEW_YORK).date() in (date(2024, 2, 22), date(2024, 2, 20), date(2024, 2, 16))]
+    assert [r.handle_seconds for r in stored] == pytest.approx([600 * r.volume for r in stored])
+    assert run.aht_measured_share == 1.0
+
+
+def test_unmeasured_agent_messages_do_not_count_as_zero_handle_time(settings):  # type: ignore[no-untyped-def]
+    settings.FRONTLINE_FORECAST_MODELS = ["weekday_mean_4"]
+    team = f.team()
+    stamps = weekday_history(start=date(2023, 12, 29), days=56)
+    tickets_at(stamps, team=team, handle_seconds=[300 if i % 3 else None for i in range(len(stamps))])
+    run = forecast_prepare(actor=None, name="Part", team=team, time_zone="America/New_York", interval_minutes=60,
+                           history_days=56, now=NOW)
+    forecast_run_compute.call(run.pk)
+    run.refresh_from_db()
+    assert forecast_totals(days=forecast_days(run=run)).aht_s == pytest.approx(300, rel=0.02)
+    assert run.aht_measured_share == pytest.approx(2 / 3, abs=0.01)
 
 
 @pytest.fixture

@@ -9,9 +9,12 @@ Pure engine (numpy, statsforecast; no Django).  The package map:
 * :mod:`.metrics` - MASE (scaled by the one-week seasonal naive) and WAPE.
 * :mod:`.evaluation` - the rolling-origin backtest, lowest-MASE model choice, and forecasts
   with quasi-Poisson prediction intervals.
+* :mod:`.workload` - handle-time workload per slot as known at a cut-off: only messages
+  written before it, measured messages only, recent incomplete days corrected or excluded.
 
-Handle time: forecast the *total* handle seconds per slot (workload) with the same models;
-the average handle time is that over the volume forecast.  See docs/engine/forecasting.md.
+Handle time: forecast the *total* handle seconds per slot (workload) with the same models,
+backtested on the workload known at each origin; the average handle time is that over the
+volume forecast.  See docs/engine/forecasting.md.
 
 >>> from datetime import datetime, timedelta
 >>> import numpy as np
@@ -37,8 +40,10 @@ from .models import (
     model_by_name,
 )
 from .series import SlotSeries, slot_series_from_counts
+from .workload import AgentWork, WorkloadEstimate, workload_estimate, workload_training
 
 __all__ = [
+    "AgentWork",
     "BacktestResult",
     "Forecast",
     "ForecastModel",
@@ -49,6 +54,7 @@ __all__ = [
     "StatsforecastETS",
     "StatsforecastMSTL",
     "WeekdayMean",
+    "WorkloadEstimate",
     "backtest",
     "default_models",
     "forecast",
@@ -57,4 +63,6 @@ __all__ = [
     "seasonal_scale",
     "slot_series_from_counts",
     "wape",
+    "workload_estimate",
+    "workload_training",
 ]

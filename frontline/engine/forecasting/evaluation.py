@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import math
 import time as _time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from statistics import NormalDist
@@ -122,6 +122,28 @@ def _dispersion(sq_err: float, total_forecast: float) -> float:
     return sq_err / total_forecast if total_forecast > 0 else 0.0
 
 
+def _known(
+    series: SlotSeries, training: Callable[[int], FloatArray] | None
+) -> Callable[[int], FloatArray]:
+    if training is None:
+        return lambda o: series.values[:o]
+    if not callable(training):
+        raise ValueError(f"training must be a callable or None, got {type(training).__name__}")
+    cache: dict[int, FloatArray] = {}
+
+    def known(o: int) -> FloatArray:
+        if o not in cache:
+            rows = np.asarray(training(o), dtype=float)
+            if rows.shape != (o, series.values.shape[1]):
+                raise ValueError(
+                    f"training({o}) must have shape {(o, series.values.shape[1])}, got {rows.shape}"
+                )
+            cache[o] = rows
+        return cache[o]
+
+    return known
+
+
 def backtest(
     *,
     series: SlotSeries,
@@ -129,8 +151,15 @@ def backtest(
     horizon_days: int = 1,
     windows: int = 20,
     interval_level: float = 0.8,
+    training: Callable[[int], FloatArray] | None = None,
 ) -> BacktestResult:
-    """Rolling-origin backtest of ``models`` (default :func:`~.models.default_models`)."""
+    """Rolling-origin backtest of ``models`` (default :func:`~.models.default_models`).
+
+    ``training(o)``, when given, is the history as it was known at origin row ``o`` (its first
+    ``o`` rows): what the models fit on and what the MASE is scaled by, e.g. a workload whose
+    latest days were still incomplete then (:func:`~.workload.workload_training`).  The scored
+    actuals are always ``series.values``.  Default: ``series.values[:o]``.
+    """
     if not isinstance(series, SlotSeries):
         raise ValueError(f"series must be a SlotSeries, got {type(series).__name__}")
     _whole(horizon_days, "horizon_days")
@@ -152,11 +181,13 @@ def backtest(
         )
     usable = series.usable
     origins = list(range(first, n_days - horizon_days + 1))
+    known = _known(series, training)
     scales: dict[int, float] = {}
     for o in origins:
         if usable[o : o + horizon_days].any():
+            rows = known(o)
             try:
-                scales[o] = seasonal_scale(training=series.values[:o], week_length=week)
+                scales[o] = seasonal_scale(training=rows, week_length=week)
             except ValueError:
                 raise ValueError(
                     f"windows: the history before {series.dates[o]} has no two usable days a week apart"
@@ -170,9 +201,7 @@ def backtest(
         for o in origins:
             if o not in scales:
                 continue
-            predicted = model.predict(
-                history=series.values[:o], week_length=week, horizon_days=horizon_days
-            )
+            predicted = model.predict(history=known(o), week_length=week, horizon_days=horizon_days)
             mask = usable[o : o + horizon_days]
             y = series.values[o : o + horizon_days][mask]
             f = np.asarray(predicted, dtype=float)[mask]

@@ -10,12 +10,15 @@ forecast origin (so for day ``j`` of the horizon, the first lag is at least ``j 
 * :class:`SeasonalNaive` - the same slot of the latest usable same weekday ("last week").
 * :class:`WeekdayMean` - the mean of the last ``weeks`` usable same weekdays, slot by slot.
 * :class:`LevelBlend` (Frontline's own) - a daily total times an intraday profile:
-  the total is the ``weeks``-weekday mean's total times ``r ** level_weight``, where ``r`` is
-  the latest usable day's actual total over what the weekday mean had forecast for it (recent
-  level shifts persist; ``r`` is clipped to [0.5, 2]); the profile (shares of the day per slot)
-  is ``profile_weight`` x the weekday mean's own profile + the rest x the mean profile of the
-  last ``profile_days`` usable days of any weekday (less noisy).  Defaults were picked on the
-  US-bank backtest origins *before* the 20 reference windows (see docs/engine/forecasting.md).
+  the total is the ``weeks``-weekday mean's total times ``r ** (level_weight x damping ** k)``,
+  where ``r`` is the actual total of the latest ``level_days`` usable days over what the weekday
+  mean had forecast for them (recent level shifts persist, fading with the lead: ``k`` counts
+  the days from the newest of them, 0 for the first forecast day after it; ``r`` is clipped to
+  [0.5, 2]); the profile (shares of the day per slot) is ``profile_weight`` x the weekday
+  mean's own profile + the rest x the mean profile of the last ``profile_days`` usable days of
+  any weekday (less noisy).  Every default was chosen on the US-bank *tuning* origins only,
+  never on the reference windows it is reported on (``python -m bench.tune_level_blend``;
+  docs/engine/forecasting.md).
 * :class:`StatsforecastETS` / :class:`StatsforecastMSTL` - statsforecast's AutoETS (daily
   seasonality, ``slots`` per season) and MSTL (daily + weekly seasonality, AutoETS trend) on the
   flattened open-hours series of the last ``train_days`` days (NaN days imputed with the
@@ -163,41 +166,56 @@ def _shares(rows: FloatArray) -> FloatArray:
 
 @dataclass(frozen=True, slots=True)
 class LevelBlend:
-    """Weekday-mean daily total corrected by the latest level ratio x a blended intraday profile."""
+    """Weekday-mean daily total corrected by a recent level ratio (damped with the lead) x a
+    blended intraday profile.  Defaults: chosen on tuning origins only (``bench.tune_level_blend``)."""
 
     weeks: int = 4
     level_weight: float = 0.5
-    profile_weight: float = 0.6
-    profile_days: int = 30
+    profile_weight: float = 0.4
+    profile_days: int = 60
+    level_days: int = 1
+    damping: float = 0.3
 
     def __post_init__(self) -> None:
         _whole(self.weeks, "weeks")
         _whole(self.profile_days, "profile_days")
+        _whole(self.level_days, "level_days")
         _unit(self.level_weight, "level_weight")
         _unit(self.profile_weight, "profile_weight")
+        _unit(self.damping, "damping")
 
     @property
     def name(self) -> str:
         return "level_blend"
 
-    def _level_ratio(self, grid: FloatArray, week_length: int) -> float:
+    def level_ratio(self, *, history: FloatArray, week_length: int) -> tuple[float, int]:
+        """(r, age): ``r`` = the actual totals of the last ``level_days`` usable days over what
+        the ``weeks``-weekday mean had forecast for them, clipped to [0.5, 2] (1 when there is
+        nothing to compare); ``age`` = rows from the newest of them to the end of ``history``."""
+        grid = _check(history, week_length, 1)
         usable = np.flatnonzero(np.all(np.isfinite(grid), axis=1))
-        if len(usable) == 0:
-            return 1.0
-        last = int(usable[-1])
-        try:
-            expected = (
-                _same_weekday_rows(
-                    grid, target=last, origin=last, week_length=week_length, count=self.weeks
+        actual = expected = 0.0
+        for row in usable[::-1][: self.level_days]:
+            r = int(row)
+            try:
+                same = _same_weekday_rows(
+                    grid, target=r, origin=r, week_length=week_length, count=self.weeks
                 )
-                .mean(axis=0)
-                .sum()
-            )
-        except ValueError:
-            return 1.0
+            except ValueError:
+                break
+            actual += float(grid[r].sum())
+            expected += float(same.mean(axis=0).sum())
+        age = len(grid) - 1 - int(usable[-1]) if len(usable) else 0
         if expected <= 0:
-            return 1.0
-        return float(np.clip(grid[last].sum() / expected, 0.5, 2.0))
+            return 1.0, age
+        return float(np.clip(actual / expected, 0.5, 2.0)), age
+
+    def exponents(self, *, age: int, horizon_days: int) -> FloatArray:
+        """The power of the level ratio for each day of the horizon: ``level_weight x
+        damping ** (age + j)`` for day ``j`` (0-based), ``age`` as in :meth:`level_ratio`."""
+        steps = age + np.arange(horizon_days, dtype=float)
+        out: FloatArray = self.level_weight * np.power(self.damping, steps)
+        return out
 
     def predict(self, *, history: FloatArray, week_length: int, horizon_days: int) -> FloatArray:
         grid = _check(history, week_length, horizon_days)
@@ -208,7 +226,8 @@ class LevelBlend:
             horizon_days=horizon_days,
             weeks=self.weeks,
         )
-        ratio = self._level_ratio(grid, week_length) ** self.level_weight
+        ratio, age = self.level_ratio(history=grid, week_length=week_length)
+        factor = np.power(ratio, self.exponents(age=age, horizon_days=horizon_days))[:, None]
         recent = grid[np.all(np.isfinite(grid), axis=1)][-self.profile_days :]
         recent = recent[recent.sum(axis=1) > 0]
         recent_profile = (
@@ -219,7 +238,7 @@ class LevelBlend:
         totals = base.sum(axis=1, keepdims=True)
         profile = self.profile_weight * _shares(base) + (1.0 - self.profile_weight) * recent_profile
         profile = _shares(profile)
-        return np.asarray(totals * ratio * profile, dtype=float)
+        return np.asarray(totals * factor * profile, dtype=float)
 
 
 def _impute(grid: FloatArray, week_length: int) -> FloatArray:
