@@ -13,13 +13,13 @@ PYTEST_WORKERS ?= 2
 REQS := requirements/base.txt requirements/dev.txt pyproject.toml
 STAMP := $(VENV)/.frontline-installed
 
-.PHONY: help install demo serve migrate test test-sqlite test-postgres e2e lint typecheck bench clean
+.PHONY: help install demo serve migrate test test-sqlite test-postgres e2e lint typecheck bench bench-peers bench-quick clean
 
 help:
 	@echo "make demo    set up, generate demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test    set up and run the whole test suite (SQLite; DATABASE_URL=... for PostgreSQL)"
 	@echo "make lint    ruff + mypy on the engine"
-	@echo "make bench   run the benchmarks in bench/ and print their tables"
+	@echo "make bench   run the benchmarks in bench/ and print their tables (make bench-quick: smoke runs)"
 
 $(STAMP): $(REQS)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,12 +50,24 @@ lint: install
 	$(BIN)/ruff check frontline tests bench
 	$(BIN)/mypy
 
-bench: install
+# The peers (pyworkforce, django-helpdesk) in their own virtualenvs under bench/.venvs (needs PyPI once).
+bench-peers: install
+	$(BIN)/python -m bench._peers
+
+bench: install bench-peers
 	$(BIN)/python -m bench.bench_erlang
 	$(BIN)/python -m bench.bench_forecast
 	$(BIN)/python -m bench.bench_schedule
 	$(BIN)/python -m bench.bench_sla
 	$(BIN)/python -m bench.bench_api
+
+# Each benchmark on tiny data (tests/bench/test_quick.py runs the same in the suite).
+bench-quick: install
+	$(BIN)/python -m bench.bench_erlang --quick
+	$(BIN)/python -m bench.bench_forecast --quick
+	$(BIN)/python -m bench.bench_schedule --quick
+	$(BIN)/python -m bench.bench_sla --quick
+	$(BIN)/python -m bench.bench_api --quick
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

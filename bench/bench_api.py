@@ -1,8 +1,8 @@
 """API latency and throughput at scale: Frontline against django-helpdesk, on SQLite and PostgreSQL.
 
-    python -m bench.bench_api [--tickets 200000] [--db sqlite|postgres|both] [--duration 20]
+    python -m bench.bench_api [--tickets 100000] [--db sqlite|postgres|both] [--duration 20]
                               [--clients 8] [--workers 2] [--systems frontline,helpdesk]
-                              [--ops list,read,create] [--request-timeout 120] [--load-only]
+                              [--ops list,read,create] [--request-timeout 120] [--load-only] [--quick]
 
 For each system and database: build (or reuse) a database holding ``--tickets`` tickets with
 their history, serve it with gunicorn (``--workers`` sync workers on 127.0.0.1), and drive three
@@ -14,12 +14,19 @@ operations with ``--clients`` concurrent keep-alive HTTP clients for ``--duratio
 
 Databases are built once per (system, database, ticket count) under bench/.data/ (SQLite files,
 or PostgreSQL databases ``frontline_bench_<n>`` / ``helpdesk_bench_<n>`` on 127.0.0.1:5432) and
-reused; tickets created by an earlier run are deleted before measuring. See docs/benchmarks.md.
+reused (rebuilt when the loader or the schema, i.e. the set of migrations, changed); tickets
+created by an earlier run are deleted before measuring. Columns the generator does not write
+get the model's default (or NULL); a new required column without a default stops the load,
+named. Both systems run in one invocation and are warmed the same way. django-helpdesk runs in
+its own virtualenv (``make bench-peers``); without it, its rows say how to create it.
+``--quick``: 300 tickets, SQLite, 2 clients, 1 worker, 1 s per operation (tests/bench).
+``FRONTLINE_BENCH_DATA`` moves bench/.data. See docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import html
 import json
 import os
@@ -40,21 +47,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.client import HTTPConnection
 from pathlib import Path
-from typing import ClassVar
 
-from bench._peers import BENCH_DIR, peer_python, print_table
+from bench._peers import BENCH_DIR, PEERS, peer_missing, peer_python, print_table, run_header
 
 ROOT = BENCH_DIR.parent
-DATA = BENCH_DIR / ".data"
+# Cached databases, logs and raw results (a test points this at a temporary folder).
+DATA = Path(os.environ.get("FRONTLINE_BENCH_DATA", BENCH_DIR / ".data"))
 LOADER_VERSION = 1  # bump when the generated rows change, to rebuild cached databases
 PG_DSN = "host=127.0.0.1 port=5432 user=postgres"
-HELPDESK_REQUIREMENTS = [
-    "django-helpdesk==2.6.1",
-    "Django==5.2.19",
-    "djangorestframework==3.18.3",
-    "gunicorn==27.0.1",
-    "psycopg[binary]==3.3.9",
-]
 LIST_TARGET_P99_MS = 100.0
 OPERATIONS = ("list", "read", "create")
 # Both systems get the same mix of states; "open" is 25% of tickets on both sides, so the list
@@ -199,10 +199,35 @@ class Loader:
         self.conn.close()
 
 
-def _check_columns(loader: Loader, table: str, columns: Sequence[str]) -> None:
-    actual = set(loader.columns(table))
-    if actual != set(columns):
-        raise RuntimeError(f"{table}: loader writes {sorted(columns)} but the table has {sorted(actual)}")
+def _columns_to_load(loader: Loader, table: str, written: Sequence[str], defaults: dict[str, object]) -> tuple[list[str], tuple[object, ...]]:
+    """The columns to load: those the generator writes, then every other column of the table that
+    has a value to fill in (``defaults``: the model's default, or NULL for a nullable field).
+
+    A new column therefore needs no change here unless it is required and has no default; then
+    this fails naming it, before anything is loaded."""
+    actual = loader.columns(table)
+    unknown = sorted(set(written) - set(actual))
+    missing = [c for c in actual if c not in written and c not in defaults]
+    if unknown or missing:
+        raise RuntimeError(
+            f"{table}: the benchmark's loader cannot fill column(s) {missing} (required, no default in the model)"
+            f"{f' and writes column(s) {unknown} the table does not have' if unknown else ''}; "
+            f"update bench/bench_api.py ({table} rows)"
+        )
+    extra = [c for c in actual if c not in written]
+    return [*written, *extra], tuple(defaults[c] for c in extra)
+
+
+def _with_defaults(rows: Iterable[Sequence[object]], tail: tuple[object, ...]) -> Iterator[Sequence[object]]:
+    if not tail:
+        yield from rows
+        return
+    for row in rows:
+        yield (*row, *tail)
+
+
+def _fingerprint(parts: Iterable[str]) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
 # --- systems --------------------------------------------------------------------------------------
@@ -216,7 +241,6 @@ class System:
     db: str
     tickets: int
     meta: dict = field(default_factory=dict)
-    warm_paths: ClassVar[tuple[str, ...]] = ()
 
     @property
     def key(self) -> str:
@@ -238,7 +262,7 @@ class System:
         """Reuse the cached database when its marker matches, else build it; then drop earlier runs' tickets."""
         if self.marker.exists():
             meta = json.loads(self.marker.read_text())
-            if meta.get("loader_version") == LOADER_VERSION and self._database_exists():
+            if (meta.get("loader_version"), meta.get("schema")) == (LOADER_VERSION, self.schema()) and self._database_exists():
                 self.meta = meta
                 _log(f"{self.key}: reusing the cached database")
                 self._delete_created()
@@ -247,6 +271,7 @@ class System:
         self._fresh_database()
         self.meta = self._build()
         self.meta["loader_version"] = LOADER_VERSION
+        self.meta["schema"] = self.schema()
         self.meta["load_seconds"] = round(time.perf_counter() - started, 1)
         self.marker.write_text(json.dumps(self.meta))
         _log(f"{self.key}: built in {self.meta['load_seconds']} s")
@@ -275,6 +300,9 @@ class System:
         return Loader(self.db, self.pg_name if self.db == "postgres" else str(self.sqlite_path))
 
     # Implemented per system.
+    def schema(self) -> str:
+        """Changes when the system's tables change (a cached database is then rebuilt)."""
+        ...
     def _build(self) -> dict: ...
     def _delete_created(self) -> None: ...
     def env(self) -> dict[str, str]: ...
@@ -284,7 +312,9 @@ class System:
 
 
 class Frontline(System):
-    warm_paths = ("/api/v1/tickets?status=open&limit=50", "/api/v1/tickets/1", "/api/v1/tickets/2")
+
+    def schema(self) -> str:
+        return _fingerprint(sorted(str(p.relative_to(ROOT)) for p in (ROOT / "frontline").glob("*/migrations/0*.py")))
 
     def env(self) -> dict[str, str]:
         env = {**os.environ, "FRONTLINE_LOG_LEVEL": "WARNING", "FRONTLINE_DEBUG": "0"}
@@ -306,9 +336,9 @@ class Frontline(System):
         tables = ["desk_ticket", "desk_message", "desk_ticketevent"]
         loader.drop_indexes(tables)
         rows = _frontline_rows(self.tickets, seed, self.db)
-        for table, columns in (("desk_ticket", FL_TICKET), ("desk_message", FL_MESSAGE), ("desk_ticketevent", FL_EVENT)):
-            _check_columns(loader, table, columns)
-            count = loader.insert(table, columns, rows[table]())
+        for table, written in (("desk_ticket", FL_TICKET), ("desk_message", FL_MESSAGE), ("desk_ticketevent", FL_EVENT)):
+            columns, tail = _columns_to_load(loader, table, written, seed["defaults"][table])
+            count = loader.insert(table, columns, _with_defaults(rows[table](), tail))
             _log(f"{self.key}: {table}: {count:,} rows")
         loader.restore_indexes()
         loader.finish([(t, "id") for t in tables])
@@ -343,8 +373,6 @@ class Frontline(System):
 
 
 class Helpdesk(System):
-    # The API root goes through DRF and token auth; its ticket list and read are far too slow to warm with.
-    warm_paths = ("/api/", "/api/", "/api/")
 
     def env(self) -> dict[str, str]:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": "helpdesk_peer.settings", "PYTHONPATH": str(BENCH_DIR)}
@@ -357,9 +385,15 @@ class Helpdesk(System):
         env["HELPDESK_MEDIA_ROOT"] = str(DATA / self.key / "media")
         return env
 
+    def schema(self) -> str:
+        return _fingerprint(PEERS["helpdesk"])
+
     @property
     def python(self) -> Path:
-        return peer_python("helpdesk", HELPDESK_REQUIREMENTS)
+        python = peer_python("helpdesk")
+        if python is None:
+            raise RuntimeError(peer_missing("helpdesk"))
+        return python
 
     def _build(self) -> dict:
         manage = str(BENCH_DIR / "helpdesk_peer" / "manage.py")
@@ -371,9 +405,9 @@ class Helpdesk(System):
         tables = ["helpdesk_ticket", "helpdesk_followup"]
         loader.drop_indexes(tables)
         rows = _helpdesk_rows(self.tickets, seed, self.db)
-        for table, columns in (("helpdesk_ticket", HD_TICKET), ("helpdesk_followup", HD_FOLLOWUP)):
-            _check_columns(loader, table, columns)
-            count = loader.insert(table, columns, rows[table]())
+        for table, written in (("helpdesk_ticket", HD_TICKET), ("helpdesk_followup", HD_FOLLOWUP)):
+            columns, tail = _columns_to_load(loader, table, written, {})
+            count = loader.insert(table, columns, _with_defaults(rows[table](), tail))
             _log(f"{self.key}: {table}: {count:,} rows")
         loader.restore_indexes()
         loader.finish([(t, "id") for t in tables])
@@ -533,6 +567,27 @@ def _helpdesk_rows(n: int, seed: dict, db: str) -> dict[str, Callable[[], Iterat
     return {"helpdesk_ticket": tickets, "helpdesk_followup": followups}
 
 
+def _model_defaults(model: type) -> dict[str, object]:
+    """(Frontline's process.) Per column of ``model``: the value the loader writes when its
+    generator does not, as the database stores it: the field's default, else NULL if nullable.
+    Columns with neither are left out, so that the loader names them."""
+    from django.db import connection, models
+
+    defaults: dict[str, object] = {}
+    for f in model._meta.concrete_fields:
+        if f.has_default():
+            value = f.get_default()
+            if isinstance(f, models.JSONField):
+                value = json.dumps(value)
+            else:
+                value = f.get_db_prep_save(value, connection)
+            json.dumps(value)  # plain values only: anything else fails here, naming nothing silently
+            defaults[f.column] = value
+        elif f.null:
+            defaults[f.column] = None
+    return defaults
+
+
 def seed_frontline(tickets: int) -> None:
     """(Runs in a child process with Frontline's settings.) Staff, teams, queues, customers, a token."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontline.settings")
@@ -540,7 +595,7 @@ def seed_frontline(tickets: int) -> None:
 
     django.setup()
     from frontline.customers.models import Company, Customer
-    from frontline.desk.models import Queue, Status
+    from frontline.desk.models import Message, Queue, Status, Ticket, TicketEvent
     from frontline.people.models import Role, Team, User
     from frontline.people.services import api_token_create
 
@@ -560,6 +615,7 @@ def seed_frontline(tickets: int) -> None:
     statuses = {s.category: [s.pk, s.name] for s in Status.objects.filter(is_default=True)}
     issued = api_token_create(user=admin, name="benchmark")
     json.dump({
+        "defaults": {m._meta.db_table: _model_defaults(m) for m in (Ticket, Message, TicketEvent)},
         "token": issued.secret,
         "statuses": statuses,
         "agent_ids": [a.pk for a in agents],
@@ -703,18 +759,24 @@ def drive(server: Server, op: str, *, clients: int, warmup: float, duration: flo
     return result
 
 
-def warm(system: System, port: int, workers: int) -> None:
-    """A few cheap requests per worker first, so no worker's first request (imports, connection,
-    schema building) lands in the measured window."""
+def warm(system: System, port: int, op: str, *, requests: int, timeout: float) -> None:
+    """``requests`` concurrent requests of the operation about to be measured, the same for every
+    system, so that no worker's first request (imports, connection, schema building) lands in
+    the measured window. Their outcome is not counted."""
 
-    def client() -> None:
-        conn = HTTPConnection("127.0.0.1", port, timeout=60)
-        for path in system.warm_paths:
-            conn.request("GET", path, headers=system.auth_header())
+    def client(index: int) -> None:
+        rng = random.Random(f"warm-{system.key}-{op}-{index}")
+        method, path, body = system.request(op, rng)
+        conn = HTTPConnection("127.0.0.1", port, timeout=timeout)
+        try:
+            conn.request(method, path, body=body, headers={**system.auth_header(), "Content-Type": "application/json"})
             conn.getresponse().read()
+        except OSError as exc:
+            _log(f"{system.key}: {op}: a warm-up request failed ({type(exc).__name__})")
+        finally:
             conn.close()
 
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(2 * workers)]
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(requests)]
     for t in threads:
         t.start()
     for t in threads:
@@ -728,7 +790,7 @@ def run_system(system: System, args: argparse.Namespace) -> list[Result]:
         server = Server(system, args.workers)
         try:
             server.wait_ready()
-            warm(system, server.port, args.workers)
+            warm(system, server.port, op, requests=2 * args.workers, timeout=args.request_timeout)
             _log(f"{system.key}: {op}: {args.clients} clients, {args.warmup:g} s warm-up + {args.duration:g} s")
             result = drive(server, op, clients=args.clients, warmup=args.warmup, duration=args.duration,
                            timeout=args.request_timeout)
@@ -749,7 +811,7 @@ def _ms(value: float | None) -> object:
     return "-" if value is None else round(value, 1)
 
 
-def report(results: Sequence[Result], args: argparse.Namespace) -> None:
+def report(results: Sequence[Result], args: argparse.Namespace, skipped: Sequence[tuple[str, str]] = ()) -> None:
     theirs = {(r.db, r.op): r for r in results if r.system == "helpdesk"}
     rows = []
     for r in results:
@@ -759,6 +821,9 @@ def report(results: Sequence[Result], args: argparse.Namespace) -> None:
             speedup = f"{r.rps / other.rps:.1f}x" if other.rps else "inf (helpdesk: 0 ok)"
         rows.append([r.system, r.db, r.op, f"{r.tickets:,}", _ms(r.pct(0.5)), _ms(r.pct(0.99)), round(r.rps, 1),
                      r.errors, speedup, round(r.load_average, 1)])
+    for name, db in skipped:
+        rows += [[name, db, op, f"{args.tickets:,}", "-", "-", "-", "-", "not run: make bench-peers", "-"]
+                 for op in args.ops.split(",")]
     print_table(
         f"API under load: {args.clients} clients, gunicorn {args.workers} sync workers, {args.duration:g} s per operation",
         ["system", "db", "op", "tickets", "p50 ms", "p99 ms", "req/s", "errors", "speed-up vs helpdesk", "load avg"],
@@ -783,7 +848,7 @@ def main() -> None:
         seed_frontline(int(sys.argv[2]))
         return
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--tickets", type=int, default=200_000)
+    parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--duration", type=float, default=20.0, help="measured seconds per operation")
     parser.add_argument("--warmup", type=float, default=3.0, help="unmeasured seconds before each operation")
@@ -794,14 +859,24 @@ def main() -> None:
     parser.add_argument("--ops", default=",".join(OPERATIONS), help="comma-separated: list, read, create")
     parser.add_argument("--load-only", action="store_true", help="build the databases and stop")
     parser.add_argument("--json", type=Path, default=DATA / "bench_api_results.json", help="where to write raw results")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: 300 tickets, SQLite, 2 clients, 1 worker, 1 s per operation")
     args = parser.parse_args()
+    if args.quick:
+        args.tickets, args.duration, args.warmup, args.clients, args.workers = 300, 1.0, 0.5, 2, 1
+        args.db = "sqlite" if args.db == "both" else args.db
 
-    DATA.mkdir(exist_ok=True)
+    DATA.mkdir(parents=True, exist_ok=True)
+    print(run_header("bench_api"), flush=True)
     # SIGTERM unwinds like Ctrl-C, so the ``finally`` that stops a gunicorn server runs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     dbs = ["sqlite", "postgres"] if args.db == "both" else [args.db]
     kinds = {"frontline": Frontline, "helpdesk": Helpdesk}
-    systems = [kinds[name](name, db, args.tickets) for db in dbs for name in args.systems.split(",")]
+    names = args.systems.split(",")
+    skipped = [(name, db) for db in dbs for name in names if name == "helpdesk" and peer_python("helpdesk") is None]
+    if skipped:
+        print(peer_missing("helpdesk"), flush=True)
+    systems = [kinds[name](name, db, args.tickets) for db in dbs for name in names if (name, db) not in skipped]
     for system in systems:
         system.prepare()
     if args.load_only:
@@ -816,7 +891,7 @@ def main() -> None:
         ).isoformat(timespec="seconds"),
         "results": [r.as_dict() for r in results],
     }, indent=1))
-    report(results, args)
+    report(results, args, skipped)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 Run from the repository root::
 
     .venv/bin/python -m bench.bench_schedule [--aht 180] [--shares 0.02,0.05,1] [--time-limit 60]
+                                             [--quick]   (a smoke run: one small scenario, 2 s limits)
 
 Demand: the US bank call volumes (``shared/data/us_bank_calls``, 30-minute buckets, the
 21:00 bucket dropped), averaged per business weekday x half hour over the last 4 weeks (20 business
@@ -30,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bench._peers import peer_python, print_table
+from bench._peers import peer_missing, peer_python, print_table, run_header
 from frontline.engine.scheduling import (
     Break,
     ShiftPattern,
@@ -140,9 +141,12 @@ def run_pyworkforce(
     patterns: tuple[ShiftPattern, ...],
     time_limit: float,
     workers: int,
-) -> tuple[np.ndarray, float, float, str]:
-    """Solve MinRequiredResources in pyworkforce's own venv; return staffed, hours, seconds, status."""
-    python = peer_python("pyworkforce", ["pyworkforce==0.5.1"])
+) -> tuple[np.ndarray, float, float, str] | None:
+    """Solve MinRequiredResources in pyworkforce's own venv; return staffed, hours, seconds, status
+    (None when the virtualenv is absent)."""
+    python = peer_python("pyworkforce")
+    if python is None:
+        return None
     first, periods = OPEN_FROM // 30, (OPEN_TO - OPEN_FROM) // 30
     day0 = [p for p in patterns if p.day == 0]  # pyworkforce repeats one shift list every day
     coverage, cost = {}, {}
@@ -226,8 +230,13 @@ def scenario(aht: float, share: float, time_limit: float, workers: int) -> None:
             ]
         )
 
-    staffed, hours, seconds, status = run_pyworkforce(grid, required, patterns, time_limit, workers)
-    row("pyworkforce 0.5.1 MinRequiredResources", staffed, hours, seconds, status)
+    peer = run_pyworkforce(grid, required, patterns, time_limit, workers)
+    if peer is None:
+        print(peer_missing("pyworkforce"))
+        rows.append(["pyworkforce 0.5.1 MinRequiredResources", "-", req_hours, "-", "-", "-", "-",
+                     "not run: make bench-peers"])
+    else:
+        row("pyworkforce 0.5.1 MinRequiredResources", *peer)
 
     t = time.perf_counter()
     cover = shift_plan_cover(
@@ -306,7 +315,13 @@ def main() -> None:
     )
     ap.add_argument("--time-limit", type=float, default=60.0, help="seconds per method")
     ap.add_argument("--workers", type=int, default=8, help="CP-SAT workers per method")
+    ap.add_argument(
+        "--quick", action="store_true", help="smoke run: 2%% of the calls, 2 s and 2 workers per method"
+    )
     args = ap.parse_args()
+    if args.quick:
+        args.shares, args.time_limit, args.workers = "0.02", 2.0, 2
+    print(run_header("bench_schedule"), flush=True)
     for share in (float(x) for x in args.shares.split(",")):
         scenario(args.aht, share, args.time_limit, args.workers)
 
