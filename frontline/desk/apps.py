@@ -5,3 +5,6 @@ class DeskConfig(AppConfig):
     name = "frontline.desk"
     label = "desk"
     verbose_name = "Desk"
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (registers its background tasks: frontline.core.background)

@@ -6,9 +6,12 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django_tasks import task
 
+from frontline.core import background
+
 from .models import AuthorKind, Message
 
 
+@background.runs_as("desk.notify_customer")
 @task()
 def message_notify_customer(message_id: int) -> str:
     """Email a public agent reply (or the receipt of a new request) to the ticket's requester."""

@@ -9,22 +9,68 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from frontline.people.models import STAFF_ROLES, Team, User
+from frontline.people.models import STAFF_ROLES, Role, Team, User
 from frontline.people.selectors import team_ids_of_member
+from frontline.workforce.models import ForecastInterval, IntervalKind, StaffingPlan
 from frontline.workforce.permissions import is_planner, managed_team_ids
+from frontline.workforce.staffing import IntervalStaffing, Targets, plan_intervals, staff_intervals
 
 from .coverage import Span, coverage, paid_hours, shift_breaks
 from .models import Schedule, ScheduleStatus, Shift, TimeOff, TimeOffStatus
-from .services import ROSTER_ROLES, can_decide_time_off, week_bounds
-from .solve import week_intervals
+
+ROSTER_ROLES = (Role.AGENT,)
+"""Who the optimiser rosters: the team's members with the agent role (leads are not on the phones)."""
+
+
+# --- the week and who decides -----------------------------------------------------------------
+
+
+def week_bounds(schedule_or_team: Schedule | Team, week_start: date | None = None) -> tuple[datetime, datetime]:
+    """Midnight on the Monday and on the next Monday, in the team's zone (aware)."""
+    if isinstance(schedule_or_team, Schedule):
+        team, week_start = schedule_or_team.team, schedule_or_team.week_start
+    else:
+        team = schedule_or_team
+    assert week_start is not None
+    zone = ZoneInfo(team.time_zone or "UTC")
+    start = timezone.make_aware(datetime.combine(week_start, time.min), zone)
+    end = timezone.make_aware(datetime.combine(week_start + timedelta(days=7), time.min), zone)
+    return start, end
+
+
+def week_intervals(plan: StaffingPlan, *, start: datetime, end: datetime, targets: Targets | None = None) -> list[IntervalStaffing]:
+    """The plan's staffing per interval in ``[start, end)``.
+
+    Where the week began before the forecast does (a week already under way), the forecast's
+    history (actual volumes) stands in for the days before its first forecast interval, so the
+    current week can be scheduled and compared as a whole.
+    """
+    targets = targets or Targets.of(plan)
+    rows = plan_intervals(plan, start=start, end=end, targets=targets)
+    first = rows[0].starts_at if rows else end
+    if first <= start:
+        return rows
+    history = list(ForecastInterval.objects.filter(run=plan.forecast_id, kind=IntervalKind.HISTORY, starts_at__gte=start,
+                                                   starts_at__lt=first).order_by("starts_at"))
+    return staff_intervals(targets, history, plan.forecast.interval_minutes) + rows
+
+
+def can_decide_time_off(actor: User, time_off: TimeOff) -> bool:
+    ids = managed_team_ids(actor)
+    if ids is None:
+        return True
+    if actor.pk == time_off.agent_id:
+        return False
+    return bool(ids & set(time_off.agent.teams.values_list("id", flat=True)))
 
 
 def schedule_list_for_viewer(*, viewer: User) -> QuerySet[Schedule]:

@@ -11,12 +11,12 @@ import itertools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from frontline.core import background
 from frontline.people.models import Role, Team, User
 from frontline.workforce.models import RunStatus, StaffingPlan
 from frontline.workforce.permissions import can_manage_team, is_planner, managed_team_ids
@@ -31,12 +31,10 @@ from .models import (
     TimeOff,
     TimeOffStatus,
 )
+from .selectors import can_decide_time_off, week_bounds
 
 MAX_SHIFT_HOURS = 16
 DASH = "\u2013"
-ROSTER_ROLES = (Role.AGENT,)
-"""Who the optimiser rosters: the team's members with the agent role (leads are not on the phones)."""
-
 
 # --- shift types -------------------------------------------------------------------------------
 
@@ -119,19 +117,6 @@ def _shift_type_guard(*, actor: User, team: Team | None) -> None:
 # --- schedules ---------------------------------------------------------------------------------
 
 
-def week_bounds(schedule_or_team: Schedule | Team, week_start: date | None = None) -> tuple[datetime, datetime]:
-    """Midnight on the Monday and on the next Monday, in the team's zone (aware)."""
-    if isinstance(schedule_or_team, Schedule):
-        team, week_start = schedule_or_team.team, schedule_or_team.week_start
-    else:
-        team = schedule_or_team
-    assert week_start is not None
-    zone = ZoneInfo(team.time_zone or "UTC")
-    start = timezone.make_aware(datetime.combine(week_start, time.min), zone)
-    end = timezone.make_aware(datetime.combine(week_start + timedelta(days=7), time.min), zone)
-    return start, end
-
-
 def _require_manager(actor: User, team_id: int) -> None:
     if not can_manage_team(actor, team_id):
         raise PermissionDenied("You may change the schedules of the teams you lead only.")
@@ -174,9 +159,7 @@ NOT_SOLVED = "Not solved"
 
 
 def _enqueue(schedule_id: int) -> None:
-    from .tasks import schedule_solve
-
-    transaction.on_commit(lambda: schedule_solve.enqueue(schedule_id))
+    background.enqueue_on_commit("schedules.solve", schedule_id)
 
 
 def schedule_solve_enqueue(*, actor: User, schedule: Schedule) -> Schedule:
@@ -322,15 +305,6 @@ def time_off_request(*, agent: User, starts_at: datetime, ends_at: datetime, rea
     if errors:
         raise ValidationError(errors)
     return TimeOff.objects.create(agent=agent, starts_at=starts_at, ends_at=ends_at, reason=reason)
-
-
-def can_decide_time_off(actor: User, time_off: TimeOff) -> bool:
-    ids = managed_team_ids(actor)
-    if ids is None:
-        return True
-    if actor.pk == time_off.agent_id:
-        return False
-    return bool(ids & set(time_off.agent.teams.values_list("id", flat=True)))
 
 
 @transaction.atomic

@@ -49,13 +49,10 @@ from frontline.engine.scheduling import (
     shift_plan_cover,
     shift_plan_service_level,
 )
-from frontline.workforce.models import ForecastInterval, IntervalKind, StaffingPlan
 from frontline.workforce.staffing import (
     IntervalStaffing,
     Targets,
     expected,
-    plan_intervals,
-    staff_intervals,
 )
 
 from .coverage import call_weighted_service_level, coverage, paid_hours, shortfall_rows
@@ -69,7 +66,7 @@ from .models import (
     TimeOff,
     TimeOffStatus,
 )
-from .services import ROSTER_ROLES, week_bounds
+from .selectors import ROSTER_ROLES, week_bounds, week_intervals
 
 SL_FLOOR = 0.6
 """No interval below 60% answered in the threshold (the target itself when it is lower)."""
@@ -187,23 +184,6 @@ def schedule_solve_run(*, schedule_id: int, step: Step) -> Schedule:
                                    payload={"shifts": len(new_shifts), "replaced": replaced, "objective": schedule.objective})
     step(95, "Done")
     return schedule
-
-
-def week_intervals(plan: StaffingPlan, *, start: datetime, end: datetime, targets: Targets | None = None) -> list[IntervalStaffing]:
-    """The plan's staffing per interval in ``[start, end)``.
-
-    Where the week began before the forecast does (a week already under way), the forecast's
-    history (actual volumes) stands in for the days before its first forecast interval, so the
-    current week can be scheduled and compared as a whole.
-    """
-    targets = targets or Targets.of(plan)
-    rows = plan_intervals(plan, start=start, end=end, targets=targets)
-    first = rows[0].starts_at if rows else end
-    if first <= start:
-        return rows
-    history = list(ForecastInterval.objects.filter(run=plan.forecast_id, kind=IntervalKind.HISTORY, starts_at__gte=start,
-                                                   starts_at__lt=first).order_by("starts_at"))
-    return staff_intervals(targets, history, plan.forecast.interval_minutes) + rows
 
 
 def build_report(*, schedule: Schedule, rows: Sequence[IntervalStaffing], minutes: int, targets: Targets,

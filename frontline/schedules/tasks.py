@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from frontline.core import background
 from frontline.workforce.runs import tracked
 
 from .models import Schedule
 from .solve import NothingToSchedule, schedule_solve_run
 
 
+@background.runs_as("schedules.solve")
 @task()
 def schedule_solve(schedule_id: int) -> None:
     """Solve one schedule's week; the schedule row carries status, progress, error and report."""

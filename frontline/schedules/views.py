@@ -36,6 +36,7 @@ from .coverage import paid_hours, shift_breaks
 from .forms import ScheduleForm, ShiftForm, ShiftTypeForm, TimeOffForm
 from .models import ScheduleStatus, ShiftType, TimeOff, TimeOffStatus
 from .selectors import (
+    can_decide_time_off,
     my_shifts,
     published_week_exists,
     report_shortfalls,
@@ -333,7 +334,7 @@ def _effect_sentence(effects: list[Any]) -> str:
 @staff_required
 def time_off_decide(request: HttpRequest, pk: int) -> HttpResponse:
     off = time_off_get_for_decider(viewer=request.user, time_off_id=pk)
-    if not services.can_decide_time_off(request.user, off):  # before reading the input: no 422 for outsiders
+    if not can_decide_time_off(request.user, off):  # before reading the input: no 422 for outsiders
         raise PermissionDenied("Time off is decided by the lead or a manager of the agent's team.")
     decision = request.POST.get("decision")
     if decision not in ("approve", "decline"):

@@ -54,6 +54,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from frontline.core import background
 from frontline.desk.models import AuthorKind, Channel, Message, Queue, Ticket
 from frontline.engine.forecasting import (
     AgentWork,
@@ -199,11 +200,9 @@ def forecast_create(*, actor: User | None, name: str, **settings_: Any) -> Forec
     run's days: the first forecast day is ``now``'s day in the run's zone. Invalid settings raise
     ``ValidationError`` per field. Takes the keyword arguments of :func:`forecast_prepare`.
     """
-    from .tasks import forecast_run_compute
-
     with transaction.atomic():
         run = forecast_prepare(actor=actor, name=name, **settings_)
-        transaction.on_commit(lambda: forecast_run_compute.enqueue(run.pk))
+        background.enqueue_on_commit("workforce.forecast", run.pk)
     return run
 
 

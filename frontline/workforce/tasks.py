@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from django_tasks import task
 
+from frontline.core import background
+
 from .forecasts import NotEnoughHistory, forecast_compute
 from .models import ForecastRun
 from .runs import tracked
 
 
+@background.runs_as("workforce.forecast")
 @task()
 def forecast_run_compute(run_id: int) -> str:
     """Compute a stored forecast; the run ends done, or failed with the reason on the page."""

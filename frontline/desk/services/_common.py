@@ -8,10 +8,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from frontline.core import background
 from frontline.customers.models import Customer
 from frontline.people.models import STAFF_ROLES, User
 
@@ -215,6 +215,4 @@ def _attach(message: Message, uploads: Sequence[Upload]) -> list[Attachment]:
 
 
 def _notify_after_commit(message_id: int) -> None:
-    from ..tasks import message_notify_customer
-
-    transaction.on_commit(lambda: message_notify_customer.enqueue(message_id))
+    background.enqueue_on_commit("desk.notify_customer", message_id)
