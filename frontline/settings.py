@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(os.environ.get("FRONTLINE_VAR_DIR", BASE_DIR.parent / "var"))
@@ -123,6 +124,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sign-in attempts allowed per (username, client address) within the window, then refused.
 LOGIN_RATE_LIMIT = int(os.environ.get("FRONTLINE_LOGIN_RATE_LIMIT", "5"))
 LOGIN_RATE_WINDOW_S = int(os.environ.get("FRONTLINE_LOGIN_RATE_WINDOW_S", "900"))
+# Behind a load balancer every request comes from its address: name the header it writes the
+# client's address into (e.g. X-Forwarded-For) and how many proxies append to it. Unset, only
+# REMOTE_ADDR counts; the header is never trusted unless configured (clients can forge it).
+TRUSTED_PROXY_HEADER = os.environ.get("FRONTLINE_TRUSTED_PROXY_HEADER", "").strip()
+TRUSTED_PROXY_COUNT = int(os.environ.get("FRONTLINE_TRUSTED_PROXY_COUNT", "1"))
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("FRONTLINE_TRUSTED_PROXY_COUNT must be 1 or more (the proxies in front of Frontline).")
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -70,18 +71,31 @@ def api_token_authenticate(*, secret: str) -> User | None:
     return token.user
 
 
+def signin_identity(username: str) -> str:
+    """The identity a sign-in attempt counts against: ``username`` as the sign-in form resolves it.
+
+    Django's sign-in form strips the name and applies NFKC before the backend looks the user up,
+    so " lead3", "lead3\t" and "lead3" in full-width letters all reach lead3; case-folding on top makes
+    "LEAD3" count against lead3 too (erring on the side of counting). Every spelling that can
+    sign in as one account therefore shares one limit.
+    """
+    name = unicodedata.normalize("NFKC", username.strip())
+    return unicodedata.normalize("NFKC", name.casefold())[:150]
+
+
 def login_allowed(*, username: str, address: str) -> bool:
+    """Whether another attempt for this identity from this client address may be tried now."""
     since = timezone.now() - timedelta(seconds=settings.LOGIN_RATE_WINDOW_S)
-    failures = LoginAttempt.objects.filter(username=username.lower()[:150], address=address, created_at__gte=since).count()
-    return failures < settings.LOGIN_RATE_LIMIT
+    attempts = LoginAttempt.objects.filter(username=signin_identity(username), address=address[:64], created_at__gte=since)
+    return attempts.count() < settings.LOGIN_RATE_LIMIT
 
 
 def login_failure_record(*, username: str, address: str) -> None:
-    LoginAttempt.objects.create(username=username.lower()[:150], address=address[:64])
+    LoginAttempt.objects.create(username=signin_identity(username), address=address[:64])
 
 
 def login_success_record(*, username: str, address: str) -> None:
-    LoginAttempt.objects.filter(username=username.lower()[:150], address=address).delete()
+    LoginAttempt.objects.filter(username=signin_identity(username), address=address[:64]).delete()
 
 
 @transaction.atomic

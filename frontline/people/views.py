@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -20,11 +23,34 @@ from .selectors import people_list_for_viewer
 
 
 def client_address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")[:64]
+    """The address of the client, for the sign-in limit.
+
+    ``REMOTE_ADDR``, unless a trusted proxy header is configured (``TRUSTED_PROXY_HEADER``, e.g.
+    ``X-Forwarded-For``, with ``TRUSTED_PROXY_COUNT`` proxies in front): then the entry the
+    outermost trusted proxy appended, counted from the right, so entries a client wrote itself
+    are never used. A header that is missing, too short or not an address falls back to
+    ``REMOTE_ADDR``. Never trusted unless configured: anyone can send the header.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")[:64]
+    header = settings.TRUSTED_PROXY_HEADER
+    if not header:
+        return remote
+    key = header.upper().replace("-", "_")
+    key = key if key.startswith("HTTP_") else "HTTP_" + key
+    entries = [e.strip() for e in request.META.get(key, "").split(",")]
+    entries = [e for e in entries if e]
+    if len(entries) < settings.TRUSTED_PROXY_COUNT:
+        return remote
+    candidate = entries[-settings.TRUSTED_PROXY_COUNT]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 class LoginView(auth_views.LoginView):
-    """Django's sign-in with a per-user, per-address limit on failed attempts."""
+    """Django's sign-in with a limit on failed attempts per identity (``services.signin_identity``)
+    and client address (``client_address``)."""
 
     template_name = "registration/login.html"
     redirect_authenticated_user = True
