@@ -24,9 +24,23 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("FRONTLINE_DEBUG", False)
-# The default key only suits the embedded demo; production sets FRONTLINE_SECRET_KEY.
-SECRET_KEY = os.environ.get("FRONTLINE_SECRET_KEY", "frontline-demo-insecure-key-change-me-in-production")
 ALLOWED_HOSTS = [h for h in os.environ.get("FRONTLINE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+# The demo key only suits this machine: the embedded demo, the tests and the benchmarks, which
+# serve 127.0.0.1 / localhost only. Production — DEBUG off and serving any other host, or behind
+# HTTPS (secure cookies) — refuses to start without a real FRONTLINE_SECRET_KEY, rather than
+# signing sessions and password-reset links with a key anyone can read in this file.
+DEMO_SECRET_KEY = "frontline-demo-insecure-key-change-me-in-production"
+SECRET_KEY_MIN_LENGTH = 32
+SECRET_KEY = os.environ.get("FRONTLINE_SECRET_KEY", "").strip() or DEMO_SECRET_KEY
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]", "testserver"})
+PRODUCTION = not DEBUG and (bool(set(ALLOWED_HOSTS) - LOCAL_HOSTS) or _env_bool("FRONTLINE_SECURE_COOKIES", False))
+if PRODUCTION and (SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH):
+    raise ImproperlyConfigured(
+        "FRONTLINE_SECRET_KEY is not set (or is shorter than 32 characters) while Frontline is set up for production "
+        f"(DEBUG off, serving {', '.join(sorted(set(ALLOWED_HOSTS) - LOCAL_HOSTS)) or 'over HTTPS'}). Set it to a long "
+        "random value, kept secret and the same on every web process and worker, e.g. the output of: "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("FRONTLINE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -128,7 +142,8 @@ LOGIN_RATE_WINDOW_S = int(os.environ.get("FRONTLINE_LOGIN_RATE_WINDOW_S", "900")
 # client's address into (e.g. X-Forwarded-For) and how many proxies append to it. Unset, only
 # REMOTE_ADDR counts; the header is never trusted unless configured (clients can forge it).
 TRUSTED_PROXY_HEADER = os.environ.get("FRONTLINE_TRUSTED_PROXY_HEADER", "").strip()
-TRUSTED_PROXY_COUNT = int(os.environ.get("FRONTLINE_TRUSTED_PROXY_COUNT", "1"))
+_proxy_count = os.environ.get("FRONTLINE_TRUSTED_PROXY_COUNT", "1").strip()
+TRUSTED_PROXY_COUNT = int(_proxy_count) if _proxy_count.isdigit() else 0
 if TRUSTED_PROXY_COUNT < 1:
     raise ImproperlyConfigured("FRONTLINE_TRUSTED_PROXY_COUNT must be 1 or more (the proxies in front of Frontline).")
 
