@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 import numpy as np
 from numpy.typing import NDArray
 
-from bench._peers import print_table
+from bench._peers import print_table, run_header
 from frontline.engine.businesstime import (
     BusinessCalendar,
     WorkingInterval,
@@ -81,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clocks", type=int, help="clocks in the batch (default 1,000,000)")
     parser.add_argument("--sample", type=int, help="clocks compared one by one (default 10,000)")
     args = parser.parse_args(argv)
+    print(run_header("bench_sla"), flush=True)
     count = args.clocks or (20_000 if args.quick else 1_000_000)
     sample = min(count, args.sample or (300 if args.quick else 10_000))
     repeats = 1 if args.quick else REPEATS
