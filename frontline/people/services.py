@@ -98,6 +98,9 @@ def login_success_record(*, username: str, address: str) -> None:
     LoginAttempt.objects.filter(username=signin_identity(username), address=address[:64]).delete()
 
 
+ASK_AVAILABILITY_KEY = "ask_availability"  # session flag: the page asks the agent to set a status
+
+
 @transaction.atomic
 def availability_set(*, user: User, availability: str, at: datetime | None = None) -> AgentProfile:
     """Set an agent's availability and log the change (the history adherence reads)."""

@@ -136,6 +136,7 @@ def availability(request: HttpRequest) -> HttpResponse:
         services.availability_set(user=request.user, availability=request.POST.get("availability", ""))
     except ValidationError as exc:
         return HttpResponse("; ".join(exc.messages), status=422)
+    request.session.pop(services.ASK_AVAILABILITY_KEY, None)  # answered: stop asking
     if request.htmx:
         return HttpResponse(status=204)
     return redirect(request.META.get("HTTP_REFERER") or "home")

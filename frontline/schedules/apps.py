@@ -7,4 +7,5 @@ class SchedulesConfig(AppConfig):
     verbose_name = "Schedules and adherence"
 
     def ready(self) -> None:
-        from . import tasks  # noqa: F401  (registers its background tasks: frontline.core.background)
+        # tasks registers its background tasks (frontline.core.background); signals connects the sign-in receiver
+        from . import signals, tasks  # noqa: F401

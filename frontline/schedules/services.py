@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from frontline.core import background
-from frontline.people.models import Role, Team, User
+from frontline.people.models import STAFF_ROLES, Availability, Role, Team, User
+from frontline.people.services import availability_set
 from frontline.workforce.models import RunStatus, StaffingPlan
 from frontline.workforce.permissions import can_manage_team, is_planner, managed_team_ids
 
@@ -329,3 +330,42 @@ def time_off_withdraw(*, agent: User, time_off: TimeOff) -> None:
     if time_off.status != TimeOffStatus.REQUESTED:
         raise ValidationError({"__all__": ["Only a request not yet decided can be withdrawn."]})
     time_off.delete()
+
+
+# --- status at sign-in ---------------------------------------------------------------------------
+
+SIGN_IN_EARLY = timedelta(minutes=15)
+
+
+@dataclass(frozen=True, slots=True)
+class SignInStatus:
+    """What signing in did to the status: ``set_online`` (a shift is on now: ``shift``), ``ask``
+    (an agent, offline, with no shift now: the page asks), or ``keep`` (nothing to do)."""
+
+    outcome: str
+    shift: Shift | None = None
+
+
+def availability_at_sign_in(*, user: User, now: datetime | None = None) -> SignInStatus:
+    """Adherence is measured from the status, so a sign-in must not leave it silently Offline.
+
+    * Someone on staff with a *published* shift that is on now (or starts within 15 minutes)
+      is set **Online** through ``people.services.availability_set`` (logged, as any change).
+    * An agent with no such shift who is Offline is **asked** (the page shows the question);
+      they may be in for overtime, training or nothing planned, which only they know.
+    * Anyone else keeps their status (leads and managers without a shift are not asked).
+    """
+    if user.role not in STAFF_ROLES:
+        return SignInStatus("keep")
+    now = now or timezone.now()
+    shift = (Shift.objects.filter(agent=user, schedule__state=ScheduleStatus.PUBLISHED, starts_at__lte=now + SIGN_IN_EARLY,
+                                  ends_at__gt=now).select_related("schedule__team").order_by("starts_at").first())
+    current = getattr(getattr(user, "agent_profile", None), "availability", Availability.OFFLINE)
+    if shift is not None:
+        if current == Availability.ONLINE:
+            return SignInStatus("keep", shift)
+        availability_set(user=user, availability=Availability.ONLINE, at=now)
+        return SignInStatus("set_online", shift)
+    if user.role == Role.AGENT and current == Availability.OFFLINE:
+        return SignInStatus("ask")
+    return SignInStatus("keep")

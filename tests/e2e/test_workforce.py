@@ -287,3 +287,15 @@ def test_a_days_interval_coverage_opens_from_the_keyboard(page: Page) -> None:
     page.keyboard.press("Enter")
     expect(table).to_be_visible()
     expect(table.get_by_role("row").nth(1)).to_contain_text("09:00")
+
+
+def test_an_agent_without_a_shift_is_asked_for_a_status_at_sign_in(page: Page) -> None:
+    """#14.13: the status stayed Offline after signing in while adherence is measured from it."""
+    agent = f.agent(first_name="Olga")
+    sign_in(page, agent)
+    question = page.get_by_role("region", name="Set your status")
+    expect(question).to_contain_text("You are signed in as Offline.")
+    question.get_by_role("button", name="Go online").click()
+    page.wait_for_load_state("load")
+    expect(page.get_by_text("You are signed in as Offline.")).to_have_count(0)
+    expect(page.get_by_label("Your status")).to_have_value("online")
