@@ -57,6 +57,7 @@ bench-peers: install
 bench: install bench-peers
 	$(BIN)/python -m bench.bench_erlang
 	$(BIN)/python -m bench.bench_forecast
+	$(BIN)/python -m bench.tune_level_blend
 	$(BIN)/python -m bench.bench_schedule
 	$(BIN)/python -m bench.bench_sla
 	$(BIN)/python -m bench.bench_api
@@ -65,6 +66,7 @@ bench: install bench-peers
 bench-quick: install
 	$(BIN)/python -m bench.bench_erlang --quick
 	$(BIN)/python -m bench.bench_forecast --quick
+	$(BIN)/python -m bench.tune_level_blend --quick
 	$(BIN)/python -m bench.bench_schedule --quick
 	$(BIN)/python -m bench.bench_sla --quick
 	$(BIN)/python -m bench.bench_api --quick

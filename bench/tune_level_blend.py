@@ -37,7 +37,7 @@ import django
 import numpy as np
 import pandas as pd
 
-from bench._peers import print_table
+from bench._peers import print_table, run_header
 from bench.bench_forecast import DATA
 from frontline.engine.forecasting import (
     ForecastModel,
@@ -305,6 +305,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a tiny grid (a smoke run)")
     args = parser.parse_args()
+    print(run_header("tune_level_blend"), flush=True)
     started = time.perf_counter()
     grid = QUICK_GRID if args.quick else GRID
     series = bank(30)
