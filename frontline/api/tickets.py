@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Query, Router, Status
 
@@ -39,6 +38,7 @@ from frontline.desk.selectors import (
 )
 from frontline.desk.services import (
     TicketChanges,
+    atomic_with_files,
     status_default,
     ticket_create,
     ticket_merge,
@@ -384,7 +384,7 @@ def ticket_open(request: HttpRequest, payload: TicketCreateIn) -> Status[dict[st
     queue = _queue(payload.queue_id) if payload.queue_id is not None else None
     assignee = _assignee(payload.assignee_id) if payload.assignee_id is not None else None
     # The requester may be created on first contact: it and the ticket succeed or fail together.
-    with transaction.atomic():
+    with atomic_with_files():
         requester = _requester(payload) if is_staff else _own_customer(viewer)
         ticket = ticket_create(
             requester=requester,

@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_GET, require_POST
 
-from frontline.customers.services import customer_for_email
 from frontline.people.models import STAFF_ROLES, Team, User
 
 from . import services
@@ -329,9 +328,9 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            requester = customer_for_email(email=data["requester_email"], name=data["requester_name"])
-            ticket = services.ticket_create(
-                requester=requester, subject=data["subject"], body=data["body"], actor=request.user,
+            ticket = services.ticket_create_for_contact(
+                email=data["requester_email"], name=data["requester_name"],
+                subject=data["subject"], body=data["body"], actor=request.user,
                 channel=data["channel"], priority=data["priority"], ticket_type=data["ticket_type"],
                 queue=data["queue"], assignee=data["assignee"], attachments=uploads_from(data["attachments"]),
                 handle_seconds=form.handle_seconds(),

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 
+from frontline.customers.models import Customer
 from frontline.desk import services
 from frontline.desk.content import Upload
 from frontline.desk.errors import Conflict, TransitionNotAllowed
 from frontline.desk.models import (
     ALLOWED_TRANSITIONS,
+    Attachment,
     Message,
     StatusCategory,
     Tag,
@@ -21,6 +24,7 @@ from frontline.desk.models import (
     TicketField,
 )
 from frontline.desk.selectors import ticket_list_for_viewer
+from frontline.desk.services import _common, conversation
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -373,3 +377,92 @@ def test_listing_tickets_with_staff_filters_is_refused_to_a_customer() -> None:
     me = f.customer(with_login=True)
     with pytest.raises(PermissionDenied):
         ticket_list_for_viewer(viewer=me.user)
+
+
+# --- one transaction per action: no orphan rows or files after a rollback --------------------------------
+
+
+def _stored_files(settings) -> list[str]:  # type: ignore[no-untyped-def]
+    return sorted(str(p) for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file())
+
+
+def _png(name: str = "shot.png") -> Upload:
+    return Upload(filename=name, content=b"\x89PNG\r\n", content_type="image/png")
+
+
+def test_a_reply_whose_status_change_fails_leaves_no_file(settings) -> None:  # type: ignore[no-untyped-def]
+    ticket = f.ticket()
+    closed = f.status("closed")  # new -> closed is not allowed: fails after the file was written
+    with pytest.raises(TransitionNotAllowed):
+        services.ticket_reply(ticket=ticket, author=f.manager(), body="see file", attachments=[_png()], then_status=closed)
+    assert _stored_files(settings) == []
+    assert Attachment.objects.count() == 0
+
+
+def test_a_create_whose_second_attachment_is_refused_leaves_no_file(settings) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError):
+        f.ticket(attachments=[_png(), Upload(filename="run.exe", content=b"MZ", content_type="image/png")])
+    assert _stored_files(settings) == []
+    assert Ticket.objects.count() == 0
+
+
+def test_a_failure_after_the_file_write_removes_the_file(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    requester = f.customer()
+    monkeypatch.setattr(conversation, "_event", _fail)
+    with pytest.raises(RuntimeError, match="forced"):
+        services.ticket_create(requester=requester, subject="s", body="b", actor=None, attachments=[_png()])
+    assert _stored_files(settings) == []
+    assert Ticket.objects.count() == 0
+
+
+def test_an_enclosing_block_that_rolls_back_removes_files_written_inside_it(settings) -> None:  # type: ignore[no-untyped-def]
+    requester = f.customer()
+    with pytest.raises(RuntimeError, match="forced"), services.atomic_with_files():
+        services.ticket_create(requester=requester, subject="s", body="b", actor=None, attachments=[_png()])
+        assert len(_stored_files(settings)) == 1
+        _fail()
+    assert _stored_files(settings) == []
+
+
+def test_a_savepoint_rolled_back_and_caught_removes_only_its_own_files(settings) -> None:  # type: ignore[no-untyped-def]
+    ticket = f.ticket()
+    agent = f.manager()
+    with services.atomic_with_files():
+        services.ticket_reply(ticket=ticket, author=agent, body="kept", attachments=[_png("kept.png")])
+        with pytest.raises(TransitionNotAllowed):
+            services.ticket_reply(ticket=ticket, author=agent, body="x", attachments=[_png("lost.png")],
+                                  then_status=f.status("new"))
+    assert [Path(p).name for p in _stored_files(settings)] == ["kept.png"]
+    assert list(Attachment.objects.values_list("filename", flat=True)) == ["kept.png"]
+
+
+def test_committed_attachments_stay() -> None:
+    message = services.ticket_reply(ticket=f.ticket(), author=f.manager(), body="b", attachments=[_png()])
+    attachment = message.attachments.get()
+    assert attachment.file.storage.exists(attachment.file.name)
+
+
+def test_attaching_outside_a_file_aware_block_is_refused() -> None:
+    ticket = f.ticket()
+    message = ticket.messages.get()
+    with pytest.raises(RuntimeError, match="atomic_with_files"):
+        _common._attach(message, [_png()])
+
+
+def test_a_ticket_for_a_new_contact_that_fails_leaves_no_customer_and_no_file(settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(conversation, "_event", _fail)
+    with pytest.raises(RuntimeError, match="forced"):
+        services.ticket_create_for_contact(email="first.contact@example.com", subject="s", body="b", actor=f.manager(),
+                                           attachments=[_png()])
+    assert not Customer.objects.filter(email="first.contact@example.com").exists()
+    assert _stored_files(settings) == []
+
+
+def test_a_bad_contact_address_is_reported_on_the_requester_field() -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.ticket_create_for_contact(email="not-an-address", subject="s", body="b", actor=f.manager())
+    assert set(caught.value.message_dict) == {"requester_email"}
+
+
+def _fail(*args: object, **kwargs: object) -> None:
+    raise RuntimeError("forced failure")

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from frontline.customers.models import Customer
 from frontline.desk import services
+from frontline.desk.errors import TransitionNotAllowed
 from frontline.desk.models import Message, Ticket, TicketEvent, TicketField
+from frontline.desk.services import conversation
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -173,6 +177,44 @@ def test_new_ticket_for_a_new_customer(agent, login):  # type: ignore[no-untyped
     ticket = Ticket.objects.get(subject="Phone call")
     assert response["Location"] == f"/tickets/{ticket.pk}/"
     assert ticket.requester.email == "new.person@example.com" and ticket.channel == "phone"
+
+
+def test_a_failed_new_ticket_leaves_no_customer_and_no_file(agent, login, settings):  # type: ignore[no-untyped-def]
+    good = SimpleUploadedFile("call-notes.png", b"\x89PNG\r\n", content_type="image/png")
+    bad = SimpleUploadedFile("payload.exe", b"MZ", content_type="image/png")
+    response = login(agent).post("/tickets/new/", {
+        "requester_email": "first.contact@example.com", "subject": "Phone call", "body": "Called",
+        "channel": "phone", "priority": "normal", "ticket_type": "question", "attachments": [good, bad],
+    })
+    assert response.status_code == 422 and "not accepted" in response.content.decode()
+    assert not Customer.objects.filter(email="first.contact@example.com").exists()
+    assert Ticket.objects.count() == 0
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
+
+
+def test_a_portal_request_with_a_refused_file_keeps_none_of_its_files(login, settings):  # type: ignore[no-untyped-def]
+    alice = f.customer(with_login=True)
+    good = SimpleUploadedFile("screen.png", b"\x89PNG\r\n", content_type="image/png")
+    bad = SimpleUploadedFile("payload.exe", b"MZ", content_type="image/png")
+    response = login(alice.user).post("/portal/new/", {"subject": "x", "body": "y", "attachments": [good, bad]})
+    assert response.status_code == 422
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
+
+
+def test_a_portal_reply_that_fails_after_its_file_is_written_keeps_no_file(login, settings, monkeypatch):  # type: ignore[no-untyped-def]
+    alice = f.customer(with_login=True)
+    ticket = f.ticket(requester=alice)
+    services.ticket_status_change(ticket=ticket, status=f.status("solved"), actor=None)
+
+    def refuse(**kwargs):  # type: ignore[no-untyped-def]
+        raise TransitionNotAllowed("forced: the reopen is refused")
+
+    monkeypatch.setattr(conversation, "ticket_status_change", refuse)  # the reopen runs after the file write
+    shot = SimpleUploadedFile("screen.png", b"\x89PNG\r\n", content_type="image/png")
+    response = login(alice.user).post(f"/portal/requests/{ticket.pk}/reply/", {"body": "again", "attachments": [shot]})
+    assert response.status_code == 409
+    assert [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()] == []
+    assert ticket.messages.count() == 1
 
 
 def test_portal_submit_with_attachment_and_reply(login):  # type: ignore[no-untyped-def]

@@ -19,6 +19,7 @@ from ._common import (
     TAG_MAX_LENGTH,
     _clean_subject,
     _field_value,
+    atomic_with_files,
     custom_fields_clean,
     fields_search_text,
     search_text_append,
@@ -26,7 +27,7 @@ from ._common import (
     statuses_ensure_defaults,
     ticket_search_text,
 )
-from .conversation import ticket_create, ticket_reply
+from .conversation import ticket_create, ticket_create_for_contact, ticket_reply
 from .handle_time import (
     CAPTURE_CAP_SECONDS,
     HANDLE_SECONDS_MAX,
@@ -53,10 +54,10 @@ from .properties import (
 
 __all__ = [
     "CAPTURE_CAP_SECONDS", "DEFAULT_STATUSES", "HANDLE_SECONDS_MAX", "SEARCH_TEXT_LIMIT", "TAG_MAX_LENGTH", "UNSET",
-    "TicketChanges", "_clean_subject", "_field_value", "custom_fields_clean", "fields_search_text",
-    "handle_seconds_clean", "handle_seconds_since", "handle_seconds_total", "search_text_append", "status_default",
-    "statuses_ensure_defaults", "ticket_assign", "ticket_create", "ticket_fields_update", "ticket_merge",
-    "ticket_priority_change", "ticket_queue_change", "ticket_reply", "ticket_search_text", "ticket_status_change",
-    "ticket_subject_change", "ticket_tags_set", "ticket_team_change", "ticket_type_change", "ticket_update",
-    "transition_check",
+    "TicketChanges", "_clean_subject", "_field_value", "atomic_with_files", "custom_fields_clean",
+    "fields_search_text", "handle_seconds_clean", "handle_seconds_since", "handle_seconds_total",
+    "search_text_append", "status_default", "statuses_ensure_defaults", "ticket_assign", "ticket_create",
+    "ticket_create_for_contact", "ticket_fields_update", "ticket_merge", "ticket_priority_change",
+    "ticket_queue_change", "ticket_reply", "ticket_search_text", "ticket_status_change", "ticket_subject_change",
+    "ticket_tags_set", "ticket_team_change", "ticket_type_change", "ticket_update", "transition_check",
 ]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -27,6 +32,8 @@ from ..models import (
     TicketEvent,
     TicketField,
 )
+
+logger = logging.getLogger(__name__)
 
 SEARCH_TEXT_LIMIT = 20_000
 
@@ -200,18 +207,60 @@ def _field_value(definition: TicketField, value: Any) -> Any:
     return text
 
 
+# The files written inside the innermost ``atomic_with_files`` block (None outside any).
+_written_files: ContextVar[list[tuple[Storage, str]] | None] = ContextVar("frontline_written_files", default=None)
+
+
+@contextmanager
+def atomic_with_files() -> Iterator[None]:
+    """``transaction.atomic()`` that deletes the attachment files written inside it if it rolls back.
+
+    Files are written before commit, so a failed write fails the whole change. Django has no
+    rollback hook, so each block collects what ``_attach`` writes inside it: an exception leaving
+    the block (its transaction or savepoint rolled back, the rows gone) deletes them; on success
+    they pass to the enclosing block, which may still roll back. Use it, not a bare
+    ``transaction.atomic()``, around any service call that may write files, so the outermost
+    block of a user action decides. (A process killed mid-transaction leaves its files:
+    nothing in Python runs then.)
+    """
+    parent = _written_files.get()
+    mine: list[tuple[Storage, str]] = []
+    token = _written_files.set(mine)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        _delete_files(mine)
+        raise
+    finally:
+        _written_files.reset(token)
+    if parent is not None:
+        parent.extend(mine)
+
+
+def _delete_files(files: Iterable[tuple[Storage, str]]) -> None:
+    for storage, name in files:
+        try:
+            storage.delete(name)
+        except OSError:
+            logger.exception("Could not delete %s after a rolled-back change; delete it by hand.", name)
+
+
 def _attach(message: Message, uploads: Sequence[Upload]) -> list[Attachment]:
+    """Store the uploads as attachments of ``message``; call inside ``atomic_with_files``."""
+    written = _written_files.get()
+    if written is None:
+        raise RuntimeError("_attach: call inside atomic_with_files(), so a rollback removes the files it writes")
     attachments = []
     for upload in uploads:
         content_type = upload_validate(upload)
         name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1]
         attachment = Attachment(message=message, filename=name, content_type=content_type, size=len(upload.content))
         attachment.file.save(name, ContentFile(upload.content), save=False)
+        written.append((attachment.file.storage, attachment.file.name))
         attachment.save()
         attachments.append(attachment)
     return attachments
-
-
 
 
 def _notify_after_commit(message_id: int) -> None:

@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
 from frontline.customers.models import Customer
+from frontline.customers.services import customer_for_email
 from frontline.people.models import STAFF_ROLES, Team, User
 
 from ..content import Upload, body_from
@@ -38,6 +38,7 @@ from ._common import (
     _seen_by_customer,
     _tags_from_names,
     _touch,
+    atomic_with_files,
     custom_fields_clean,
     status_default,
     ticket_search_text,
@@ -48,7 +49,7 @@ from .properties import (
 )
 
 
-@transaction.atomic
+@atomic_with_files()
 def ticket_create(
     *,
     requester: Customer,
@@ -142,7 +143,22 @@ def ticket_create(
     return ticket
 
 
-@transaction.atomic
+@atomic_with_files()
+def ticket_create_for_contact(*, email: str, name: str = "", **fields: Any) -> Ticket:
+    """Open a ticket for the customer with this address, created on first contact: both or neither.
+
+    ``fields`` are ``ticket_create``'s. A customer's errors are reported as ``requester_email``
+    and ``requester_name``.
+    """
+    try:
+        requester = customer_for_email(email=email, name=name)
+    except ValidationError as exc:
+        renames = {"email": "requester_email", "name": "requester_name"}
+        raise ValidationError({renames.get(k, k): v for k, v in exc.message_dict.items()}) from None
+    return ticket_create(requester=requester, **fields)
+
+
+@atomic_with_files()
 def ticket_reply(
     *,
     ticket: Ticket,
