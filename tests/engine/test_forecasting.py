@@ -34,6 +34,7 @@ from frontline.engine.forecasting import (
     series,
     slot_series_from_counts,
     wape,
+    workload,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -452,7 +453,7 @@ def test_invalid_arguments_raise_value_error_naming_the_parameter(call, paramete
         call()
 
 
-@pytest.mark.parametrize("module", [forecasting, series, metrics, models, evaluation])
+@pytest.mark.parametrize("module", [forecasting, series, metrics, models, evaluation, workload])
 def test_docstring_examples_run(module: object) -> None:
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)  # type: ignore[arg-type]
     assert (result.failed, result.attempted > 0) == (0, True)

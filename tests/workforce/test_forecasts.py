@@ -158,6 +158,7 @@ def test_the_task_computes_and_stores_the_forecast(done_run):  # type: ignore[no
     assert run.chosen_model == best["model"] and run.mase == best["mase"] and run.wape == best["wape"]
     assert set(run.scores[0]) >= {"model", "mase", "wape", "interval_coverage", "seconds"}
     assert run.aht_model in names and len(run.aht_scores) == 5
+    assert run.aht_model == min(run.aht_scores, key=lambda s: s["mase"])["model"]  # the lowest MASE, as for contacts
 
     forecast = list(run.intervals.filter(kind=IntervalKind.FORECAST))
     days = sorted({r.starts_at.astimezone(NEW_YORK).date() for r in forecast})

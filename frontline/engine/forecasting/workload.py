@@ -194,10 +194,12 @@ def _estimate(
     mature_row = age >= mature_days
     mature = mature_row[rows]
     n_slots = shape[1]
-    within = np.zeros((n_slots, mature_days))
-    if mature.any():
-        for a in range(1, mature_days):
-            np.add.at(within[:, a], slots[mature & (lag < a)], seconds[mature & (lag < a)])
+    by_lag = np.zeros(
+        (n_slots, mature_days)
+    )  # mature seconds by slot and lag (the last: >= mature_days - 1)
+    np.add.at(by_lag, (slots[mature], np.minimum(lag[mature], mature_days - 1)), seconds[mature])
+    within = np.zeros((n_slots, mature_days))  # within[s, a]: written less than a days after
+    within[:, 1:] = np.cumsum(by_lag, axis=1)[:, :-1]
     totals = np.zeros(n_slots)
     np.add.at(totals, slots[mature], seconds[mature])
     corrected = bool(totals.sum() > 0)
@@ -280,8 +282,12 @@ def workload_training(
     _validate(volume, work, mature_days, min_complete)
     ix = _index(volume, work)
 
+    known: dict[int, FloatArray] = {}  # one estimate per origin, shared by every model's backtest
+
     def training(origin: int) -> FloatArray:
-        est = _estimate(volume, ix, volume.dates[origin], mature_days, min_complete)
-        return est.series.values[:origin]
+        if origin not in known:
+            est = _estimate(volume, ix, volume.dates[origin], mature_days, min_complete)
+            known[origin] = est.series.values[:origin]
+        return known[origin]
 
     return training
