@@ -9,7 +9,15 @@ Definitions (the same words are in ``docs/workforce/budget.md``):
   to ``0 … period days``.
 * **Planned to date** = planned x elapsed days ÷ period days (the plan spread evenly over days).
 * **Burn** = actual to date ÷ planned to date. Actuals cannot be dated after the day they are
-  entered, so "actual to date" is every actual of the plan.
+  entered, so "actual to date" is every actual of the plan. Per line, per category and for the plan.
+* **Projected** (to period end) = actual to date ÷ elapsed fraction, where the elapsed fraction
+  = elapsed days ÷ period days: the spending pace so far, continued evenly to the last day. None
+  before the period starts (nothing elapsed); the actual itself once the period is over.
+  **Projected variance** = projected - planned (positive = heading over budget); the pages colour
+  a line, category and plan by it, not by the to-date variance (which mid-period is almost
+  always "under").
+* **Roll-up**: a department plan (no team) lists the team plans whose period lies inside its own
+  and shows their sum (planned, actual, projected) beside its own lines.
 * **Contacts** = tickets *created* in the period (from ``period_start`` 00:00 to ``period_end``
   24:00 in the plan's zone: its team's zone, or the site zone for the whole department), in the
   plan's scope: the team and its sub-teams, or every ticket for the whole department. Created,
@@ -39,6 +47,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
+from frontline.core import formats
 from frontline.desk.models import Ticket
 from frontline.people.models import Team
 from frontline.schedules.coverage import scheduled_cost
@@ -265,11 +274,32 @@ def scenarios_of(plans: Iterable[BudgetPlan]) -> dict[int, list[BudgetPlan]]:
     return out
 
 
+def elapsed_fraction(plan: BudgetPlan, today: date) -> Decimal:
+    return Decimal(elapsed_days(plan, today)) / period_days(plan)
+
+
+def projected(actual: Decimal, fraction: Decimal) -> Decimal | None:
+    """Actual to date ÷ elapsed fraction, to the cent; None while nothing has elapsed."""
+    if fraction <= 0:
+        return None
+    return cents(actual / fraction)
+
+
+def burn_pct(actual: Decimal, planned: Decimal, fraction: Decimal) -> Decimal | None:
+    """Actual ÷ planned to date x 100, one decimal; None while nothing is planned to date."""
+    to_date = cents(planned * fraction)
+    if to_date == 0:
+        return None
+    return (actual / to_date * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 class _Variance:
-    """Variance of anything with ``planned`` and ``actual`` amounts (actual - planned; + is over budget)."""
+    """Variance of anything with ``planned`` and ``actual`` amounts (actual - planned; + is over budget),
+    and, given the ``fraction`` of the period elapsed, its burn and projection to the period's end."""
 
     planned: Decimal
     actual: Decimal
+    fraction: Decimal = Decimal(1)
 
     @property
     def variance(self) -> Decimal:
@@ -279,6 +309,22 @@ class _Variance:
     def variance_pct(self) -> Decimal | None:
         return variance_pct(self.actual, self.planned)
 
+    @property
+    def line_burn(self) -> Decimal | None:
+        return burn_pct(self.actual, self.planned, self.fraction)
+
+    @property
+    def projected(self) -> Decimal | None:
+        return projected(self.actual, self.fraction)
+
+    @property
+    def projected_variance(self) -> Decimal | None:
+        return None if self.projected is None else self.projected - self.planned
+
+    @property
+    def projected_variance_pct(self) -> Decimal | None:
+        return None if self.projected is None else variance_pct(self.projected, self.planned)
+
 
 @dataclass
 class LineRow(_Variance):
@@ -286,6 +332,7 @@ class LineRow(_Variance):
     actuals: list[BudgetActual]
     planned: Decimal
     actual: Decimal
+    fraction: Decimal = Decimal(1)
 
 
 @dataclass
@@ -293,6 +340,7 @@ class CategoryRow(_Variance):
     category: str
     label: str
     lines: list[LineRow] = field(default_factory=list)
+    fraction: Decimal = Decimal(1)
 
     @property
     def planned(self) -> Decimal:
@@ -310,6 +358,7 @@ class PlanSummary(_Variance):
     contacts: int
     today: date
     expected: ExpectedContacts | None = None
+    fraction: Decimal = Decimal(1)
 
     @property
     def lines(self) -> list[LineRow]:
@@ -374,17 +423,65 @@ class PlanSummary(_Variance):
 def plan_summary(*, plan: BudgetPlan, today: date | None = None) -> PlanSummary:
     """Every line with its actuals, grouped by category in the categories' order (empty ones left out)."""
     today = today or timezone.localdate()
+    fraction = elapsed_fraction(plan, today)
     lines = list(plan.lines.prefetch_related("actuals"))
     by_category: dict[str, CategoryRow] = {}
     for value, label in BudgetCategory.choices:
-        by_category[value] = CategoryRow(category=value, label=str(label))
+        by_category[value] = CategoryRow(category=value, label=str(label), fraction=fraction)
     for line in lines:
         actuals = list(line.actuals.all())
         by_category[line.category].lines.append(LineRow(
-            line=line, actuals=actuals, planned=line.planned_amount, actual=sum((a.amount for a in actuals), ZERO)))
+            line=line, actuals=actuals, planned=line.planned_amount, actual=sum((a.amount for a in actuals), ZERO),
+            fraction=fraction))
     categories = [c for c in by_category.values() if c.lines]
     contacts = 0 if plan.is_scenario else contacts_for_plans([plan])[plan.pk]
-    return PlanSummary(plan=plan, categories=categories, contacts=contacts, today=today, expected=expected_contacts(plan))
+    return PlanSummary(plan=plan, categories=categories, contacts=contacts, today=today, expected=expected_contacts(plan),
+                       fraction=fraction)
+
+
+# --- roll-up: the team plans inside a department plan ------------------------------------------
+
+
+@dataclass
+class RollUpRow(_Variance):
+    plan: BudgetPlan
+    planned: Decimal
+    actual: Decimal
+    fraction: Decimal = Decimal(1)
+
+
+@dataclass
+class RollUp(_Variance):
+    rows: list[RollUpRow]
+    fraction: Decimal = Decimal(1)
+
+    @property
+    def planned(self) -> Decimal:  # type: ignore[override]
+        return sum((r.planned for r in self.rows), ZERO)
+
+    @property
+    def actual(self) -> Decimal:  # type: ignore[override]
+        return sum((r.actual for r in self.rows), ZERO)
+
+    @property
+    def projected(self) -> Decimal | None:
+        """The sum of the team plans' projections (each on its own period); None while any has not started."""
+        each = [r.projected for r in self.rows]
+        return None if not each or any(p is None for p in each) else sum((p for p in each if p is not None), ZERO)
+
+
+def plan_rollup(*, plan: BudgetPlan, today: date | None = None) -> RollUp | None:
+    """For a department plan (no team, not a scenario): the team plans whose period lies inside
+    its own, each with its totals and projection (on its own period), and their sum. None for a
+    team plan or a scenario."""
+    if plan.team_id is not None or plan.is_scenario:
+        return None
+    today = today or timezone.localdate()
+    teams = _with_totals(BudgetPlan.objects.filter(base__isnull=True, team__isnull=False, period_start__gte=plan.period_start,
+                                                   period_end__lte=plan.period_end).select_related("team"))
+    rows = [RollUpRow(plan=p, planned=p.planned_total, actual=p.actual_total, fraction=elapsed_fraction(p, today))
+            for p in teams.order_by("team__name", "period_start", "pk")]
+    return RollUp(rows=rows, fraction=elapsed_fraction(plan, today))
 
 
 # --- scenarios ------------------------------------------------------------------------------------
@@ -426,11 +523,11 @@ def plan_compare(*, base: BudgetPlan, scenario: BudgetPlan) -> list[CompareRow]:
 
 def _pct_words(label: str, value: float) -> str:
     sign = "+" if value > 0 else "\u2212" if value < 0 else "±"
-    return f"{label} {sign}{abs(value):g}%"
+    return f"{label} {sign}{abs(value):g} %"
 
 
 def describe_assumptions(assumptions: dict, currency: str = "") -> list[str]:
-    """The what-if's inputs in words, e.g. ``["volume +10%", "AHT -5%", "horizon 14 days"]``.
+    """The what-if's inputs in words, e.g. ``["volume +10 %", "AHT -5 %", "horizon 14 days"]``.
 
     Changes are read from ``volume_change_pct``, ``aht_change_pct``, ``shrinkage_change_pct``
     (percent, signed); levels from ``target_sl`` / ``max_occupancy`` / ``shrinkage`` (0 to 1),
@@ -444,10 +541,10 @@ def describe_assumptions(assumptions: dict, currency: str = "") -> list[str]:
         "volume_change_pct": lambda v: _pct_words("volume", float(v)),
         "aht_change_pct": lambda v: _pct_words("AHT", float(v)),
         "shrinkage_change_pct": lambda v: _pct_words("shrinkage", float(v)),
-        "target_sl": lambda v: f"service level target {float(v) * 100:g}%",
-        "threshold_s": lambda v: f"answered within {float(v):g} s",
-        "max_occupancy": lambda v: f"occupancy at most {float(v) * 100:g}%",
-        "shrinkage": lambda v: f"shrinkage {float(v) * 100:g}%",
+        "target_sl": lambda v: f"service level target {float(v) * 100:g} %",
+        "threshold_s": lambda v: f"answered within {formats.duration(float(v))}",
+        "max_occupancy": lambda v: f"occupancy at most {float(v) * 100:g} %",
+        "shrinkage": lambda v: f"shrinkage {float(v) * 100:g} %",
         "horizon_days": lambda v: f"horizon {int(v)} days",
         "headcount_amount": lambda v: f"headcount cost over the horizon {currency} {Decimal(str(v)):,.2f}".replace("  ", " "),
     }

@@ -96,6 +96,7 @@ def _detail_context(request: HttpRequest, plan: BudgetPlan, **forms: Any) -> dic
     return _base({
         "plan": plan,
         "summary": summary,
+        "rollup": selectors.plan_rollup(plan=plan, today=summary.today),
         "coverage": selectors.schedule_coverage(plan),
         "base_planned": (sum((ln.planned_amount for ln in plan.base.lines.all()), selectors.ZERO)
                          if plan.base is not None else None),

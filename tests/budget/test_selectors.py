@@ -150,7 +150,7 @@ def test_compare_matches_lines_and_shows_added_and_removed(q1) -> None:  # type:
 def test_assumptions_in_words() -> None:
     words = describe_assumptions({"volume_change_pct": 10, "aht_change_pct": -5, "target_sl": 0.8,
                                   "horizon_days": 14, "site": "Lisbon"})
-    assert words == ["volume +10%", "AHT \u22125%", "service level target 80%", "horizon 14 days", "site: Lisbon"]
+    assert words == ["volume +10 %", "AHT \u22125 %", "service level target 80 %", "horizon 14 days", "site: Lisbon"]
 
 
 def test_planned_cost_per_contact_uses_a_forecast_covering_the_period() -> None:

@@ -92,10 +92,52 @@ def test_missing_things_are_404(login, world) -> None:  # type: ignore[no-untype
 
 def test_detail_shows_money_variance_and_burn(login, world) -> None:  # type: ignore[no-untyped-def]
     page = login(f.manager()).get(f"/workforce/budget/{world['plan'].pk}/").content.decode()
-    assert "EUR 1,234.50" in page and "+EUR 234.50" in page and "+23.5%" in page  # over budget on seats
+    assert "EUR 1,234.50" in page and "+EUR 234.50" in page  # over budget on seats already
     assert 'class="var over"' in page
     assert "31 of 91 days elapsed" in page
-    assert "Volume +10%" in page and "volume +10%, AHT \u22125%" in page
+    assert "362.4 %" in page  # burn: 1,234.50 / (1,000 x 31 / 91 = 340.66)
+    assert "EUR 3,623.85" in page and "+EUR 2,623.85" in page and "+262.4 %" in page  # projected: 1,234.50 / (31 / 91)
+    assert "Volume +10%" in page and "volume +10 %, AHT \u22125 %" in page
+
+
+def test_mid_period_lines_are_coloured_by_where_they_are_heading_not_by_spend_to_date(login) -> None:  # type: ignore[no-untyped-def]
+    """#14.11: a line 34 % under its whole-period plan read green while its pace overspends."""
+    today = timezone.localdate()
+    p = plan(start=today - timedelta(days=29), end=today + timedelta(days=60), name="Running")  # 30 of 90 days
+    fast = line(p, C.OVERTIME, "900.00", "Overtime")
+    actual(fast, today, "600.00", today)  # to date: -300 (-33.3 %); pace: 600 / (30/90) = 1,800
+    slow = line(p, C.TRAINING, "900.00", "Training")
+    actual(slow, today, "150.00", today)  # pace: 450, heading under
+    response = login(f.manager()).get(f"/workforce/budget/{p.pk}/")
+    rows = {r.line.description: r for r in response.context["summary"].lines}
+    assert (rows["Overtime"].variance, rows["Overtime"].projected, rows["Overtime"].projected_variance) == (D("-300.00"), D("1800.00"), D("900.00"))
+    assert (rows["Overtime"].line_burn, rows["Training"].line_burn) == (D("200.0"), D("50.0"))
+    assert rows["Training"].projected_variance == D("-450.00")
+    page = response.content.decode()
+    overtime = page[page.index('id="line-' + str(fast.pk) + '"'):page.index('id="line-' + str(slow.pk) + '"')]
+    assert '<span class="var over">+EUR 900.00</span>' in overtime
+    assert '<td class="num muted">\u2212EUR 300.00</td>' in overtime
+    assert "var under" not in overtime
+
+
+def test_a_department_plan_rolls_up_the_team_plans_in_its_period(login) -> None:  # type: ignore[no-untyped-def]
+    today = timezone.localdate()
+    start, end = today - timedelta(days=9), today + timedelta(days=10)  # 10 of 20 days
+    department = plan(start=start, end=end, name="Department")
+    line(department, C.TOOLS, "500.00", "Seats")
+    for name, planned, spent in (("Billing", "1000.00", "600.00"), ("Tech", "2000.00", "900.00")):
+        team_plan = plan(start=start, end=end, team=Team.objects.create(name=name), name=f"{name} plan")
+        actual(line(team_plan, C.HEADCOUNT, planned), today, spent, today)
+    plan(start=end + timedelta(days=1), end=end + timedelta(days=30), team=Team.objects.create(name="Later"), name="Later plan")
+    response = login(f.manager()).get(f"/workforce/budget/{department.pk}/")
+    rollup = response.context["rollup"]
+    assert [r.plan.name for r in rollup.rows] == ["Billing plan", "Tech plan"]
+    assert (rollup.planned, rollup.actual, rollup.projected) == (D("3000.00"), D("1500.00"), D("3000.00"))
+    page = response.content.decode()
+    assert "Team plans in this period" in page and "Later plan" not in page
+    assert "EUR 3,500.00" in page  # the team plans and the department's own line
+    team_page = login(f.manager()).get(f"/workforce/budget/{rollup.rows[0].plan.pk}/")
+    assert team_page.context["rollup"] is None
 
 
 def test_list_shows_plans_with_nested_scenarios(login, world) -> None:  # type: ignore[no-untyped-def]
@@ -202,7 +244,7 @@ def test_scenario_create_fill_headcount_and_compare(login, world) -> None:  # ty
     assert refused.status_code == 422 and "No published schedule" in refused.content.decode()
     assert not p.lines.filter(category=C.HEADCOUNT).exists()
     compare = client.get(f"/workforce/budget/{p.pk}/compare/{world['scenario'].pk}/").content.decode()
-    assert "volume +10%" in compare and "AHT \u22125%" in compare and "horizon 7 days" in compare
+    assert "volume +10 %" in compare and "AHT \u22125 %" in compare and "horizon 7 days" in compare
     assert "EUR 9,100.00" in compare  # 700 over 7 days x 91 days
     assert "not in plan" in compare
 

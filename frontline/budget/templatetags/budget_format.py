@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django import template
+
+from frontline.core import formats
 
 register = template.Library()
 
@@ -12,51 +14,23 @@ MINUS = "\u2212"
 DASH = "\u2013"
 
 
-@register.filter
-def money(value: Decimal | None, currency: str = "") -> str:
-    """Amount with thousands separators and two decimals, the currency code first; a minus sign
-    (U+2212) for negative amounts; an en dash for none."""
-    if value is None or value == "":
-        return DASH
-    amount = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    sign = MINUS if amount < 0 else ""
-    return f"{sign}{currency} {abs(amount):,.2f}".strip()
+# The amounts and percentages are the project's one format (frontline.core.formats), so the
+# budget pages agree with every other page: "EUR 1,234.50", a minus sign for negatives, "+23.5 %".
+register.filter("money", formats.money)
+register.filter("signed_money", formats.signed_money)
+register.filter("signed_pct", formats.signed_pct)
 
 
 @register.filter
 def money0(value: Decimal | None, currency: str = "") -> str:
-    """Like ``money`` in whole units (for headline figures)."""
-    if value is None or value == "":
-        return DASH
-    amount = Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
-    sign = MINUS if amount < 0 else ""
-    return f"{sign}{currency} {abs(amount):,.0f}".strip()
-
-
-@register.filter
-def signed_money(value: Decimal | None, currency: str = "") -> str:
-    """A difference: "+EUR 1,200.00", "-EUR 300.00" (with a minus sign), "EUR 0.00"."""
-    if value is None:
-        return DASH
-    text = money(value, currency)
-    return f"+{text}" if Decimal(value) > 0 else text
+    """``money`` in whole units (headline figures): "EUR 45,500"."""
+    return formats.money(value, currency, 0)
 
 
 @register.filter
 def signed_money0(value: Decimal | None, currency: str = "") -> str:
-    """A difference in whole units: "+EUR 1,200"."""
-    if value is None:
-        return DASH
-    text = money0(value, currency)
-    return f"+{text}" if Decimal(value).quantize(Decimal("1"), rounding=ROUND_HALF_UP) > 0 else text
-
-
-@register.filter
-def signed_pct(value: Decimal | None) -> str:
-    if value is None:
-        return DASH
-    sign = "+" if value > 0 else MINUS if value < 0 else ""
-    return f"{sign}{abs(value):,.1f}%"
+    """``signed_money`` in whole units: "+EUR 1,200"."""
+    return formats.signed_money(value, currency, 0)
 
 
 @register.filter
@@ -73,3 +47,11 @@ def sub(value: Decimal | None, other: Decimal | None) -> Decimal | None:
     if value is None or other is None:
         return None
     return Decimal(value) - Decimal(other)
+
+
+@register.filter
+def plus(value: Decimal | None, other: Decimal | None) -> Decimal | None:
+    """``value + other`` without Django's ``add``, which truncates decimals to integers first."""
+    if value is None or other is None:
+        return None
+    return Decimal(value) + Decimal(other)
