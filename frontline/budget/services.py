@@ -26,6 +26,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from frontline.people.models import Team, User
+from frontline.workforce.whatif import WhatIfResult, whatif_assumptions
 
 from .models import BudgetActual, BudgetCategory, BudgetLine, BudgetPlan
 from .selectors import CENT, ZERO, headcount_from_schedules, period_days, schedule_coverage
@@ -297,6 +298,16 @@ def scenario_from_whatif(*, base: BudgetPlan, name: str, actor: User | None, ass
         scenario = _copy(base=base, name=name, actor=actor, assumptions=stored)
         headcount_set(plan=scenario, amount=prorated)
     return scenario
+
+
+def scenario_from_whatif_result(*, result: WhatIfResult, base: BudgetPlan, name: str, actor: User) -> BudgetPlan:
+    """Save the scenario as a budget scenario of ``base``: its headcount is the scenario's cost over
+    the forecast's horizon, which the budget prorates to its period by days. Raises ValueError
+    without an hourly cost."""
+    if result.scenario.cost is None:
+        raise ValueError("The scenario has no cost: enter an hourly cost or set it on the agents' profiles.")
+    return scenario_from_whatif(base=base, name=name, actor=actor, assumptions=whatif_assumptions(result),
+                                headcount_amount=result.scenario.cost)
 
 
 def plan_fill_headcount_from_schedules(*, plan: BudgetPlan, actor: User | None) -> Decimal:

@@ -27,19 +27,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Avg, QuerySet
 
-from frontline.budget.models import BudgetPlan
 from frontline.people.models import AgentProfile, Role, User
 from frontline.people.selectors import team_descendant_ids
-from frontline.schedules.coverage import draft_schedules, scheduled_by_interval
-from frontline.schedules.models import Schedule
 
 from .models import ForecastRun, RunStatus, StaffingPlan
 from .permissions import can_manage_team, is_planner
@@ -213,16 +212,8 @@ def team_rates(*, team_id: int | None, team_name: str = "") -> Rates:
         hourly_cost=None if cost is None else Decimal(cost).quantize(Decimal("0.01"), ROUND_HALF_UP),
         agents=agents, costed_agents=costed.count(),
         scope=f"team {team_name}" if team_id is not None else "every team",
-        currency=budget_currency(team_id=team_id),
+        currency=settings.CURRENCY,
     )
-
-
-def budget_currency(*, team_id: int | None) -> str:
-    """The currency agents' costs are in: that of the team's latest budget, else the department's
-    latest, else the budget's default."""
-    plans = BudgetPlan.objects.filter(base__isnull=True).order_by("-period_start", "-id")
-    currency = plans.filter(team_id=team_id).values_list("currency", flat=True).first() if team_id is not None else None
-    return currency or plans.values_list("currency", flat=True).first() or str(BudgetPlan._meta.get_field("currency").default)
 
 
 # --- figures -----------------------------------------------------------------------------------
@@ -362,7 +353,7 @@ class PlanFigures:
     rows: list[IntervalOutlook]
     days: list[PlanDay]
     summary: PlanSummary
-    drafts: list[Schedule] = field(default_factory=list)
+    drafts: list[Any] = field(default_factory=list)  # schedules.Schedule drafts with shifts in the horizon
     draft_summary: PlanSummary | None = None
 
     def day(self, day: date | None) -> PlanDay | None:
@@ -389,31 +380,27 @@ def split_days(rows: Sequence[IntervalOutlook], *, zone: ZoneInfo, rates: Rates,
 
 
 def plan_figures(*, plan: StaffingPlan, targets: Targets | None = None, rates: Rates | None = None,
-                 with_schedule: bool = True) -> PlanFigures:
-    """Everything the plan page shows: each interval's staffing, the published coverage of the
-    forecast's team (all teams for a department-wide forecast), and the totals."""
+                 intervals: Sequence[IntervalStaffing] | None = None, scheduled: Sequence[float] | None = None,
+                 drafts: Sequence[Any] = (), scheduled_with_drafts: Sequence[float] | None = None) -> PlanFigures:
+    """Everything the plan page shows: each interval's staffing and the totals.
+
+    The schedules' side comes from the caller (``schedules.outlook.plan_figures_as_scheduled``):
+    ``scheduled``, agents on shift per interval in published schedules; ``drafts``, the draft
+    schedules with shifts in the horizon, and ``scheduled_with_drafts``, the coverage counting
+    them too. ``intervals`` are the plan's (``plan_intervals``) when given.
+    """
     forecast = plan.forecast
     targets = targets or Targets.of(plan)
-    intervals = plan_intervals(plan, targets=targets)
-    scheduled = None
-    drafts: list[Schedule] = []
-    draft_rows = None
+    intervals = list(intervals) if intervals is not None else plan_intervals(plan, targets=targets)
     starts = [i.starts_at for i in intervals]
-    if with_schedule:
-        scheduled = scheduled_by_interval(starts, forecast.interval_minutes, team_id=forecast.team_id, published_only=True)
-        if starts:
-            drafts = draft_schedules(team_id=forecast.team_id, start=starts[0],
-                                     end=starts[-1] + timedelta(minutes=forecast.interval_minutes))
-        if drafts:
-            with_drafts = scheduled_by_interval(starts, forecast.interval_minutes, team_id=forecast.team_id, published_only=False)
-            draft_rows = outlook(targets, intervals, with_drafts)
+    draft_rows = outlook(targets, intervals, scheduled_with_drafts) if scheduled_with_drafts is not None else None
     rows = outlook(targets, intervals, scheduled)
     rates = rates or team_rates(team_id=forecast.team_id, team_name=forecast.team.name if forecast.team else "")
     zone = ZoneInfo(forecast.time_zone)
     n_days = horizon_days(forecast, starts)
     return PlanFigures(plan=plan, targets=targets, rates=rates, rows=rows,
                        days=split_days(rows, zone=zone, rates=rates, draft_rows=draft_rows),
-                       summary=plan_summary(rows, rates=rates, days=n_days), drafts=drafts,
+                       summary=plan_summary(rows, rates=rates, days=n_days), drafts=list(drafts),
                        draft_summary=plan_summary(draft_rows, rates=rates, days=n_days) if draft_rows else None)
 
 

@@ -20,14 +20,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from frontline.budget.services import scenario_from_whatif_result
 from frontline.people.models import Team
+from frontline.schedules.outlook import plan_figures_as_scheduled
 
 from .models import ForecastRun, RunStatus, StaffingPlan
 from .permissions import budget_required, managed_team_ids, planner_required
 from .plans import (
     IntervalOutlook,
     plan_can_change,
-    plan_figures,
     plan_get,
     plan_get_for_change,
     plan_queryset,
@@ -38,7 +39,7 @@ from .plans import (
 )
 from .staffing_chart import day_chart
 from .staffing_forms import SaveScenarioForm, StaffingPlanForm, WhatIfForm
-from .whatif import WhatIfResult, whatif_compare, whatif_save_budget
+from .whatif import WhatIfResult, whatif_compare
 
 PER_PAGE = 25
 SORTS = {"name": ("name", "id"), "updated": ("updated_at", "id"), "forecast": ("forecast__first_date", "id")}
@@ -221,7 +222,7 @@ def staffing_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     context: dict[str, Any] = {"nav": "workforce", "wf": "staffing", "plan": plan,
                                "can_change": plan_can_change(plan=plan, user=request.user)}  # type: ignore[arg-type]
     try:
-        figures = plan_figures(plan=plan)
+        figures = plan_figures_as_scheduled(plan=plan)
     except ValueError as exc:
         context["error"] = str(exc)
         return render(request, "workforce/staffing_detail.html", context)
@@ -314,8 +315,8 @@ def whatif_save(request: HttpRequest) -> HttpResponse:
         context["save_form"] = save_form
         return _whatif_render(request, context, 422)
     try:
-        scenario = whatif_save_budget(result=result, base=save_form.cleaned_data["budget"],
-                                      name=save_form.cleaned_data["scenario_name"], actor=request.user)  # type: ignore[arg-type]
+        scenario = scenario_from_whatif_result(result=result, base=save_form.cleaned_data["budget"],
+                                               name=save_form.cleaned_data["scenario_name"], actor=request.user)  # type: ignore[arg-type]
     except (ValidationError, ValueError) as exc:
         for message in (exc.messages if isinstance(exc, ValidationError) else [str(exc)]):
             save_form.add_error(None, message)

@@ -18,9 +18,9 @@ from frontline.engine.erlang import (
     required_agents,
     scheduled_agents,
 )
+from frontline.schedules.home_selectors import workforce_home
 
 from .forms import ErlangForm
-from .selectors import workforce_home
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from frontline.budget.models import BudgetPlan
-from frontline.people.models import User
-
 from .models import StaffingPlan
 from .plans import PlanSummary, Rates, plan_figures
 from .staffing import Targets
@@ -142,10 +139,10 @@ def whatif_compare(*, plan: StaffingPlan, changes: WhatIfChanges) -> WhatIfResul
     Raises ValueError when the engine finds the changed targets cannot be met.
     """
     started = time.perf_counter()
-    base = plan_figures(plan=plan, with_schedule=False)
+    base = plan_figures(plan=plan)
     targets = changes.apply(base.targets)
     rates = base.rates if changes.hourly_cost is None else base.rates.with_hourly_cost(changes.hourly_cost)
-    scenario = plan_figures(plan=plan, targets=targets, rates=rates, with_schedule=False)
+    scenario = plan_figures(plan=plan, targets=targets, rates=rates)
     scenario_days = {d.day: d.summary for d in scenario.days}
     days = [DayDiff(d.day, d.summary, scenario_days[d.day]) for d in base.days]
     return WhatIfResult(
@@ -183,15 +180,3 @@ def whatif_assumptions(result: WhatIfResult) -> dict[str, Any]:
         "plan": _summary_dict(result.base),
         "scenario": _summary_dict(result.scenario),
     }
-
-
-def whatif_save_budget(*, result: WhatIfResult, base: BudgetPlan, name: str, actor: User) -> BudgetPlan:
-    """Save the scenario as a budget scenario of ``base``: its headcount is the scenario's cost over
-    the forecast's horizon, which the budget prorates to its period by days. Raises ValueError
-    without an hourly cost."""
-    from frontline.budget.services import scenario_from_whatif
-
-    if result.scenario.cost is None:
-        raise ValueError("The scenario has no cost: enter an hourly cost or set it on the agents' profiles.")
-    return scenario_from_whatif(base=base, name=name, actor=actor, assumptions=whatif_assumptions(result),
-                                headcount_amount=result.scenario.cost)

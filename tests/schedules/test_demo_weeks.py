@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from frontline.schedules.demo import demo_weeks, seed_schedules
 from frontline.schedules.models import Schedule, ScheduleStatus
+from frontline.schedules.outlook import plan_figures_as_scheduled
 from frontline.workforce.models import (
     ForecastInterval,
     ForecastRun,
@@ -19,7 +20,6 @@ from frontline.workforce.models import (
     RunStatus,
     StaffingPlan,
 )
-from frontline.workforce.plans import plan_figures
 from tests import factories as f
 
 from .factories import next_monday, with_hours
@@ -67,7 +67,7 @@ def test_a_demo_started_on_any_weekday_schedules_every_day_its_plan_staffs(today
     seed_schedules(plans=[plan], time_limit_s=5, today=today)
 
     assert Schedule.objects.filter(team=team, state=ScheduleStatus.PUBLISHED).count() == 3
-    figures = plan_figures(plan=plan)
+    figures = plan_figures_as_scheduled(plan=plan)
     week = [d for d in figures.days if today <= d.day < today + timedelta(days=7)]
     assert len(week) == 7
     unscheduled = [d.day for d in week if d.summary.to_schedule_hours > 0 and not d.summary.scheduled_hours]

@@ -9,9 +9,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.test import override_settings
 
 from frontline.engine.erlang import required_agents
-from frontline.schedules.models import ScheduleStatus
 from frontline.workforce.models import ForecastInterval, RunStatus, StaffingPlan
 from frontline.workforce.plans import (
     PlanTargets,
@@ -155,58 +155,6 @@ def test_department_wide_plans_are_changed_by_their_author_and_managers():
     assert not StaffingPlan.objects.exists()
 
 
-# --- scheduled coverage ------------------------------------------------------------------------
-
-
-def _coverage_setup(*, team_forecast: bool):
-    team, elsewhere = f.team(), f.team()
-    a, b, c, d = (f.agent(teams=[team]) for _ in range(4))
-    published = sf.schedule(team)
-    at = sf.T0  # 09:00
-    sf.shift(published, a, at, at + timedelta(hours=2),
-             breaks=[(at + timedelta(minutes=60), at + timedelta(minutes=75), False)])  # 09:00-11:00, break 10:00-10:15
-    sf.shift(published, b, at, at + timedelta(hours=1))  # 09:00-10:00
-    draft = sf.schedule(team, state=ScheduleStatus.DRAFT, week_start=sf.DAY - timedelta(days=7))
-    sf.shift(draft, c, at, at + timedelta(hours=2))  # a draft: never counted
-    sf.shift(sf.schedule(elsewhere), d, at, at + timedelta(minutes=90))  # another team's published shift
-    rows = [(at + timedelta(minutes=30 * i), 20, 20 * 180) for i in range(5)]  # 09:00 … 11:00
-    return sf.plan(sf.forecast(rows=rows, team=team if team_forecast else None))
-
-
-def test_scheduled_counts_published_shifts_of_the_team_with_breaks_as_fractions():
-    rows = plan_figures(plan=_coverage_setup(team_forecast=True)).rows
-    assert [r.scheduled for r in rows] == pytest.approx([2.0, 2.0, 0.5, 1.0, 0.0])
-
-
-def test_department_wide_forecasts_count_every_team():
-    rows = plan_figures(plan=_coverage_setup(team_forecast=False)).rows
-    assert [r.scheduled for r in rows] == pytest.approx([3.0, 3.0, 1.5, 1.0, 0.0])
-
-
-def test_gap_short_and_expected_service_level_of_the_scheduled():
-    team = f.team()
-    agents = [f.agent(teams=[team]) for _ in range(8)]
-    sched = sf.schedule(team)
-    first, second = sf.T0, sf.T0 + timedelta(minutes=30)
-    for agent in agents[:4]:
-        sf.shift(sched, agent, first, first + timedelta(minutes=30))  # 4 on the first interval
-    for agent in agents:
-        sf.shift(sched, agent, second, second + timedelta(minutes=30))  # 8 on the second
-    plan = sf.plan(sf.forecast(rows=[(first, 10, 1800), (second, 30, 5400)], team=team),
-                   target_sl=0.8, threshold_s=20, shrinkage=0.25)
-    figures = plan_figures(plan=plan)
-    one, two = figures.rows
-    # working = scheduled x (1 - 0.25): 3 agents for 1 Erlang, 6 agents for 3 Erlangs
-    sl_one = erlang_c_sl(calls=10, aht_s=180, interval_s=1800, agents=3, threshold_s=20)
-    sl_two = erlang_c_sl(calls=30, aht_s=180, interval_s=1800, agents=6, threshold_s=20)
-    assert one.delivered.service_level == pytest.approx(sl_one, abs=1e-9)
-    assert two.delivered.service_level == pytest.approx(sl_two, abs=1e-9)
-    assert figures.summary.sl_scheduled == pytest.approx((10 * sl_one + 30 * sl_two) / 40, abs=1e-9)
-    assert [r.gap for r in figures.rows] == pytest.approx([4 - one.staffing.to_schedule, 8 - two.staffing.to_schedule])
-    assert figures.summary.intervals_short == sum(1 for r in figures.rows if r.scheduled < r.staffing.to_schedule)
-    assert figures.summary.scheduled_hours == pytest.approx((4 + 8) * 0.5)
-
-
 # --- hours, FTE, cost --------------------------------------------------------------------------
 
 
@@ -254,3 +202,14 @@ def test_per_week_uses_the_forecasts_calendar_days():
     s = plan_figures(plan=plan).summary
     assert s.days == 14  # the forecast's first to last day, even where it stored no intervals
     assert s.fte == pytest.approx(320 / 2 / 40)
+
+
+@override_settings(CURRENCY="GBP")
+def test_agents_costs_are_in_the_departments_currency():
+    assert team_rates(team_id=_team_with_rates().pk).currency == "GBP"
+
+
+def test_figures_without_the_schedules_have_no_coverage():
+    figures = plan_figures(plan=sf.plan(sf.forecast(rows=sf.day_rows())))
+    assert {r.scheduled for r in figures.rows} == {None}
+    assert (figures.drafts, figures.draft_summary) == ([], None)

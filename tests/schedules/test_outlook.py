@@ -1,4 +1,5 @@
-"""The workforce overview: staffing gaps in the hours ahead against published schedules."""
+"""How schedules cover staffing plans (frontline/schedules/outlook.py): a plan's figures as
+scheduled, and the workforce overview's gaps in the hours ahead against published schedules."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from frontline.schedules.models import Schedule, ScheduleStatus, Shift
+from frontline.schedules.outlook import newest_plans, outlook, plan_figures_as_scheduled
 from frontline.workforce.models import (
     ForecastInterval,
     ForecastRun,
@@ -15,8 +17,9 @@ from frontline.workforce.models import (
     RunStatus,
     StaffingPlan,
 )
-from frontline.workforce.overview import newest_plans, outlook
 from tests import factories as f
+from tests.workforce import staffing_factories as sf
+from tests.workforce.test_staffing_plans import erlang_c_sl
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +122,55 @@ def test_everyone_sees_their_next_published_shift_and_not_drafts(login):  # type
     _shifts(team, [agent], start=soon, hours=8, state=ScheduleStatus.PUBLISHED)
     page = client.get("/workforce/").content.decode()
     assert "your next shift" in page and team.name in page
+
+
+# --- scheduled coverage ------------------------------------------------------------------------
+
+
+def _coverage_setup(*, team_forecast: bool):
+    team, elsewhere = f.team(), f.team()
+    a, b, c, d = (f.agent(teams=[team]) for _ in range(4))
+    published = sf.schedule(team)
+    at = sf.T0  # 09:00
+    sf.shift(published, a, at, at + timedelta(hours=2),
+             breaks=[(at + timedelta(minutes=60), at + timedelta(minutes=75), False)])  # 09:00-11:00, break 10:00-10:15
+    sf.shift(published, b, at, at + timedelta(hours=1))  # 09:00-10:00
+    draft = sf.schedule(team, state=ScheduleStatus.DRAFT, week_start=sf.DAY - timedelta(days=7))
+    sf.shift(draft, c, at, at + timedelta(hours=2))  # a draft: never counted
+    sf.shift(sf.schedule(elsewhere), d, at, at + timedelta(minutes=90))  # another team's published shift
+    rows = [(at + timedelta(minutes=30 * i), 20, 20 * 180) for i in range(5)]  # 09:00 … 11:00
+    return sf.plan(sf.forecast(rows=rows, team=team if team_forecast else None))
+
+
+def test_scheduled_counts_published_shifts_of_the_team_with_breaks_as_fractions():
+    rows = plan_figures_as_scheduled(plan=_coverage_setup(team_forecast=True)).rows
+    assert [r.scheduled for r in rows] == pytest.approx([2.0, 2.0, 0.5, 1.0, 0.0])
+
+
+def test_department_wide_forecasts_count_every_team():
+    rows = plan_figures_as_scheduled(plan=_coverage_setup(team_forecast=False)).rows
+    assert [r.scheduled for r in rows] == pytest.approx([3.0, 3.0, 1.5, 1.0, 0.0])
+
+
+def test_gap_short_and_expected_service_level_of_the_scheduled():
+    team = f.team()
+    agents = [f.agent(teams=[team]) for _ in range(8)]
+    sched = sf.schedule(team)
+    first, second = sf.T0, sf.T0 + timedelta(minutes=30)
+    for agent in agents[:4]:
+        sf.shift(sched, agent, first, first + timedelta(minutes=30))  # 4 on the first interval
+    for agent in agents:
+        sf.shift(sched, agent, second, second + timedelta(minutes=30))  # 8 on the second
+    plan = sf.plan(sf.forecast(rows=[(first, 10, 1800), (second, 30, 5400)], team=team),
+                   target_sl=0.8, threshold_s=20, shrinkage=0.25)
+    figures = plan_figures_as_scheduled(plan=plan)
+    one, two = figures.rows
+    # working = scheduled x (1 - 0.25): 3 agents for 1 Erlang, 6 agents for 3 Erlangs
+    sl_one = erlang_c_sl(calls=10, aht_s=180, interval_s=1800, agents=3, threshold_s=20)
+    sl_two = erlang_c_sl(calls=30, aht_s=180, interval_s=1800, agents=6, threshold_s=20)
+    assert one.delivered.service_level == pytest.approx(sl_one, abs=1e-9)
+    assert two.delivered.service_level == pytest.approx(sl_two, abs=1e-9)
+    assert figures.summary.sl_scheduled == pytest.approx((10 * sl_one + 30 * sl_two) / 40, abs=1e-9)
+    assert [r.gap for r in figures.rows] == pytest.approx([4 - one.staffing.to_schedule, 8 - two.staffing.to_schedule])
+    assert figures.summary.intervals_short == sum(1 for r in figures.rows if r.scheduled < r.staffing.to_schedule)
+    assert figures.summary.scheduled_hours == pytest.approx((4 + 8) * 0.5)

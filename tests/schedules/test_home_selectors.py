@@ -1,4 +1,4 @@
-"""The workforce home page's reads (``frontline.workforce.selectors``)."""
+"""The workforce home page's reads (``frontline.schedules.home_selectors``)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import override_settings
 
+from frontline.schedules.home_selectors import home_schedules, my_upcoming_shifts, workforce_home
 from frontline.schedules.models import Schedule, ScheduleStatus, Shift
-from frontline.workforce.selectors import home_schedules, my_upcoming_shifts, workforce_home
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

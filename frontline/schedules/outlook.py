@@ -1,4 +1,9 @@
-"""The workforce home page's staffing outlook: gaps from now to the end of tomorrow.
+"""How the schedules cover the staffing plans: a plan's figures as scheduled (the staffing plan
+page) and the workforce home page's staffing outlook, gaps from now to the end of tomorrow.
+
+Staffing plans (``frontline.workforce``) know what is required; the schedules know who is on
+shift. Reads that set one against the other live here, on the schedules side, so that data
+flows one way: schedules read workforce, never the reverse.
 
 A *gap* is an interval from now until tomorrow's close (midnight at the end of tomorrow, on the
 forecast's clock: always at least 24 hours, so late in the day it still shows tomorrow whole)
@@ -17,11 +22,12 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
-from frontline.schedules.coverage import draft_schedules, scheduled_by_interval
-from frontline.schedules.models import Schedule
+from frontline.workforce.models import RunStatus, StaffingPlan
+from frontline.workforce.plans import PlanFigures, Rates, plan_figures
+from frontline.workforce.staffing import IntervalStaffing, Targets, plan_intervals
 
-from .models import RunStatus, StaffingPlan
-from .staffing import IntervalStaffing, plan_intervals
+from .coverage import draft_schedules, scheduled_by_interval
+from .models import Schedule
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,3 +103,20 @@ def outlook(plan: StaffingPlan, *, now: datetime | None = None, until: datetime 
         every = scheduled_by_interval(starts, minutes, team_id=team_id, published_only=False)
         with_drafts = sum(1 for r, s in zip(rows, every, strict=True) if math.ceil(r.to_schedule - s - 1e-9) > 0)
     return ScopeOutlook(plan=plan, intervals=len(rows), gaps=gaps, until=until, gaps_with_drafts=with_drafts, drafts=drafts)
+
+
+def plan_figures_as_scheduled(*, plan: StaffingPlan, targets: Targets | None = None,
+                              rates: Rates | None = None) -> PlanFigures:
+    """The plan's figures (``workforce.plans.plan_figures``) with the coverage of the published
+    schedules of the forecast's team (every team's for a department-wide forecast), and, where
+    draft schedules have shifts in the horizon, the same figures with the drafts counted too."""
+    targets = targets or Targets.of(plan)
+    intervals = plan_intervals(plan, targets=targets)
+    forecast = plan.forecast
+    minutes, team_id = forecast.interval_minutes, forecast.team_id
+    starts = [i.starts_at for i in intervals]
+    scheduled = scheduled_by_interval(starts, minutes, team_id=team_id, published_only=True)
+    drafts = draft_schedules(team_id=team_id, start=starts[0], end=starts[-1] + timedelta(minutes=minutes)) if starts else []
+    with_drafts = scheduled_by_interval(starts, minutes, team_id=team_id, published_only=False) if drafts else None
+    return plan_figures(plan=plan, targets=targets, rates=rates, intervals=intervals, scheduled=scheduled,
+                        drafts=drafts, scheduled_with_drafts=with_drafts)

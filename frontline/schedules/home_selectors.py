@@ -1,11 +1,13 @@
-"""Reads for the workforce home page (``/workforce/``), scoped to the viewer.
+"""Reads for the workforce home page (``/workforce/``), scoped to the viewer. They set the
+schedules against forecasts and plans, so they live on the schedules side (imports go budget ->
+schedules -> workforce).
 
 ``workforce_home(viewer=..., now=...)`` gathers everything the page shows:
 
 * the viewer's own published shifts from now to tomorrow's close (the next one when none falls
   in that window), and their adherence this week so far;
 * the schedules of last, this and next week of the viewer's teams (planners: drafts too);
-* for planners, per scope the staffing outlook to tomorrow's close (``overview.outlook``) and the
+* for planners, per scope the staffing outlook to tomorrow's close (``outlook.outlook``) and the
   latest forecasts and plans of the teams they manage.
 """
 
@@ -18,12 +20,12 @@ from django.utils import timezone
 
 from frontline.people.models import User
 from frontline.people.selectors import team_ids_for_viewer
-from frontline.schedules.adherence import Adherence, adherence_for_agents
-from frontline.schedules.models import Schedule, ScheduleStatus, Shift
+from frontline.workforce.models import ForecastRun, StaffingPlan
+from frontline.workforce.permissions import is_planner, managed_team_ids
 
-from .models import ForecastRun, StaffingPlan
-from .overview import ScopeOutlook, newest_plans, outlook, tomorrows_close
-from .permissions import is_planner, managed_team_ids
+from .adherence import Adherence, adherence_for_agents
+from .models import Schedule, ScheduleStatus, Shift
+from .outlook import ScopeOutlook, newest_plans, outlook, tomorrows_close
 
 
 @dataclass(frozen=True)
