@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its templates and static files: the API docs page is served from here, not a CDN
     "django_tasks",
     "django_tasks_db",
     "frontline.core",
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "frontline.core.middleware.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -180,9 +182,12 @@ TASKS = {
     }
 }
 
+# Django's cache: a database table by default; with REDIS_URL, Redis (shared by every web
+# process), and sessions are then read from it (written through to the database).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "frontline_cache"}}
 if os.environ.get("REDIS_URL"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["REDIS_URL"]}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # Without FRONTLINE_EMAIL_HOST, outgoing mail is written to var/outbox/ (the embedded demo sends nothing).
 EMAIL_HOST = os.environ.get("FRONTLINE_EMAIL_HOST", "")
@@ -202,6 +207,25 @@ SESSION_COOKIE_SECURE = _env_bool("FRONTLINE_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Sent on every response (frontline.core.middleware). Scripts only from this origin: no inline
+# <script>, no on...= handlers, no eval (htmx's allowEval is off). Style attributes stay allowed
+# (bar widths and positions are computed per row), <style> elements and stylesheets only from self.
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",  # browsers without the two directives below
+    "style-src-elem 'self'",
+    "style-src-attr 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+# Signed-in pages, API responses and attachments: never stored by the browser or a proxy.
+PRIVATE_CACHE_CONTROL = "no-store, private"
 
 LOGGING = {
     "version": 1,

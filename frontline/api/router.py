@@ -1,5 +1,8 @@
 """The REST API, mounted at /api/v1/ (OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
 
+The docs page is ninja's Swagger UI rendered from its own template and static files (``ninja`` is
+in INSTALLED_APPS; without it ninja falls back to a CDN), under the app's Content-Security-Policy.
+
 See docs/api.md for authentication, the error shape, pagination and examples.
 """
 

@@ -82,7 +82,18 @@ def new_context(browser: Browser, live_server) -> Iterator[Callable[[], BrowserC
 
 
 class PageErrors(list[str]):
-    """Uncaught JavaScript errors and dialogs seen on the pages of one test."""
+    """Uncaught JavaScript errors, Content-Security-Policy violations and dialogs seen on the pages of one test."""
+
+
+# Runs in every page before its own scripts (injected by the browser's debugging protocol, so the
+# page's CSP does not apply to it): each violation is reported to the console, where the fixture
+# below collects it.
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  console.error("CSP violation: " + e.effectiveDirective + " blocked " + (e.blockedURI || "inline")
+                + " in " + (e.sourceFile || document.location.href) + ":" + e.lineNumber);
+});
+"""
 
 
 @pytest.fixture
@@ -92,11 +103,15 @@ def page_errors() -> PageErrors:
 
 @pytest.fixture
 def new_page(new_context: Callable[[], BrowserContext], page_errors: PageErrors) -> Iterator[Callable[[], Page]]:
-    """A page in a fresh context. Uncaught script errors and any dialog (alert, confirm) fail the test."""
+    """A page in a fresh context. Uncaught script errors, any Content-Security-Policy violation and
+    any dialog (alert, confirm) fail the test."""
 
     def make() -> Page:
         page = new_context().new_page()
+        page.add_init_script(CSP_REPORTER)
         page.on("pageerror", lambda exc: page_errors.append(f"{page.url}: uncaught error: {exc}"))
+        page.on("console", lambda msg: page_errors.append(f"{page.url}: {msg.text}")
+                if msg.text.startswith("CSP violation") or "Content Security Policy" in msg.text else None)
 
         def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
             page_errors.append(f"{page.url}: unexpected {dialog.type} dialog: {dialog.message!r}")
