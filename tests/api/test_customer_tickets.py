@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from frontline.api.schemas import CustomerTicketOut, CustomerTicketPage
 from frontline.desk.models import TicketField
@@ -255,3 +256,13 @@ def test_the_customer_list_query_count_does_not_grow_with_tickets(django_assert_
         f.ticket(requester=me)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(api.get("/tickets").json()["items"]) == 9
+
+
+def test_a_customers_recent_view_reads_the_last_change_they_could_see() -> None:
+    me = f.customer(with_login=True)
+    long_ago = timezone.now() - timedelta(days=30)
+    noted = f.ticket(requester=me, at=long_ago)
+    answered = f.ticket(requester=me, at=long_ago)
+    ticket_reply(ticket=noted, author=f.manager(), body="internal", public=False)
+    ticket_reply(ticket=answered, author=f.manager(), body="Here you go")
+    assert _ids(ApiClient(me.user), view="recent") == [answered.pk]
