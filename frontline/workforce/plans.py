@@ -41,7 +41,7 @@ from frontline.people.models import AgentProfile, Role, User
 from frontline.people.selectors import team_descendant_ids
 
 from .models import ForecastRun, RunStatus, StaffingPlan
-from .permissions import can_manage_team, is_planner
+from .permissions import is_planner, managed_team_ids
 from .staffing import Expected, IntervalStaffing, Targets, expected, plan_intervals
 
 DEFAULT_CONTRACTED_HOURS = 40.0
@@ -134,11 +134,18 @@ def staffing_plan_delete(*, plan: StaffingPlan, actor: User) -> None:
 def plan_can_change(*, plan: StaffingPlan, user: User) -> bool:
     """Planners read every plan; its author, managers/admins, and leads of the forecast's team
     (sub-teams included) change it. A department-wide forecast's plans: author and managers."""
+    return plan.pk in plans_changeable(plans=[plan], user=user)
+
+
+def plans_changeable(*, plans: Sequence[StaffingPlan], user: User) -> set[int]:
+    """The ids of ``plans`` that ``user`` may change (:func:`plan_can_change`), the teams they
+    manage read once for the lot (a list page)."""
     if not is_planner(user):
-        return False
-    if user.sees_everything or plan.created_by_id == user.pk:
-        return True
-    return plan.forecast.team_id is not None and can_manage_team(user, plan.forecast.team_id)
+        return set()
+    managed = managed_team_ids(user)  # None: every team
+    return {plan.pk for plan in plans
+            if managed is None or plan.created_by_id == user.pk
+            or (plan.forecast.team_id is not None and plan.forecast.team_id in managed)}
 
 
 def plan_queryset() -> QuerySet[StaffingPlan]:

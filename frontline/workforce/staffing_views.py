@@ -25,13 +25,14 @@ from frontline.people.models import Team
 from frontline.schedules.outlook import plan_figures_as_scheduled
 
 from .models import ForecastRun, RunStatus, StaffingPlan
-from .permissions import budget_required, managed_team_ids, planner_required
+from .permissions import budget_required, planner_required
 from .plans import (
     IntervalOutlook,
     plan_can_change,
     plan_get,
     plan_get_for_change,
     plan_queryset,
+    plans_changeable,
     staffing_plan_create,
     staffing_plan_delete,
     staffing_plan_update,
@@ -87,10 +88,9 @@ def staffing_list(request: HttpRequest) -> HttpResponse:
     if team_id:
         plans = plans.filter(forecast__team_id=team_id)
     page = Paginator(plans.order_by(*order), PER_PAGE).get_page(request.GET.get("page"))
-    managed = managed_team_ids(request.user)  # type: ignore[arg-type]
+    changeable = plans_changeable(plans=page.object_list, user=request.user)  # type: ignore[arg-type]
     for plan in page.object_list:
-        plan.changeable = (managed is None or plan.created_by_id == request.user.pk
-                           or (plan.forecast.team_id is not None and plan.forecast.team_id in managed))
+        plan.changeable = plan.pk in changeable
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()

@@ -15,7 +15,9 @@ from frontline.engine.erlang import required_agents
 from frontline.workforce.models import ForecastInterval, RunStatus, StaffingPlan
 from frontline.workforce.plans import (
     PlanTargets,
+    plan_can_change,
     plan_figures,
+    plans_changeable,
     staffing_plan_create,
     staffing_plan_delete,
     staffing_plan_update,
@@ -153,6 +155,25 @@ def test_department_wide_plans_are_changed_by_their_author_and_managers():
     staffing_plan_update(plan=plan, forecast=plan.forecast, name="Mine", targets=PlanTargets(), actor=author)
     staffing_plan_delete(plan=plan, actor=f.manager())
     assert not StaffingPlan.objects.exists()
+
+
+def test_which_plans_of_a_list_each_viewer_may_change():
+    mine, sub, other = f.team(), f.team(), f.team()
+    sub.parent = mine
+    sub.save(update_fields=["parent"])
+    lead, other_lead, manager = f.lead(leads=[mine]), f.lead(leads=[other]), f.manager()
+    own = sf.plan(sf.forecast(team=None), actor=lead, name="own, department-wide")
+    team_plan, sub_plan = sf.plan(sf.forecast(team=mine)), sf.plan(sf.forecast(team=sub))
+    others = sf.plan(sf.forecast(team=other), actor=other_lead)
+    department = sf.plan(sf.forecast(team=None), actor=manager)
+    plans = [own, team_plan, sub_plan, others, department]
+    assert plans_changeable(plans=plans, user=lead) == {own.pk, team_plan.pk, sub_plan.pk}
+    assert plans_changeable(plans=plans, user=other_lead) == {others.pk}
+    assert plans_changeable(plans=plans, user=manager) == {p.pk for p in plans}
+    assert plans_changeable(plans=plans, user=f.agent(teams=[mine])) == set()
+    viewers = [lead, other_lead, manager]
+    assert [{p.pk for p in plans if plan_can_change(plan=p, user=v)} for v in viewers] == [
+        plans_changeable(plans=plans, user=v) for v in viewers]
 
 
 # --- hours, FTE, cost --------------------------------------------------------------------------
