@@ -306,6 +306,52 @@ def published_week_exists(*, viewer: User, week_start: date) -> bool:
     return Schedule.objects.filter(team__members=viewer, week_start=week_start, state=ScheduleStatus.PUBLISHED).exists()
 
 
+@dataclass(frozen=True, slots=True)
+class MyShift:
+    shift: Shift
+    breaks: list[Span]
+    hours: float  # paid
+
+
+@dataclass(frozen=True, slots=True)
+class MyDay:
+    day: date
+    today: bool
+    shifts: list[MyShift]
+
+
+@dataclass(frozen=True, slots=True)
+class MyWeek:
+    first: date  # the Monday
+    days: list[MyDay]
+    hours: float  # paid, rounded to 0.01
+    published: bool  # one of the viewer's teams published this week
+
+
+def my_schedule_weeks(*, viewer: User, today: date | None = None, weeks: int = 2) -> list[MyWeek]:
+    """My schedule: the viewer's published shifts of this week and the next (``weeks``), day by day
+    in the current (the viewer's) zone; a shift belongs to the day it starts on."""
+    today = today or timezone.localdate()
+    monday = today - timedelta(days=today.weekday())
+    out = []
+    for w in range(weeks):
+        first = monday + timedelta(days=7 * w)
+        start = timezone.make_aware(datetime.combine(first, time.min))
+        shifts = list(my_shifts(viewer=viewer, start=start, end=start + timedelta(days=7)))
+        days = [MyDay(day=day, today=day == today,
+                      shifts=[MyShift(shift=s, breaks=shift_breaks(s), hours=paid_hours(s)) for s in shifts
+                              if timezone.localtime(s.starts_at).date() == day])
+                for day in (first + timedelta(days=d) for d in range(7))]
+        out.append(MyWeek(first=first, days=days, hours=round(sum(paid_hours(s) for s in shifts), 2),
+                          published=published_week_exists(viewer=viewer, week_start=first)))
+    return out
+
+
+def time_off_of_agent(*, agent: User, limit: int = 50) -> QuerySet[TimeOff]:
+    """The agent's own time-off requests, latest first (My schedule)."""
+    return TimeOff.objects.filter(agent=agent).select_related("decided_by").order_by("-starts_at")[:limit]
+
+
 # --- what an absence does to coverage ------------------------------------------------------------
 
 

@@ -7,7 +7,7 @@ The same view answers a full page or, for htmx, the partial it swaps.
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -32,13 +32,12 @@ from frontline.workforce.permissions import (
 )
 
 from . import services
-from .coverage import paid_hours, shift_breaks
+from .coverage import shift_breaks
 from .forms import ScheduleForm, ShiftForm, ShiftTypeForm, TimeOffForm
 from .models import ScheduleStatus, ShiftType, TimeOff, TimeOffStatus
 from .selectors import (
     can_decide_time_off,
-    my_shifts,
-    published_week_exists,
+    my_schedule_weeks,
     report_shortfalls,
     schedule_agents,
     schedule_board,
@@ -48,6 +47,7 @@ from .selectors import (
     time_off_coverage_effect,
     time_off_for_decider,
     time_off_get_for_decider,
+    time_off_of_agent,
 )
 
 SORTS = {"week": "week_start", "-week": "-week_start", "team": "team__name", "-team": "-team__name",
@@ -271,24 +271,9 @@ def my_schedule(request: HttpRequest) -> HttpResponse:
             else:
                 return redirect("schedules:my_schedule")
         status = 422
-    today = timezone.localdate()
-    monday = today - timedelta(days=today.weekday())
-    weeks = []
-    for w in range(2):
-        first = monday + timedelta(days=7 * w)
-        start = timezone.make_aware(datetime.combine(first, time.min))
-        shifts = list(my_shifts(viewer=user, start=start, end=start + timedelta(days=7)))
-        days = []
-        for d in range(7):
-            day = first + timedelta(days=d)
-            days.append({"day": day, "today": day == today,
-                         "shifts": [{"shift": s, "breaks": shift_breaks(s), "hours": paid_hours(s)} for s in shifts
-                                    if timezone.localtime(s.starts_at).date() == day]})
-        weeks.append({"first": first, "days": days, "hours": round(sum(paid_hours(s) for s in shifts), 2),
-                      "published": published_week_exists(viewer=user, week_start=first)})
-    requests = TimeOff.objects.filter(agent=user).select_related("decided_by").order_by("-starts_at")[:50]
     return render(request, "schedules/my_schedule.html", {
-        "nav": "workforce", "wf": "mine", "css": CSS, "weeks": weeks, "form": form, "requests": requests,
+        "nav": "workforce", "wf": "mine", "css": CSS, "weeks": my_schedule_weeks(viewer=user), "form": form,
+        "requests": time_off_of_agent(agent=user),
     }, status=status)
 
 
