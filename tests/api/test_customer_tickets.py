@@ -266,3 +266,16 @@ def test_a_customers_recent_view_reads_the_last_change_they_could_see() -> None:
     ticket_reply(ticket=noted, author=f.manager(), body="internal", public=False)
     ticket_reply(ticket=answered, author=f.manager(), body="Here you go")
     assert _ids(ApiClient(me.user), view="recent") == [answered.pk]
+
+
+def test_naming_someone_elses_requester_or_company_answers_like_naming_nobody() -> None:
+    me = f.customer(with_login=True)
+    other_company = f.company(share_tickets=True)
+    other = f.customer(company=other_company)
+    f.ticket(requester=other)
+    api = ApiClient(me.user)
+    for params in ({"requester_id": other.pk}, {"company_id": other_company.pk}, {"q": "#1"}):
+        response = api.get("/tickets", params)
+        assert (response.status_code, response.json()["items"]) == (200, [])
+    nobody = api.get("/tickets", {"requester_id": 987654, "company_id": 987654})
+    assert (nobody.status_code, nobody.json()["items"]) == (200, [])
