@@ -1,10 +1,9 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from frontline.api.router import api
-from frontline.people.views import LoginView, home
+from frontline.people.views import LoginView, LogoutView, home
 
 admin.site.site_header = "Frontline administration"
 admin.site.site_title = "Frontline admin"
@@ -12,7 +11,7 @@ admin.site.site_title = "Frontline admin"
 urlpatterns = [
     path("", home, name="home"),
     path("login/", LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", LogoutView.as_view(), name="logout"),
     path("tickets/", include("frontline.desk.urls")),
     path("portal/", include("frontline.desk.portal_urls")),
     path("people/", include("frontline.people.urls")),

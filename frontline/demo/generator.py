@@ -247,7 +247,7 @@ def _people(rng: random.Random, *, anchor: datetime, start: datetime):  # type: 
         tz = team_spec[member.team].time_zone if member.team else "Europe/London"
         user = User.objects.create(
             username=member.username, first_name=member.first_name, last_name=member.last_name,
-            email=f"{member.username}@{names.STAFF_DOMAIN}", role=member.role, time_zone=tz, password=password,
+            email=f"{member.username}@{names.STAFF_DOMAIN}", role=member.role, password=password,
             is_staff=member.role == Role.ADMIN, is_superuser=member.role == Role.ADMIN,
             date_joined=anchor - timedelta(days=400),
         )

@@ -1,4 +1,5 @@
-"""Show times in the viewer's time zone (their profile, else the browser's cookie, else UTC)."""
+"""Show times in the viewer's time zone (the one they chose on My profile, else the browser's
+cookie, else UTC); htmx-aware responses and redirects."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 
 class ViewerTimezoneMiddleware:
@@ -17,12 +19,10 @@ class ViewerTimezoneMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        name = ""
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and user.time_zone and user.time_zone != "UTC":
-            name = user.time_zone
-        else:
-            name = request.COOKIES.get("tz", "")
+        chosen = user.time_zone if user is not None and user.is_authenticated else ""
+        # An empty zone on the profile means "use my browser's" (app.js keeps it in the tz cookie).
+        name = chosen or request.COOKIES.get("tz", "")
         try:
             timezone.activate(zoneinfo.ZoneInfo(name)) if name else timezone.deactivate()
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
@@ -50,4 +50,19 @@ class HtmxLoginRedirectMiddleware:
             redirect = HttpResponse(status=200)
             redirect["HX-Redirect"] = f"{login_path}?{urlencode({'next': current})}"
             return redirect
+        return response
+
+
+class HtmxVaryMiddleware:
+    """Pages answer a plain request with the full page and an htmx request with a fragment at the
+    same URL. Say so (``Vary: HX-Request``): otherwise the browser's cache may hand the fragment
+    back for a plain visit of that URL, as Back does after a filter pushed it into the history."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method in ("GET", "HEAD"):
+            patch_vary_headers(response, ("HX-Request",))
         return response

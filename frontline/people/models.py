@@ -16,12 +16,20 @@ class Role(models.TextChoices):
 
 STAFF_ROLES = frozenset({Role.AGENT, Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN})
 
+# The languages Frontline's pages exist in. Only English so far: the preference is stored so that
+# it takes effect once translations ship.
+LANGUAGES = [("en", "English")]
+
 
 class User(AbstractUser):
     """Everyone who signs in: customers on the portal, and staff in the desk."""
 
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.CUSTOMER, db_index=True)
-    time_zone = models.CharField(max_length=64, default="UTC", help_text="IANA zone, e.g. Europe/Berlin")
+    # Empty: show times in the zone of the browser in use. Set by the person on My profile.
+    time_zone = models.CharField(max_length=64, blank=True, default="",
+                                 help_text="IANA zone, e.g. Europe/Berlin; empty: the browser's zone")
+    language = models.CharField(max_length=16, choices=LANGUAGES, default="en",
+                                help_text="Stored preference; the product is in English only for now")
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]

@@ -1,10 +1,11 @@
-"""Writes about people: API tokens, availability, sign-in throttling."""
+"""Writes about people: API tokens, availability, sign-in throttling, one's own profile."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
 import unicodedata
+import zoneinfo
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import (
+    LANGUAGES,
     STAFF_ROLES,
     AgentProfile,
     ApiToken,
@@ -116,3 +118,35 @@ def availability_set(*, user: User, availability: str, at: datetime | None = Non
         profile.availability_changed_at = at
         profile.save(update_fields=["availability", "availability_changed_at"])
     return profile
+
+
+@transaction.atomic
+def user_profile_update(*, user: User, time_zone: str, language: str) -> User:
+    """Set the person's own time zone ("" = the browser's) and language preference."""
+    errors: dict[str, list[str]] = {}
+    if time_zone and time_zone not in zoneinfo.available_timezones():
+        errors["time_zone"] = ["Choose a time zone from the list, e.g. Europe/Berlin, or your browser's."]
+    if language not in dict(LANGUAGES):
+        errors["language"] = [f"Frontline is available in {', '.join(label for _, label in LANGUAGES)}."]
+    if errors:
+        raise ValidationError(errors)
+    user.time_zone, user.language = time_zone, language
+    user.save(update_fields=["time_zone", "language"])
+    return user
+
+
+@transaction.atomic
+def user_password_change(*, user: User, current_password: str, new_password: str) -> User:
+    """Change the person's own password: the current one must be right, the new one must pass
+    the password validators (settings.AUTH_PASSWORD_VALIDATORS)."""
+    from django.contrib.auth.password_validation import validate_password
+
+    if not user.check_password(current_password):
+        raise ValidationError({"old_password": ["That is not your current password."]})
+    try:
+        validate_password(new_password, user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password1": exc.messages}) from None
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    return user

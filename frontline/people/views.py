@@ -1,4 +1,4 @@
-"""Sign-in, people pages, API tokens and the agent's availability."""
+"""Sign-in and sign-out, people pages, My profile, API tokens and the agent's availability."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import ipaddress
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from frontline.desk.models import UNRESOLVED_CATEGORIES
 
 from . import services
-from .forms import TokenForm
+from .forms import PasswordForm, ProfileForm, TokenForm
 from .models import STAFF_ROLES, ApiToken, Role
 from .selectors import people_list_for_viewer
 
@@ -71,6 +72,57 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):  # type: ignore[no-untyped-def]
         services.login_success_record(username=form.get_user().username, address=client_address(self.request))
         return super().form_valid(form)
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's sign-out, which also tells the browser to forget what it keeps for this site
+    (unsent drafts, htmx's page snapshots): the next person on a shared PC sees none of it.
+    The page's script clears the same on the Sign out button, for browsers without the header."""
+
+    def post(self, request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"storage"'
+        return response
+
+
+@login_required
+def profile(request: HttpRequest) -> HttpResponse:
+    """My profile, for everyone who signs in: time zone, language, password."""
+    user = request.user
+    profile_form = ProfileForm(initial={"time_zone": user.time_zone, "language": user.language})  # type: ignore[union-attr]
+    password_form = PasswordForm(user)
+    status = 200
+    if request.method == "POST" and request.POST.get("form") == "password":
+        password_form = PasswordForm(user, request.POST)
+        if password_form.is_valid():
+            try:
+                services.user_password_change(user=user, current_password=password_form.cleaned_data["old_password"],
+                                              new_password=password_form.cleaned_data["new_password1"])
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    password_form.add_error(field if field in password_form.fields else None, errors)
+            else:
+                update_session_auth_hash(request, user)  # stay signed in here; other sessions end
+                messages.success(request, "Password changed. Other places where you were signed in are signed out.")
+                return redirect("people:profile")
+        status = 422
+    elif request.method == "POST":
+        profile_form = ProfileForm(request.POST)
+        if profile_form.is_valid():
+            try:
+                services.user_profile_update(user=user, time_zone=profile_form.cleaned_data["time_zone"],
+                                             language=profile_form.cleaned_data["language"])
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    profile_form.add_error(field if field in profile_form.fields else None, errors)
+            else:
+                messages.success(request, "Profile saved.")
+                return redirect("people:profile")
+        status = 422
+    return render(request, "people/profile.html", {
+        "nav": "profile", "profile_form": profile_form, "password_form": password_form,
+        "browser_zone": request.COOKIES.get("tz", ""),
+    }, status=status)
 
 
 @login_required
