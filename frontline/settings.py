@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "frontline.people.middleware.HtmxVaryMiddleware",
     "frontline.people.middleware.HtmxLoginRedirectMiddleware",
     "frontline.people.middleware.ViewerTimezoneMiddleware",
 ]
@@ -201,6 +202,8 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_FILE_PATH = VAR_DIR / "outbox"
 DEFAULT_FROM_EMAIL = os.environ.get("FRONTLINE_FROM_EMAIL", "support@frontline.localhost")
+# Where people reach this installation; links in emails to customers start with it.
+FRONTLINE_BASE_URL = os.environ.get("FRONTLINE_BASE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("FRONTLINE_SECURE_COOKIES", False)

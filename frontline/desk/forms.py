@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django import forms
 from django.core import signing
 from django.utils import timezone
+from django.utils.text import slugify
 
 from frontline.people.models import STAFF_ROLES, Team, User
 
 from .content import Upload
-from .models import Channel, FieldType, Priority, Queue, Status, TicketField, TicketType
+from .models import Channel, FieldType, Priority, Queue, Status, Ticket, TicketField, TicketType
 from .services.handle_time import handle_seconds_since
+from .services.properties import UNSET, TicketChanges
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -136,6 +138,36 @@ class TicketPropertiesForm(forms.Form):
 
     def tag_names(self) -> list[str]:
         return [t.strip() for t in self.cleaned_data.get("tags", "").split(",") if t.strip()]
+
+    def changes_from(self, ticket: Ticket) -> TicketChanges:
+        """Only what differs from the ticket as it is now: the pending edits a reply carries along
+        (fields shown unchanged stay UNSET, so they cannot undo what the reply itself changes)."""
+        data = self.cleaned_data
+
+        def differs(value: Any, current: Any) -> Any:
+            return value if value != current else UNSET
+
+        status, assignee, team, queue = data["status"], data["assignee"], data["team"], data["queue"]
+        tags = self.tag_names()
+        current_fields = ticket.custom_fields
+        fields = {k: v for k, v in self.custom_values().items() if _comparable(v) != _comparable(current_fields.get(k))}
+        return TicketChanges(
+            status=status if status.pk != ticket.status_id else UNSET,
+            priority=differs(data["priority"], ticket.priority),
+            ticket_type=differs(data["ticket_type"], ticket.ticket_type),
+            assignee=assignee if (assignee.pk if assignee else None) != ticket.assignee_id else UNSET,
+            team=team if (team.pk if team else None) != ticket.team_id else UNSET,
+            queue=queue if (queue.pk if queue else None) != ticket.queue_id else UNSET,
+            tags=tags if {slugify(t, allow_unicode=True) for t in tags} - {""} != {t.name for t in ticket.tags.all()} else UNSET,
+            custom_fields=fields or UNSET,
+        )
+
+
+def _comparable(value: Any) -> Any:
+    """A custom field value as stored (dates as ISO text; an unticked box, "" and None alike)."""
+    if value in (None, "", False):
+        return None
+    return value.isoformat() if isinstance(value, date) else value
 
 
 def _custom_form_field(definition: TicketField) -> forms.Field:

@@ -268,9 +268,10 @@ SIDEBAR_COUNT_CAP = 999
 
 
 def ticket_counts_for_viewer(*, viewer: User) -> dict[str, str]:
-    """Open counts for the queue sidebar, one bounded query per view ("999+" past the cap)."""
+    """Counts for the queue sidebar, one bounded query per view ("999+" past the cap): the open
+    tickets of My / Unassigned / My teams, and every ticket of All and Recently updated."""
     counts = {}
-    for view in ("mine", "unassigned", "team"):
+    for view in VIEWS:
         n = ticket_list_for_viewer(viewer=viewer, view=view).order_by()[: SIDEBAR_COUNT_CAP + 1].count()
         counts[view] = f"{SIDEBAR_COUNT_CAP}+" if n > SIDEBAR_COUNT_CAP else str(n)
     return counts

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.urls import reverse
 from django_tasks import task
 
 from frontline.core import background
@@ -19,14 +20,17 @@ def message_notify_customer(message_id: int) -> str:
     if message is None or not message.is_public:
         return "skipped"
     ticket = message.ticket
+    # Nothing reads replies to these emails yet: point the customer to the portal instead.
+    portal = settings.FRONTLINE_BASE_URL.rstrip("/") + reverse("portal:request_detail", kwargs={"ticket_id": ticket.pk})
+    answer = f"To answer, use the portal (replies to this email are not read):\n{portal}"
     if message.author_kind == AuthorKind.AGENT:
         subject = f"Re: {ticket.subject} [#{ticket.pk}]"
         signature = message.author_user.first_name if message.author_user else "Support"
-        text = f"{message.body_text}\n\n— {signature}, Support\n\nReply to this email or visit the portal to answer."
+        text = f"{message.body_text}\n\n— {signature}, Support\n\n{answer}"
     else:
         subject = f"We received your request: {ticket.subject} [#{ticket.pk}]"
         text = (f"Hello {ticket.requester.name},\n\nThanks for contacting us. Your request #{ticket.pk} is with our "
-                f"team and we'll reply as soon as we can.\n\nYou wrote:\n{message.body_text}")
+                f"team and we'll reply as soon as we can.\n\nYou wrote:\n{message.body_text}\n\n{answer}")
     email = EmailMessage(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[ticket.requester.email],
                          headers={"X-Frontline-Ticket": str(ticket.pk)})
     email.send(fail_silently=False)

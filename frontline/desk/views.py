@@ -3,6 +3,7 @@ calls one service or selector, and renders (the full page, or the htmx partial).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from frontline.people.models import STAFF_ROLES, Team, User
@@ -186,9 +188,10 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 def _workspace_context(request: HttpRequest, ticket: Ticket, *, reply_form: ReplyForm | None = None,
                        props_form: TicketPropertiesForm | None = None, merge_form: MergeForm | None = None,
-                       opened: str | None = None) -> dict[str, Any]:
+                       opened: str | None = None, sent: str = "") -> dict[str, Any]:
     """The workspace's context. ``opened``: the reply form's handle-time token to keep (from the
-    properties or merge form, which carry it so that saving them does not restart the clock)."""
+    properties or merge form, which carry it so that saving them does not restart the clock).
+    ``sent``: "reply" or "note" right after one was sent (the page's script then drops that draft)."""
     events = list(ticket_events_for_viewer(ticket=ticket, viewer=request.user))
     user_ids = {e.payload.get(k) for e in events for k in ("from", "to") if e.kind == "assigned"}
     team_ids = {e.payload.get(k) for e in events for k in ("from", "to") if e.kind == "team_changed"}
@@ -219,12 +222,22 @@ def _workspace_context(request: HttpRequest, ticket: Ticket, *, reply_form: Repl
         "events": events,
         "names": names,
         "reply_form": reply_form or ReplyForm(user_id=request.user.pk, ticket_id=ticket.pk, opened=opened),
+        "note_mode": _note_mode(reply_form),
+        "sent": sent,
         "props_form": props_form,
         "merge_form": merge_form or MergeForm(),
         "merged_from": list(ticket.merged_from.values_list("pk", "subject")),
         "requester_open": ticket_queryset_for_viewer(viewer=request.user)
         .filter(requester_id=ticket.requester_id).exclude(pk=ticket.pk).order_by("-updated_at")[:5],
     }
+
+
+def _note_mode(form: ReplyForm | None) -> bool:
+    """Whether the reply form shows as an internal note (posted so, or offered so after a note)."""
+    if form is None:
+        return False
+    value = form.data.get("public") if form.is_bound else form.initial.get("public")
+    return value == "0"
 
 
 def _render_workspace(request: HttpRequest, ticket: Ticket, status: int = 200, **forms: Any) -> HttpResponse:
@@ -252,23 +265,73 @@ def _done(request: HttpRequest, ticket: Ticket, text: str, opened: str | None = 
 @require_POST
 @staff_required
 def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Send a reply or add a note. With JavaScript the Properties form's fields travel along
+    (``with_properties``): edits the agent made there and did not save go out with the reply,
+    in one transaction, instead of being lost."""
     ticket = ticket_get_for_viewer(ticket_id=ticket_id, viewer=request.user)
     form = ReplyForm(request.POST, request.FILES, user_id=request.user.pk, ticket_id=ticket.pk)
-    if not form.is_valid():
-        return _render_workspace(request, ticket, status=422, reply_form=form)
+    props_form = TicketPropertiesForm(request.POST) if request.POST.get("with_properties") else None
+    if not form.is_valid() or (props_form is not None and not props_form.is_valid()):
+        return _render_workspace(request, ticket, status=422, reply_form=form, props_form=props_form)
+    changes = props_form.changes_from(ticket) if props_form is not None else None
+    changed = changes is not None and changes != services.TicketChanges()
     try:
         services.ticket_reply(
             ticket=ticket, author=request.user, body=form.cleaned_data["body"], public=form.cleaned_data["public"],
             attachments=uploads_from(form.cleaned_data["attachments"]), then_status=form.cleaned_data["then_status"],
-            handle_seconds=form.handle_seconds(),
+            handle_seconds=form.handle_seconds(), changes=changes if changed else None,
         )
     except ValidationError as exc:
-        add_service_errors(form, exc.message_dict)
-        return _render_workspace(request, ticket, status=422, reply_form=form)
+        _add_errors(exc.message_dict, reply_form=form, props_form=props_form)
+        return _render_workspace(request, ticket, status=422, reply_form=form, props_form=props_form)
     except TransitionNotAllowed as exc:
         form.add_error(None, exc.reason)
-        return _render_workspace(request, ticket, status=409, reply_form=form)
-    return _done(request, ticket, "Reply sent." if form.cleaned_data["public"] else "Note added.")
+        return _render_workspace(request, ticket, status=409, reply_form=form, props_form=props_form)
+    public = form.cleaned_data["public"]
+    text = "Reply sent." if public else "Note added."
+    messages.success(request, f"{text[:-1]}; ticket updated." if changed else text)
+    if not request.htmx:
+        return redirect("desk:ticket_detail", ticket_id=ticket.pk)
+    # The form comes back empty, in the mode the agent chose; the page's script drops the draft.
+    fresh = ReplyForm(user_id=request.user.pk, ticket_id=ticket.pk, initial={"public": "1" if public else "0"})
+    return _render_workspace(request, ticket, reply_form=fresh, sent="reply" if public else "note")
+
+
+def _add_errors(errors: dict[str, list[str]], *, reply_form: ReplyForm, props_form: TicketPropertiesForm | None) -> None:
+    """A service's field errors on the form that has the field (the reply form otherwise)."""
+    for field, field_errors in errors.items():
+        target = props_form if props_form is not None and (field in props_form.fields or field.startswith("custom_fields.")) else reply_form
+        add_service_errors(target, {field: field_errors})
+
+
+@require_POST
+@staff_required
+def ticket_take(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """"Take it": assign the ticket to the viewer in one click, from the ticket or a queue row.
+    From the ticket (htmx) the Properties form's unsaved edits travel along and are saved too."""
+    ticket = ticket_get_for_viewer(ticket_id=ticket_id, viewer=request.user)
+    opened = request.POST.get("opened")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("desk:ticket_detail", kwargs={"ticket_id": ticket.pk})
+    props_form = TicketPropertiesForm(request.POST) if request.POST.get("with_properties") else None
+    if props_form is not None and not props_form.is_valid():
+        return _render_workspace(request, ticket, status=422, props_form=props_form, opened=opened)
+    pending = props_form.changes_from(ticket) if props_form is not None else services.TicketChanges()
+    try:
+        services.ticket_update(ticket=ticket, changes=replace(pending, assignee=request.user), actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, f"Ticket #{ticket.pk}: {' '.join(exc.messages)}")
+        status = 422
+    except TransitionNotAllowed as exc:
+        messages.error(request, f"Ticket #{ticket.pk}: {exc.reason}")
+        status = 409
+    else:
+        messages.success(request, f"Ticket #{ticket.pk} is yours.")
+        status = 200
+    if request.htmx:
+        return _render_workspace(request, ticket, status=status, opened=opened)
+    return redirect(back)
 
 
 @require_POST

@@ -63,3 +63,23 @@ def test_new_request_gets_a_receipt_and_notes_send_nothing(smtp):  # type: ignor
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0")
     subjects = [message_from_bytes(raw)["Subject"] for _, _, raw in smtp.messages]
     assert subjects == [f"We received your request: Invoice copy [#{ticket.pk}]"]
+
+
+@pytest.mark.django_db
+@override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", FRONTLINE_BASE_URL="https://help.example.com")
+def test_emails_send_the_customer_to_the_portal_not_to_reply_by_email():  # type: ignore[no-untyped-def]
+    """Nothing reads replies to these emails yet, so they must not ask for one (#7)."""
+    from django.core import mail
+
+    from frontline.desk.tasks import message_notify_customer
+
+    ticket = f.ticket(subject="Broken kettle", notify=False)
+    reply = services.ticket_reply(ticket=ticket, author=f.agent(), body="A new kettle is on its way.", notify=False)
+    receipt = ticket.messages.order_by("id").first()
+    for message in (reply, receipt):
+        assert message_notify_customer.call(message.pk) == "sent"
+    for email in mail.outbox:
+        assert "reply to this email" not in email.body.lower()
+        assert "replies to this email are not read" in email.body
+        assert f"https://help.example.com/portal/requests/{ticket.pk}/" in email.body
+    assert len(mail.outbox) == 2

@@ -137,6 +137,46 @@ def test_submit_as_changes_status_in_the_same_call():
     assert ticket.status_category == StatusCategory.PENDING
 
 
+def test_a_reply_carries_property_changes_in_one_transaction():
+    agent = f.agent()
+    ticket = f.ticket()
+    changes = services.TicketChanges(assignee=agent, priority="urgent", status=f.status("on_hold"))
+    services.ticket_reply(ticket=ticket, author=agent, body="Looking into it", changes=changes)
+    ticket.refresh_from_db()
+    assert (ticket.assignee_id, ticket.priority, ticket.status_category) == (agent.pk, "urgent", StatusCategory.ON_HOLD)
+
+
+def test_submit_as_wins_over_a_status_among_the_changes():
+    agent = f.agent()
+    ticket = f.ticket()
+    changes = services.TicketChanges(status=f.status("on_hold"))
+    services.ticket_reply(ticket=ticket, author=agent, body="Photo?", then_status=f.status("pending"), changes=changes)
+    ticket.refresh_from_db()
+    assert ticket.status_category == StatusCategory.PENDING
+
+
+def test_a_reply_with_a_refused_change_writes_nothing():
+    agent = f.agent()
+    ticket = f.ticket()
+    events, messages = TicketEvent.objects.count(), Message.objects.count()
+    with pytest.raises(TransitionNotAllowed):
+        services.ticket_reply(ticket=ticket, author=agent, body="Closing",
+                              changes=services.TicketChanges(priority="low", status=f.status("closed")))
+    ticket.refresh_from_db()
+    assert ticket.priority == "normal"
+    assert (TicketEvent.objects.count(), Message.objects.count()) == (events, messages)
+
+
+def test_customers_cannot_change_properties_with_a_reply():
+    customer = f.customer(with_login=True)
+    ticket = f.ticket(requester=customer)
+    with pytest.raises(ValidationError):
+        services.ticket_reply(ticket=ticket, author=customer.user, body="Make it urgent",
+                              changes=services.TicketChanges(priority="urgent"))
+    ticket.refresh_from_db()
+    assert ticket.priority == "normal"
+
+
 TRANSITIONS = [(a, b) for a in StatusCategory.values for b in StatusCategory.values if a != b]
 
 

@@ -296,3 +296,126 @@ def test_queue_counts_are_capped_so_page_cost_does_not_grow_with_history(agent, 
     page = login(agent).get("/tickets/?view=all&per_page=25").content.decode()
     assert "of more than 3 — filter to narrow" in page
     assert '<span class="count">2+</span>' in page
+
+
+# --- the workspace as agents use it (issue #14) -------------------------------------------------
+
+def _props(ticket, **changes):  # type: ignore[no-untyped-def]
+    """The Properties form's fields as the reply form carries them (the ticket as it is, plus changes)."""
+    data = {"with_properties": "1", "status": ticket.status_id, "priority": ticket.priority,
+            "ticket_type": ticket.ticket_type, "assignee": ticket.assignee_id or "", "team": ticket.team_id or "",
+            "queue": ticket.queue_id or "", "tags": ""}
+    return {**data, **changes}
+
+
+def test_a_reply_carries_pending_property_changes(agent, login):  # type: ignore[no-untyped-def]
+    ticket = f.ticket(team=agent.teams.first())
+    data = {"body": "On its way", "public": "1", "then_status": f.status("pending").pk,
+            **_props(ticket, assignee=agent.pk, priority="high")}
+    response = login(agent).post(f"/tickets/{ticket.pk}/reply/", data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Reply sent; ticket updated." in response.content.decode()
+    ticket.refresh_from_db()
+    assert (ticket.assignee_id, ticket.priority, ticket.status_category) == (agent.pk, "high", "pending")
+    kinds = list(TicketEvent.objects.filter(ticket=ticket).values_list("kind", flat=True))
+    assert kinds == ["created", "priority_changed", "assigned", "replied", "status_changed"]
+
+
+def test_unchanged_properties_cannot_undo_what_the_reply_does(agent, login):  # type: ignore[no-untyped-def]
+    ticket = f.ticket(team=agent.teams.first())  # new: a first public reply opens it
+    response = login(agent).post(f"/tickets/{ticket.pk}/reply/", {"body": "Hello", "public": "1", **_props(ticket)},
+                                 HTTP_HX_REQUEST="true")
+    assert response.status_code == 200 and "Reply sent." in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.status_category == "open"
+    assert list(TicketEvent.objects.filter(ticket=ticket).values_list("kind", flat=True)) == ["created", "replied", "status_changed"]
+
+
+def test_a_refused_property_change_sends_nothing(agent, login):  # type: ignore[no-untyped-def]
+    ticket = f.ticket(team=agent.teams.first())
+    events = TicketEvent.objects.count()
+    data = {"body": "Closing this", "public": "1", **_props(ticket, priority="low", status=f.status("closed").pk)}
+    response = login(agent).post(f"/tickets/{ticket.pk}/reply/", data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 409 and "cannot go from new to closed" in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.priority == "normal" and TicketEvent.objects.count() == events
+    assert not Message.objects.filter(ticket=ticket, body_text__contains="Closing this").exists()
+
+
+def test_invalid_properties_with_a_reply_are_422_and_nothing_is_sent(agent, login):  # type: ignore[no-untyped-def]
+    ticket = f.ticket(team=agent.teams.first())
+    data = {"body": "Hi", "public": "1", **_props(ticket, priority="whenever")}
+    response = login(agent).post(f"/tickets/{ticket.pk}/reply/", data, HTTP_HX_REQUEST="true")
+    assert response.status_code == 422 and "Select a valid choice" in response.content.decode()
+    assert Message.objects.filter(ticket=ticket).count() == 1
+
+
+def test_after_a_note_the_form_is_empty_and_stays_a_note(agent, login):  # type: ignore[no-untyped-def]
+    ticket = f.ticket(team=agent.teams.first())
+    response = login(agent).post(f"/tickets/{ticket.pk}/reply/", {"body": "Staff only words", "public": "0"},
+                                 HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert 'data-draft-sent="note"' in page and "reply-form note-mode" in page
+    assert '<input type="radio" name="public" value="0" id="id_public_1" required checked>' in page
+    assert ">Staff only words</textarea>" not in page and "Add internal note</button>" in page
+
+
+def test_take_it_assigns_to_me_and_returns_to_the_queue(agent, login):  # type: ignore[no-untyped-def]
+    ticket = f.ticket(team=agent.teams.first())
+    client = login(agent)
+    response = client.post(f"/tickets/{ticket.pk}/take/", {"next": "/tickets/?view=unassigned&priority=high"})
+    assert response.status_code == 302 and response["Location"] == "/tickets/?view=unassigned&priority=high"
+    ticket.refresh_from_db()
+    assert ticket.assignee_id == agent.pk
+    assert TicketEvent.objects.filter(ticket=ticket, kind="assigned", actor=agent).count() == 1
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+def test_take_it_never_redirects_off_site(next_url, agent, login):  # type: ignore[no-untyped-def]
+    ticket = f.ticket(team=agent.teams.first())
+    response = login(agent).post(f"/tickets/{ticket.pk}/take/", {"next": next_url})
+    assert response.status_code == 302 and response["Location"] == f"/tickets/{ticket.pk}/"
+
+
+def test_take_it_is_for_staff_who_can_see_the_ticket(agent, login):  # type: ignore[no-untyped-def]
+    hidden = f.ticket(team=f.team())
+    assert login(agent).post(f"/tickets/{hidden.pk}/take/").status_code == 404
+    customer = f.customer(with_login=True)
+    own = f.ticket(requester=customer)
+    assert login(customer.user).post(f"/tickets/{own.pk}/take/").status_code == 403
+    assert Ticket.objects.filter(assignee__isnull=False).count() == 0
+
+
+def test_take_it_on_a_closed_ticket_is_refused_with_the_reason(agent, login):  # type: ignore[no-untyped-def]
+    ticket = f.ticket(team=agent.teams.first())
+    services.ticket_status_change(ticket=ticket, status=f.status("solved"), actor=agent)
+    services.ticket_status_change(ticket=ticket, status=f.status("closed"), actor=agent)
+    response = login(agent).post(f"/tickets/{ticket.pk}/take/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 409 and "A closed ticket cannot be reassigned." in response.content.decode()
+    ticket.refresh_from_db()
+    assert ticket.assignee_id is None
+
+
+def test_pages_that_answer_htmx_with_a_fragment_vary_on_it(agent, login):  # type: ignore[no-untyped-def]
+    client = login(agent)
+    full = client.get("/tickets/?view=all")
+    partial = client.get("/tickets/?view=all", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="ticket-table")
+    assert "HX-Request" in full["Vary"] and "HX-Request" in partial["Vary"]
+    # A history restore (htmx 2 sends HX-Request with it) gets the whole page.
+    restore = client.get("/tickets/?view=all", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    assert "<html" in restore.content.decode()
+
+
+def test_the_filter_form_submits_to_the_list_not_the_current_url(agent, login):  # type: ignore[no-untyped-def]
+    page = login(agent).get("/tickets/?view=all&priority=high&q=kettle").content.decode()
+    assert 'hx-get="/tickets/"' in page and 'action="/tickets/"' in page and 'hx-get=""' not in page
+
+
+def test_the_sidebar_counts_every_view_with_one_bounded_query_each(agent, django_assert_num_queries):  # type: ignore[no-untyped-def]
+    from frontline.desk.selectors import VIEWS, ticket_counts_for_viewer
+
+    _tickets(4, agent)
+    f.ticket(team=f.team())  # not visible to the agent
+    with django_assert_num_queries(len(VIEWS) + 1):  # + the viewer's teams, read once per view's visibility
+        counts = ticket_counts_for_viewer(viewer=agent)
+    assert list(counts) == list(VIEWS)
+    assert counts == {"mine": "2", "unassigned": "2", "team": "4", "all": "4", "recent": "4"}

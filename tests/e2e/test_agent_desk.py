@@ -17,9 +17,9 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 def _send(page: Page, ticket_id: int, text: str) -> None:
     """Send the reply form and check the request went through htmx (a partial, not a page load)."""
-    page.get_by_placeholder("Write your reply…").fill(text)
+    page.locator("#reply-form textarea[name=body]").fill(text)
     with page.expect_response(re.compile(rf"/tickets/{ticket_id}/reply/$")) as answer:
-        page.get_by_role("button", name="Send").click()
+        page.locator("#reply-form button[type=submit]").click()
     response = answer.value
     assert response.request.headers.get("hx-request") == "true"
     assert response.status == 200
@@ -132,7 +132,8 @@ def test_internal_note_is_hidden_from_the_customer(new_page, live_server) -> Non
     # A note does not open a new ticket or count as a first response.
     expect(desk.locator(".page-head .badge.cat-new")).to_have_text("New")
 
-    expect(desk.get_by_label("Public reply")).to_be_checked()  # the form resets to a public reply
+    expect(desk.get_by_label("Internal note")).to_be_checked()  # the mode the agent chose stays
+    desk.get_by_label("Public reply").check()
     _send(desk, ticket.pk, "We are sending a refund today.")
     expect(desk.locator("article.message.agent", has_text="refund today")).to_be_visible()
 
@@ -167,6 +168,6 @@ def test_expired_session_sends_the_agent_to_the_login_page(page: Page, live_serv
     sign_in(page, agent)
     page.goto(f"/tickets/{ticket.pk}/")
     page.context.clear_cookies(name="sessionid")  # the session expired, or the agent signed out in another tab
-    page.get_by_placeholder("Write your reply…").fill("Back from lunch")
-    page.get_by_role("button", name="Send").click()
+    page.get_by_placeholder("Write your reply to the customer…").fill("Back from lunch")
+    page.get_by_role("button", name="Send reply").click()
     expect(page).to_have_url(re.compile(r"/login/"), timeout=3_000)

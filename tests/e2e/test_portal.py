@@ -78,3 +78,25 @@ def test_customer_submits_request_and_agent_sees_it(new_page, live_server, scree
     image = desk.request.get(desk.get_by_role("link", name="statement.png").get_attribute("href"))
     assert image.status == 200 and image.body() == PNG
     desk.screenshot(path=str(screenshot_dir / "agent-new-request.png"), full_page=True)
+
+
+def test_the_portal_works_on_a_phone(new_context, live_server) -> None:  # type: ignore[no-untyped-def]
+    requester = factories.customer(with_login=True)
+    ticket = factories.ticket(requester=requester, subject="My order 7781 arrived broken and the box was wet through")
+    page = new_context().new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, requester.user, expect_path=r"/portal/$")
+    for path in ("/portal/", f"/portal/requests/{ticket.pk}/", "/portal/new/", "/people/me/"):
+        page.goto(path)
+        page.wait_for_load_state("load")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} lays out {width} px wide on a 390 px screen"
+        sign_out = page.get_by_role("button", name="Sign out")
+        expect(sign_out).to_be_visible()
+        box = sign_out.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 390
+    page.goto("/portal/")
+    status = page.locator("td[data-label=Status]").first
+    expect(status).to_be_visible()
+    box = status.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390

@@ -91,8 +91,8 @@ def test_hostile_subjects_and_bodies_stay_inert(new_page, live_server) -> None: 
     expect(desk).to_have_url(re.compile(rf"/tickets/{html_ticket.pk}/$"))
 
     # A hostile reply sent through the htmx form is escaped in the swapped-in partial too.
-    desk.get_by_placeholder("Write your reply…").fill('<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>')
-    desk.get_by_role("button", name="Send").click()
+    desk.get_by_placeholder("Write your reply to the customer…").fill('<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>')
+    desk.get_by_role("button", name="Send reply").click()
     expect(desk.locator("article.message.agent").last).to_contain_text('<img src=x onerror="window.__xss=1">')
     _assert_clean(desk)
 
@@ -123,8 +123,8 @@ def test_closed_ticket_cannot_be_reopened(page: Page, live_server) -> None:  # t
     page.goto(f"/tickets/{ticket.pk}/")
     expect(page.locator(".page-head .badge.cat-closed")).to_have_text("Closed")
     expect(page.get_by_text("This ticket is closed.")).to_be_visible()
-    expect(page.get_by_role("button", name="Send")).to_have_count(0)
-    expect(page.get_by_placeholder("Write your reply…")).to_have_count(0)
+    expect(page.get_by_role("button", name="Send reply")).to_have_count(0)
+    expect(page.get_by_placeholder("Write your reply to the customer…")).to_have_count(0)
     expect(page.get_by_role("button", name="Merge")).to_have_count(0)
 
     token = _csrf_token(page)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -45,7 +46,10 @@ from ._common import (
 )
 from .handle_time import handle_seconds_clean
 from .properties import (
+    UNSET,
+    TicketChanges,
     ticket_status_change,
+    ticket_update,
 )
 
 
@@ -171,12 +175,16 @@ def ticket_reply(
     at: datetime | None = None,
     notify: bool = True,
     handle_seconds: int | None = None,
+    changes: TicketChanges | None = None,
 ) -> Message:
     """Add a message. Staff write public replies or internal notes; customers write replies.
 
     A customer's reply reopens a solved ticket and brings a pending or on-hold one back to
     open; an agent's first public reply records the first response and moves a new ticket to
     open. ``then_status`` applies a status change in the same transaction ("submit as").
+    ``changes`` (staff only): property changes the agent made alongside the reply (assignee,
+    priority, ...), applied first in the same transaction, so a reply never goes out while they
+    are lost; a status among them applies last, like ``then_status``, which wins when both are given.
     With ``notify`` a public agent reply is emailed to the requester (a background task, after commit).
     ``handle_seconds`` (0 to 86,400) is the agent's time on this message; it is stored only on
     agent messages (see ``handle_time``).
@@ -190,6 +198,12 @@ def ticket_reply(
         raise TransitionNotAllowed("This ticket is closed; a follow-up needs a new ticket.")
     if not is_staff and not public:
         raise ValidationError({"public": ["Only agents can add internal notes."]})
+    if changes is not None:
+        if not is_staff:
+            raise ValidationError({"changes": ["Only agents can change a ticket's properties."]})
+        if then_status is None and changes.status is not UNSET:
+            then_status = changes.status
+        ticket = _locked(ticket_update(ticket=ticket, changes=replace(changes, status=UNSET), actor=author, at=at))
     customer = None if is_staff else _customer_of(author, ticket)
     message = Message.objects.create(
         ticket=ticket,
