@@ -183,7 +183,7 @@ def test_plan_page_shows_each_interval_and_highlights_gaps(login, team):
     assert page.count('<tr class="">') == 8
     first = re.search(r"<td>09:00.*?</tr>", page, re.S).group(0)
     cells = re.findall(r'<td class="num">(?:<strong>)?([^<]+)', first)
-    assert cells[:6] == ["100.0 ", "180", "14", "20", "20.0", "0.0"]  # volume, AHT, required, to schedule, scheduled, gap
+    assert cells[:6] == ["100.0 ", "3 min", "14", "20", "20.0", "0.0"]  # volume, AHT, required, to schedule, scheduled, gap
     assert "00:00\u201309:00" in page and "No contacts forecast (18 intervals)" in page
     assert "17:00\u201300:00" in page
     assert "<svg" in page and 'class="to-schedule"' in page
