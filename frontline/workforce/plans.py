@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -373,6 +373,41 @@ def horizon_days(forecast: ForecastRun, starts: Sequence[datetime]) -> int:
         return (forecast.last_date - forecast.first_date).days + 1
     zone = ZoneInfo(forecast.time_zone)
     return len({t.astimezone(zone).date() for t in starts})
+
+
+@dataclass(frozen=True, slots=True)
+class ClosedRun:
+    """Consecutive intervals with nothing forecast and nobody to schedule, shown as one row."""
+
+    starts_at: datetime
+    ends_at: datetime
+    count: int
+    scheduled_hours: float | None
+
+
+def table_rows(rows: list[IntervalOutlook]) -> list[IntervalOutlook | ClosedRun]:
+    """A day's intervals for the plan page's table, each run of closed ones (:class:`ClosedRun`)
+    folded into one row with its scheduled agent-hours (None when the schedules were not read)."""
+    out: list[IntervalOutlook | ClosedRun] = []
+    run: list[IntervalOutlook] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        has = any(r.scheduled is not None for r in run)
+        hours = sum((r.scheduled or 0.0) * r.staffing.minutes / 60 for r in run) if has else None
+        last = run[-1].staffing
+        out.append(ClosedRun(run[0].staffing.starts_at, last.starts_at + timedelta(minutes=last.minutes), len(run), hours))
+        run.clear()
+
+    for r in rows:
+        if r.open:
+            flush()
+            out.append(r)
+        else:
+            run.append(r)
+    flush()
+    return out
 
 
 def split_days(rows: Sequence[IntervalOutlook], *, zone: ZoneInfo, rates: Rates,

@@ -6,8 +6,8 @@ renders the full page or, for htmx, the partial it swaps.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from datetime import date, datetime, timedelta
+from dataclasses import asdict
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -27,7 +27,6 @@ from frontline.schedules.outlook import plan_figures_as_scheduled
 from .models import ForecastRun, RunStatus, StaffingPlan
 from .permissions import budget_required, planner_required
 from .plans import (
-    IntervalOutlook,
     plan_can_change,
     plan_get,
     plan_get_for_change,
@@ -37,6 +36,7 @@ from .plans import (
     staffing_plan_delete,
     staffing_plan_update,
     suggested_targets,
+    table_rows,
 )
 from .staffing_chart import day_chart
 from .staffing_forms import SaveScenarioForm, StaffingPlanForm, WhatIfForm
@@ -175,39 +175,6 @@ def staffing_delete(request: HttpRequest, plan_id: int) -> HttpResponse:
 # --- the plan page -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ClosedRun:
-    """Consecutive intervals with nothing forecast and nobody to schedule, shown as one row."""
-
-    starts_at: datetime
-    ends_at: datetime
-    count: int
-    scheduled_hours: float | None
-
-
-def _table_rows(rows: list[IntervalOutlook]) -> list[IntervalOutlook | ClosedRun]:
-    out: list[IntervalOutlook | ClosedRun] = []
-    run: list[IntervalOutlook] = []
-
-    def flush() -> None:
-        if not run:
-            return
-        has = any(r.scheduled is not None for r in run)
-        hours = sum((r.scheduled or 0.0) * r.staffing.minutes / 60 for r in run) if has else None
-        last = run[-1].staffing
-        out.append(ClosedRun(run[0].staffing.starts_at, last.starts_at + timedelta(minutes=last.minutes), len(run), hours))
-        run.clear()
-
-    for r in rows:
-        if r.open:
-            flush()
-            out.append(r)
-        else:
-            run.append(r)
-    flush()
-    return out
-
-
 def _parse_day(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value) if value else None
@@ -229,7 +196,7 @@ def staffing_detail(request: HttpRequest, plan_id: int) -> HttpResponse:
     day = figures.day(_parse_day(request.GET.get("day")))
     context.update({
         "figures": figures, "day": day,
-        "table": _table_rows(day.rows) if day else [],
+        "table": table_rows(day.rows) if day else [],
         "chart": day_chart(day.rows) if day else None,
         "has_schedule": bool(figures.summary.scheduled_hours),
         "fallback_used": any(r.open and not r.staffing.aht_measured for r in (day.rows if day else [])),

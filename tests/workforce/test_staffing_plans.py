@@ -21,6 +21,7 @@ from frontline.workforce.plans import (
     staffing_plan_create,
     staffing_plan_delete,
     staffing_plan_update,
+    table_rows,
     team_rates,
 )
 from frontline.workforce.staffing import Targets, staff_intervals
@@ -234,3 +235,15 @@ def test_figures_without_the_schedules_have_no_coverage():
     figures = plan_figures(plan=sf.plan(sf.forecast(rows=sf.day_rows())))
     assert {r.scheduled for r in figures.rows} == {None}
     assert (figures.drafts, figures.draft_summary) == ([], None)
+
+
+def test_the_table_folds_each_run_of_closed_intervals_into_one_row():
+    volumes = [0, 0, 100, 0, 0, 0]
+    rows = [(sf.T0 + timedelta(minutes=30 * i), v, v * 180) for i, v in enumerate(volumes)]
+    plan = sf.plan(sf.forecast(rows=rows))
+    unscheduled = table_rows(plan_figures(plan=plan).rows)
+    scheduled = table_rows(plan_figures(plan=plan, scheduled=[1, 0, 20, 2, 0, 0]).rows)
+    assert [type(r).__name__ for r in unscheduled] == ["ClosedRun", "IntervalOutlook", "ClosedRun"]
+    first, _, last = scheduled
+    assert (first.starts_at, first.ends_at, first.count, first.scheduled_hours) == (sf.T0, sf.T0 + timedelta(hours=1), 2, 0.5)
+    assert (last.count, last.scheduled_hours, unscheduled[2].scheduled_hours) == (3, 1.0, None)
