@@ -21,6 +21,7 @@ from frontline.customers.services import (
     customer_create,
     customer_update,
 )
+from frontline.people.models import STAFF_ROLES
 
 from .auth import any_auth, staff_auth, viewer_of
 from .errors import error_responses
@@ -37,6 +38,8 @@ from .schemas import (
     CustomerOut,
     CustomerPage,
     CustomerPatchIn,
+    OwnCompanyOut,
+    OwnCustomerOut,
 )
 
 router = Router(tags=["customers"])
@@ -97,11 +100,17 @@ def customer_list(request: HttpRequest, params: Query[CustomerListParams]) -> Cu
     return CustomerPage(items=[customer_out(c) for c in page.items], next_cursor=page.next_cursor)
 
 
-@router.get("/customers/{customer_id}", response={200: CustomerOut, **error_responses(404)}, auth=any_auth,
-            summary="Read a customer")
-def customer_read(request: HttpRequest, customer_id: int) -> CustomerOut:
-    """Staff read any customer; a customer reads only their own record."""
-    return customer_out(_customer(viewer_of(request), customer_id))
+@router.get("/customers/{customer_id}", response={200: CustomerOut | OwnCustomerOut, **error_responses(404)},
+            auth=any_auth, summary="Read a customer")
+def customer_read(request: HttpRequest, customer_id: int) -> CustomerOut | OwnCustomerOut:
+    """Staff read any customer (``CustomerOut``); a customer reads only their own record (``OwnCustomerOut``)."""
+    viewer = viewer_of(request)
+    customer = _customer(viewer, customer_id)
+    if viewer.role in STAFF_ROLES:
+        return customer_out(customer)
+    return OwnCustomerOut(id=customer.pk, name=customer.name, email=customer.email, phone=customer.phone,
+                          company_id=customer.company_id, language=customer.language, time_zone=customer.time_zone,
+                          created_at=customer.created_at)
 
 
 @router.post("/customers", response={201: CustomerOut, **error_responses(403, 422)}, auth=staff_auth,
@@ -138,11 +147,16 @@ def company_list(request: HttpRequest, params: Query[CompanyListParams]) -> Comp
     return CompanyPage(items=[company_out(c) for c in page.items], next_cursor=page.next_cursor)
 
 
-@router.get("/companies/{company_id}", response={200: CompanyOut, **error_responses(404)}, auth=any_auth,
-            summary="Read a company")
-def company_read(request: HttpRequest, company_id: int) -> CompanyOut:
-    """Staff read any company; a customer reads only their own company."""
-    return company_out(_company(viewer_of(request), company_id))
+@router.get("/companies/{company_id}", response={200: CompanyOut | OwnCompanyOut, **error_responses(404)},
+            auth=any_auth, summary="Read a company")
+def company_read(request: HttpRequest, company_id: int) -> CompanyOut | OwnCompanyOut:
+    """Staff read any company (``CompanyOut``); a customer reads only their own company (``OwnCompanyOut``)."""
+    viewer = viewer_of(request)
+    company = _company(viewer, company_id)
+    if viewer.role in STAFF_ROLES:
+        return company_out(company)
+    return OwnCompanyOut(id=company.pk, name=company.name, domain=company.domain, share_tickets=company.share_tickets,
+                         created_at=company.created_at)
 
 
 @router.post("/companies", response={201: CompanyOut, **error_responses(403, 422)}, auth=staff_auth,

@@ -255,6 +255,19 @@ class CustomerOut(Schema):
     created_at: datetime
 
 
+class OwnCustomerOut(Schema):
+    """A customer's own record as they read it: no tier, revenue or ticket-sharing flags (staff data)."""
+
+    id: int
+    name: str
+    email: str
+    phone: str
+    company_id: int | None
+    language: str
+    time_zone: str
+    created_at: datetime
+
+
 class CustomerPage(Schema):
     items: list[CustomerOut]
     next_cursor: str | None
@@ -294,6 +307,16 @@ class CompanyOut(Schema):
     tier: Tier
     lifetime_revenue: Decimal
     share_tickets: bool
+    created_at: datetime
+
+
+class OwnCompanyOut(Schema):
+    """A customer's company as they read it: no tier or revenue (staff data)."""
+
+    id: int
+    name: str
+    domain: str
+    share_tickets: bool = Field(description="Whether colleagues may see each other's tickets (where allowed).")
     created_at: datetime
 
 

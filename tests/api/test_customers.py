@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from frontline.customers.models import Company, Customer
@@ -37,6 +39,18 @@ def test_a_customer_reads_their_own_record_and_company_only() -> None:
     assert api.get(f"/customers/{other.pk}").status_code == 404
     assert api.get(f"/companies/{company.pk}").json()["name"] == company.name
     assert api.get(f"/companies/{other.company_id}").status_code == 404
+
+
+def test_a_customer_reading_their_record_and_company_sees_no_tier_or_revenue() -> None:
+    company = f.company(tier="gold", lifetime_revenue=Decimal("125000.00"))
+    me = f.customer(with_login=True, company=company)
+    api = ApiClient(me.user)
+    mine, theirs = api.get(f"/customers/{me.pk}").json(), api.get(f"/companies/{company.pk}").json()
+    assert set(mine) == {"id", "name", "email", "phone", "company_id", "language", "time_zone", "created_at"}
+    assert set(theirs) == {"id", "name", "domain", "share_tickets", "created_at"}
+    staff = ApiClient(f.agent())
+    assert {"tier", "lifetime_revenue"} <= set(staff.get(f"/customers/{me.pk}").json())
+    assert staff.get(f"/companies/{company.pk}").json()["tier"] == "gold"
 
 
 def test_staff_create_and_update_a_customer() -> None:
