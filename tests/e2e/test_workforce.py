@@ -299,3 +299,25 @@ def test_an_agent_without_a_shift_is_asked_for_a_status_at_sign_in(page: Page) -
     page.wait_for_load_state("load")
     expect(page.get_by_text("You are signed in as Offline.")).to_have_count(0)
     expect(page.get_by_label("Your status")).to_have_value("online")
+
+
+def test_a_lead_declines_time_off_with_a_reason_and_both_see_it(page: Page, week, new_page) -> None:  # type: ignore[no-untyped-def]
+    """#14.15: deciding showed no confirmation, took no reason and said nothing about coverage."""
+    monday = week["monday"]
+    off = TimeOff.objects.create(agent=week["ana"], starts_at=_at(monday, 0), ends_at=_at(monday + timedelta(days=1), 0),
+                                 reason="Dentist")
+    sign_in(page, week["lead"])
+    page.goto("/workforce/schedules/time-off/")
+    row = page.get_by_role("row").filter(has_text="Dentist")
+    row.get_by_label(re.compile(r"^Reason")).fill("Quarter close — take Tuesday instead")
+    row.get_by_role("button", name="Decline").click()
+    page.wait_for_load_state("load")
+    confirmation = page.get_by_role("status").filter(has_text="Declined Ana Agent's time off")
+    expect(confirmation).to_contain_text("Quarter close — take Tuesday instead")
+    off.refresh_from_db()
+    assert off.status == TimeOffStatus.DECLINED
+
+    agent_page = new_page()
+    sign_in(agent_page, week["ana"])
+    agent_page.goto("/workforce/schedules/mine/")
+    expect(agent_page.get_by_text("“Quarter close — take Tuesday instead”")).to_be_visible()
