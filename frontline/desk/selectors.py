@@ -110,7 +110,7 @@ def ticket_list_for_viewer(*, viewer: User, view: str = "all", filters: TicketFi
     Staff only: these filters read staff data (notes, tags, assignees); customers list through
     ``ticket_list_for_customer``.
     """
-    if viewer.role not in STAFF_ROLES:
+    if getattr(viewer, "role", None) not in STAFF_ROLES:
         raise PermissionDenied("Customers list their tickets through the portal or the customer API.")
     filters = filters or TicketFilters()
     tickets = ticket_queryset_for_viewer(viewer=viewer)
