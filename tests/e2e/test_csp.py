@@ -20,7 +20,7 @@ from tests.e2e.conftest import sign_in
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 STAFF_PAGES = ["/tickets/", "/tickets/new/", "/customers/", "/workforce/", "/workforce/erlang/",
-               "/workforce/schedules/mine/", "/people/me/tokens/"]
+               "/workforce/schedules/mine/", "/people/me/tokens/", "/people/me/"]
 LEAD_PAGES = [*STAFF_PAGES, "/people/", "/workforce/forecasts/", "/workforce/forecasts/new/", "/workforce/staffing/",
               "/workforce/staffing/new/", "/workforce/staffing/what-if/", "/workforce/schedules/",
               "/workforce/schedules/time-off/", "/workforce/schedules/shift-types/", "/workforce/schedules/adherence/"]
@@ -58,7 +58,7 @@ def test_portal_pages_keep_the_policy(page: Page, live_server) -> None:  # type:
     ticket = f.ticket(requester=customer)
     sign_in(page, customer.user)
 
-    visit(page, ["/portal/", "/portal/new/", f"/portal/requests/{ticket.pk}/"])
+    visit(page, ["/portal/", "/portal/new/", f"/portal/requests/{ticket.pk}/", "/people/me/"])
 
 
 def test_the_sign_in_page_keeps_the_policy(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
