@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, QuerySet, Value, When
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -155,10 +155,16 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     per_page = _int_or_none(request.GET.get("per_page")) or 25
     per_page = per_page if per_page in PAGE_SIZES else 25
     page = CappedPaginator(tickets, per_page).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    # Links carry each parameter once (the last value, as the page reads it): a URL with repeats,
+    # from a bookmark of an earlier version, heals instead of growing with every click.
+    query = QueryDict(mutable=True)
+    for key in request.GET:
+        query[key] = request.GET[key]
     query.pop("page", None)
     sort_query = query.copy()
     sort_query.pop("sort", None)
+    size_query = query.copy()
+    size_query.pop("per_page", None)
     context = {
         "nav": "tickets",
         "view": view,
@@ -169,6 +175,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "sort": sort,
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
+        "size_query": size_query.urlencode(),
         "per_page": per_page,
         "page_sizes": PAGE_SIZES,
         "count_cap": COUNT_CAP,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
@@ -419,3 +420,17 @@ def test_the_sidebar_counts_every_view_with_one_bounded_query_each(agent, django
         counts = ticket_counts_for_viewer(viewer=agent)
     assert list(counts) == list(VIEWS)
     assert counts == {"mine": "2", "unassigned": "2", "team": "4", "all": "4", "recent": "4"}
+
+
+def test_queue_links_carry_each_parameter_once(agent, login):  # type: ignore[no-untyped-def]
+    from urllib.parse import parse_qsl, urlsplit
+
+    _tickets(30, agent)
+    page = login(agent).get("/tickets/?view=all&view=all&priority=&per_page=25&per_page=25&sort=-id&q=&q=").content.decode()
+    links = re.findall(r'href="(\?[^"]*)"', page)
+    assert any("per_page=50" in link for link in links) and any("page=2" in link for link in links)
+    for link in links:
+        keys = [k for k, _ in parse_qsl(urlsplit(link.replace("&amp;", "&")).query, keep_blank_values=True)]
+        assert len(keys) == len(set(keys)), link
+    # Filtering keeps the sort (the form carries it).
+    assert '<input type="hidden" name="sort" value="-id">' in page
