@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "frontline.people",
     "frontline.customers",
     "frontline.desk",
+    "frontline.mail",
     "frontline.workforce",
     "frontline.schedules",
     "frontline.budget",
@@ -103,6 +104,7 @@ TEMPLATES = [
                 "django.templatetags.tz",
                 "frontline.core.templatetags.fmt",
                 "frontline.desk.templatetags.desk",
+                "frontline.mail.templatetags.mail_tags",
             ],
         },
     }
@@ -173,6 +175,8 @@ ATTACHMENT_ALLOWED_TYPES = [
     "application/zip", "application/json",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    # kept from customers' email: calendar invites, forwarded messages, Outlook's winmail.dat
+    "text/calendar", "message/rfc822", "application/ms-tnef",
 ]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -204,6 +208,11 @@ EMAIL_FILE_PATH = VAR_DIR / "outbox"
 DEFAULT_FROM_EMAIL = os.environ.get("FRONTLINE_FROM_EMAIL", "support@frontline.localhost")
 # Where people reach this installation; links in emails to customers start with it.
 FRONTLINE_BASE_URL = os.environ.get("FRONTLINE_BASE_URL", "http://127.0.0.1:8000")
+# Email intake (docs/email.md): where mail with no mailbox goes (a queue's slug; empty: no queue),
+# and at most this many automatic messages (acknowledgements) per address per window.
+MAIL_DEFAULT_QUEUE = os.environ.get("FRONTLINE_MAIL_DEFAULT_QUEUE", "").strip()
+MAIL_AUTOREPLY_LIMIT = int(os.environ.get("FRONTLINE_MAIL_AUTOREPLY_LIMIT", "3"))
+MAIL_AUTOREPLY_WINDOW_S = int(os.environ.get("FRONTLINE_MAIL_AUTOREPLY_WINDOW_S", "3600"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("FRONTLINE_SECURE_COOKIES", False)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("tickets/", include("frontline.desk.urls")),
+    path("mail/", include("frontline.mail.urls")),
     path("portal/", include("frontline.desk.portal_urls")),
     path("people/", include("frontline.people.urls")),
     path("customers/", include("frontline.customers.urls")),

@@ -70,6 +70,10 @@ class Upload:
     content_type: str = ""
 
 
+# Names whose type the extension does not tell: Outlook's rich-text envelope (mail attachments).
+_KNOWN_NAMES = {"winmail.dat": "application/ms-tnef"}
+
+
 def upload_validate(upload: Upload) -> str:
     """Return the content type to store, or raise ValidationError on size or type."""
     name = upload.filename.strip().replace("\\", "/").rsplit("/", 1)[-1]
@@ -78,7 +82,7 @@ def upload_validate(upload: Upload) -> str:
     if len(upload.content) > settings.ATTACHMENT_MAX_BYTES:
         limit_mb = settings.ATTACHMENT_MAX_BYTES / (1024 * 1024)
         raise ValidationError({"attachments": [f"{name} is larger than the {limit_mb:g} MB limit."]})
-    guessed = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    guessed = _KNOWN_NAMES.get(name.lower()) or mimetypes.guess_type(name)[0] or "application/octet-stream"
     if guessed not in settings.ATTACHMENT_ALLOWED_TYPES:
         raise ValidationError({"attachments": [f"{name}: files of type {guessed} are not accepted."]})
     return guessed

@@ -31,7 +31,9 @@ def message_notify_customer(message_id: int) -> str:
         subject = f"We received your request: {ticket.subject} [#{ticket.pk}]"
         text = (f"Hello {ticket.requester.name},\n\nThanks for contacting us. Your request #{ticket.pk} is with our "
                 f"team and we'll reply as soon as we can.\n\nYou wrote:\n{message.body_text}\n\n{answer}")
+    # RFC 3834: a receipt is an automatic reply, so well-behaved auto-responders do not answer it.
+    automatic = {} if message.author_kind == AuthorKind.AGENT else {"Auto-Submitted": "auto-replied"}
     email = EmailMessage(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[ticket.requester.email],
-                         headers={"X-Frontline-Ticket": str(ticket.pk)})
+                         headers={"X-Frontline-Ticket": str(ticket.pk), **automatic})
     email.send(fail_silently=False)
     return "sent"

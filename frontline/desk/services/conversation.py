@@ -176,6 +176,7 @@ def ticket_reply(
     notify: bool = True,
     handle_seconds: int | None = None,
     changes: TicketChanges | None = None,
+    customer: Customer | None = None,
 ) -> Message:
     """Add a message. Staff write public replies or internal notes; customers write replies.
 
@@ -187,7 +188,8 @@ def ticket_reply(
     are lost; a status among them applies last, like ``then_status``, which wins when both are given.
     With ``notify`` a public agent reply is emailed to the requester (a background task, after commit).
     ``handle_seconds`` (0 to 86,400) is the agent's time on this message; it is stored only on
-    agent messages (see ``handle_time``).
+    agent messages (see ``handle_time``). ``customer`` is who wrote it when ``author`` is None (email
+    intake: a colleague or a copied participant); the requester when not given.
     """
     at = _now(at)
     handle_seconds = handle_seconds_clean(handle_seconds)
@@ -204,7 +206,10 @@ def ticket_reply(
         if then_status is None and changes.status is not UNSET:
             then_status = changes.status
         ticket = _locked(ticket_update(ticket=ticket, changes=replace(changes, status=UNSET), actor=author, at=at))
-    customer = None if is_staff else _customer_of(author, ticket)
+    if is_staff:
+        customer = None
+    elif customer is None or author is not None:  # else email intake named who wrote
+        customer = _customer_of(author, ticket)
     message = Message.objects.create(
         ticket=ticket,
         author_kind=AuthorKind.AGENT if is_staff else AuthorKind.CUSTOMER,

@@ -1,0 +1,129 @@
+"""Reads for the mail pipeline: which ticket a message belongs to, who may add to it, the limits."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from frontline.customers.models import Customer
+from frontline.desk.models import Queue, Ticket
+
+from .models import (
+    AutoMail,
+    InboundEmail,
+    MailAddress,
+    Mailbox,
+    MessageIdRecord,
+    Outcome,
+    TicketParticipant,
+)
+
+_REFERENCE_RE = re.compile(r"\[#(\d{1,12})\]")
+
+
+def ticket_reference(ticket_id: int) -> str:
+    """The token Frontline puts in the subjects it sends for a ticket (desk/tasks.py writes it)."""
+    return f"[#{ticket_id}]"
+
+
+def subject_references(subject: str) -> list[int]:
+    """Ticket ids named by reference tokens in ``subject``, in order."""
+    return [int(m) for m in _REFERENCE_RE.findall(subject)]
+
+
+def subject_without_references(subject: str) -> str:
+    return " ".join(_REFERENCE_RE.sub(" ", subject).split())
+
+
+def _live(ticket: Ticket | None) -> Ticket | None:
+    seen = set()
+    while ticket is not None and ticket.merged_into_id is not None and ticket.pk not in seen:
+        seen.add(ticket.pk)
+        ticket = Ticket.objects.select_related("company").filter(pk=ticket.merged_into_id).first()
+    return ticket
+
+
+def thread_candidates(*, header_ids: list[str], subject: str) -> list[Ticket]:
+    """Tickets a message may belong to, best first: by In-Reply-To/References, then subject tokens.
+
+    Merged tickets lead to the ticket they were merged into.
+    """
+    found: list[Ticket] = []
+    if header_ids:
+        records = {r.message_id: r.ticket_id for r in MessageIdRecord.objects.filter(message_id__in=header_ids)}
+        ids = [records[m] for m in header_ids if m in records]
+        by_id = Ticket.objects.select_related("company").in_bulk(ids)
+        found.extend(by_id[i] for i in ids if i in by_id)
+    token_ids = subject_references(subject)
+    if token_ids:
+        by_id = Ticket.objects.select_related("company").in_bulk(token_ids)
+        found.extend(by_id[i] for i in token_ids if i in by_id)
+    unique: dict[int, Ticket] = {}
+    for ticket in found:
+        live = _live(ticket)
+        if live is not None:
+            unique.setdefault(live.pk, live)
+    return list(unique.values())
+
+
+def sender_may_thread(*, customer: Customer, ticket: Ticket) -> bool:
+    """Whether mail from ``customer`` may be added to ``ticket``.
+
+    The requester; a colleague who sees the company's tickets (the portal's rule); or an address
+    copied on the ticket's mail by one of those (``TicketParticipant``). Anyone else quoting a
+    reference or a Message-ID gets a new ticket of their own.
+    """
+    if ticket.requester_id == customer.pk:
+        return True
+    company = ticket.company
+    if (company is not None and customer.company_id == company.pk and company.share_tickets
+            and customer.sees_company_tickets):
+        return True
+    return TicketParticipant.objects.filter(ticket=ticket, address=customer.email.lower()).exists()
+
+
+def own_addresses() -> set[str]:
+    """Addresses Frontline sends from: mail from them is never answered (it is our own)."""
+    addresses = {a.lower() for a in Mailbox.objects.values_list("address", flat=True)}
+    addresses.add(str(settings.DEFAULT_FROM_EMAIL).lower())
+    return addresses
+
+
+def address_is_bouncing(*, address: str) -> bool:
+    return MailAddress.objects.filter(address=address.lower(), bouncing=True).exists()
+
+
+def automail_allowed(*, address: str, at: datetime) -> bool:
+    """Whether another automatic message may go to ``address`` now (MAIL_AUTOREPLY_LIMIT per window)."""
+    since = at - timedelta(seconds=settings.MAIL_AUTOREPLY_WINDOW_S)
+    sent = AutoMail.objects.filter(address=address.lower(), sent_at__gt=since).count()
+    return sent < settings.MAIL_AUTOREPLY_LIMIT
+
+
+def default_queue() -> Queue | None:
+    """Where mail with no mailbox goes: the queue named by MAIL_DEFAULT_QUEUE (a slug), else none."""
+    slug = settings.MAIL_DEFAULT_QUEUE
+    return Queue.objects.filter(slug=slug).first() if slug else None
+
+
+def mailbox_by_address(*, address: str) -> Mailbox | None:
+    return Mailbox.objects.select_related("queue", "queue__team").filter(address__iexact=address.strip()).first()
+
+
+def inbound_failed_list() -> QuerySet[InboundEmail]:
+    return InboundEmail.objects.filter(outcome=Outcome.FAILED).defer("raw", "html")
+
+
+def messages_with_original(*, message_ids: list[int]) -> frozenset[int]:
+    """Which of these desk messages arrived by email (their original can be shown)."""
+    if not message_ids:
+        return frozenset()
+    return frozenset(InboundEmail.objects.filter(desk_message_id__in=message_ids).values_list("desk_message_id", flat=True))
+
+
+def inbound_for_message(*, message_id: int) -> InboundEmail | None:
+    """The received email a desk message was made from (access is the caller's check)."""
+    return InboundEmail.objects.select_related("desk_message").filter(desk_message_id=message_id).first()

@@ -1,0 +1,19 @@
+"""``{% email_originals conversation as originals %}``: the ids of messages that arrived by email."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django import template
+
+from frontline.desk.models import Message
+
+from .. import selectors
+
+register = template.Library()
+
+
+@register.simple_tag
+def email_originals(conversation: Iterable[Message]) -> frozenset[int]:
+    """One query for the whole conversation (the ticket page links each one to its original)."""
+    return selectors.messages_with_original(message_ids=[m.pk for m in conversation])
