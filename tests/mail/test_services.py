@@ -254,3 +254,13 @@ def test_a_blocked_attachment_is_noted_and_left_in_the_original(ingest):
     result = ingest("32_blocked_attachment.eml")
     inbound = InboundEmail.objects.get(pk=result.inbound_id)
     assert (result.attachments, "tool.exe" in inbound.note) == ([], True)
+
+
+def test_a_failure_after_the_attachments_were_written_leaves_no_files(ingest, monkeypatch, settings):
+    import frontline.mail.services as mail_services
+
+    monkeypatch.setattr(mail_services, "_remember", lambda *a: (_ for _ in ()).throw(RuntimeError("late failure")))
+    result = ingest("09_mixed_pdf.eml")
+    media = settings.MEDIA_ROOT
+    assert (result.outcome, Ticket.objects.count()) == ("failed", 0)
+    assert [p for p in media.rglob("*") if p.is_file()] == []
