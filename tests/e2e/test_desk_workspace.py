@@ -166,6 +166,8 @@ def test_filters_do_not_pile_up_parameters(page: Page, live_server) -> None:  # 
     sign_in(page, factories.agent())
     page.goto("/tickets/?view=all")
     page.wait_for_load_state("load")
+    # The sidebar promises a count on every view, and shows one on each of the five.
+    expect(page.get_by_label("Views").locator(".count")).to_have_count(5)
     table = page.locator("#ticket-table")
     for label in ("Urgent", "High", "Urgent", "Low", "Urgent"):
         with page.expect_response(re.compile(r"/tickets/\?")) as answer:
