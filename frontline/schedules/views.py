@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from frontline.core import formats
 from frontline.desk.views import staff_required
 from frontline.people.models import Team
 from frontline.workforce.models import StaffingPlan
@@ -330,8 +331,8 @@ def time_off_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         return HttpResponse(" ".join(exc.messages), status=422)
     verb = "Approved" if decision == "approve" else "Declined"
-    text = (f"{verb} {off.agent.display_name}'s time off, {timezone.localtime(off.starts_at):%a %d %b %H:%M} to "
-            f"{timezone.localtime(off.ends_at):%a %d %b %H:%M}.")
+    text = (f"{verb} {off.agent.display_name}'s time off, {formats.datetime_short(off.starts_at)} to "
+            f"{formats.datetime_short(off.ends_at)}.")
     effect = _effect_sentence(time_off_coverage_effect(time_off=off))
     if effect:
         text += f" Coverage — {effect}."
