@@ -58,8 +58,8 @@ GRID = {
     "level_days": (1, 2, 3, 5),
     "level_weight": (0.0, 0.25, 0.5, 0.75, 1.0),
     "damping": (1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.3, 0.0),
-    "profile_weight": (0.4, 0.6, 0.8, 1.0),
-    "profile_days": (10, 20, 30, 60),
+    "profile_weight": (0.0, 0.2, 0.4, 0.6, 0.8, 1.0),
+    "profile_days": (10, 20, 30, 60, 90, 120),
 }
 PREVIOUS = LevelBlend(
     weeks=4, level_days=1, level_weight=0.5, damping=1.0, profile_weight=0.6, profile_days=30
@@ -304,6 +304,9 @@ def check_series(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="a tiny grid (a smoke run)")
+    parser.add_argument(
+        "--all", action="store_true", help="print every variant's tuning scores, not the best 15"
+    )
     args = parser.parse_args()
     print(run_header("tune_level_blend"), flush=True)
     started = time.perf_counter()
@@ -322,7 +325,7 @@ def main() -> None:
             round(float(scores[i, 4]), 4),
             round(float(scores[i, 9]), 4),
         ]
-        for i in order[:15]
+        for i in (order if args.all else order[:15])
     ]
     base = {m.name: model_leads(m, tuning, TUNING) for m in baselines(chosen.weeks)}
     previous = PREVIOUS
@@ -348,7 +351,7 @@ def main() -> None:
     ]
     print_table(
         f"Tuning targets rows {TUNING.start}-{TUNING.stop - 1} ({series.dates[TUNING.start]} .. "
-        f"{series.dates[TUNING.stop - 1]}): {len(variants)} variants, best 15 by mean MASE over leads 1-{LEADS}",
+        f"{series.dates[TUNING.stop - 1]}): {len(variants)} variants, {'all' if args.all else 'best 15'} by mean MASE over leads 1-{LEADS}",
         ["variant", "mean MASE", "lead 1", "lead 5", "lead 10"],
         rows,
     )

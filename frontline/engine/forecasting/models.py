@@ -172,7 +172,7 @@ class LevelBlend:
     weeks: int = 4
     level_weight: float = 0.5
     profile_weight: float = 0.4
-    profile_days: int = 60
+    profile_days: int = 120
     level_days: int = 1
     damping: float = 0.3
 
