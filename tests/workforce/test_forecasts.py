@@ -1,4 +1,5 @@
-"""Stored forecasts: history counting, the workload definition, the task end to end, read-backs."""
+"""Stored forecasts: the task end to end (workload cut-off, censoring, measured share), read-backs.
+Reading the history (contacts, agent messages) is tested in test_forecast_history.py."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from frontline.workforce.forecasts import (
     forecast_create,
     forecast_day_intervals,
     forecast_days,
-    forecast_history,
     forecast_prepare,
     forecast_rerun,
     forecast_totals,
@@ -30,64 +30,6 @@ NOW = datetime(2024, 2, 23, 17, 0, tzinfo=UTC)
 
 def utc(*args: int) -> datetime:
     return datetime(*args, tzinfo=UTC)
-
-
-def test_history_counts_per_interval_in_the_runs_zone():
-    team, other = f.team(), f.team()
-    run = forecast_prepare(actor=None, name="NY", team=team, time_zone="America/New_York", history_days=21, now=NOW)
-    assert (run.history_start, run.first_date, run.last_date) == (date(2024, 2, 2), date(2024, 2, 23), date(2024, 3, 7))
-    tickets_at([
-        utc(2024, 2, 10, 14, 10),  # 09:10 in New York -> 09:00
-        utc(2024, 2, 10, 14, 29),  # 09:29 -> 09:00
-        utc(2024, 2, 10, 14, 35),  # 09:35 -> 09:30
-        utc(2024, 2, 11, 4, 50),   # 23:50 on 10 Feb in New York, not 11 Feb
-        utc(2024, 2, 2, 5, 0),     # 00:00 on 2 Feb: the first minute of the history
-        utc(2024, 2, 2, 4, 59),    # 23:59 on 1 Feb: before the history
-        utc(2024, 2, 23, 6, 0),    # 01:00 today: not a whole day yet
-    ], team=team)
-    tickets_at([utc(2024, 2, 10, 14, 10)], team=other)
-    history = forecast_history(run=run)
-    assert history.counts == {
-        datetime(2024, 2, 10, 9, 0): 2,
-        datetime(2024, 2, 10, 9, 30): 1,
-        datetime(2024, 2, 10, 23, 30): 1,
-        datetime(2024, 2, 2, 0, 0): 1,
-    }
-    assert history.work is None
-    assert history.open_days == 2
-
-
-def test_sixty_minute_intervals_and_channel_scope():
-    run = forecast_prepare(actor=None, name="Chat", channel="chat", interval_minutes=60, time_zone="Europe/Berlin",
-                           history_days=21, now=NOW)
-    tickets_at([utc(2024, 2, 12, 8, 59), utc(2024, 2, 12, 8, 1)], channel="chat")  # 09:59 and 09:01 in Berlin
-    tickets_at([utc(2024, 2, 12, 8, 30)], channel="email")
-    assert forecast_history(run=run).counts == {datetime(2024, 2, 12, 9, 0): 2}
-
-
-def test_workload_is_the_agent_messages_of_the_tickets_created_in_the_interval_written_before_today():
-    run = forecast_prepare(actor=None, name="W", time_zone="America/New_York", history_days=21, now=NOW)
-    first, second = tickets_at([utc(2024, 2, 12, 15, 0), utc(2024, 2, 12, 15, 20)], handle_seconds=[100, 30])
-    tickets_at([utc(2024, 2, 12, 16, 0)], handle_seconds=[None])
-    later = utc(2024, 2, 14, 10, 0)  # written two days later: still the workload of the ticket's creation interval
-    today = utc(2024, 2, 23, 14, 0)  # written today, after the history end: not used
-    Message.objects.bulk_create([
-        Message(ticket=first, author_kind=AuthorKind.AGENT, body_text="x", body_html="x", handle_seconds=50, created_at=later),
-        Message(ticket=first, author_kind=AuthorKind.AGENT, body_text="x", body_html="x", handle_seconds=900, created_at=today),
-        Message(ticket=first, author_kind=AuthorKind.CUSTOMER, body_text="x", body_html="x", handle_seconds=999, created_at=later),
-        Message(ticket=second, author_kind=AuthorKind.SYSTEM, body_text="x", body_html="x", handle_seconds=999, created_at=later),
-    ])
-    history = forecast_history(run=run)
-    assert history.counts == {datetime(2024, 2, 12, 10, 0): 2, datetime(2024, 2, 12, 11, 0): 1}
-    work = history.work
-    assert work is not None
-    rows = sorted(zip(work.intervals, work.written, work.seconds, work.measured, work.messages, strict=True))
-    assert rows == [
-        (datetime(2024, 2, 12, 10, 0), date(2024, 2, 12), 130.0, 2.0, 2.0),
-        (datetime(2024, 2, 12, 10, 0), date(2024, 2, 14), 50.0, 1.0, 1.0),
-        (datetime(2024, 2, 12, 11, 0), date(2024, 2, 12), 0.0, 0.0, 1.0),  # unmeasured: counted, not as 0 s
-    ]
-    assert work.measured_share == pytest.approx(3 / 4)
 
 
 def _late_reply_history(team, *, start: date, days: int, first_s: int, late_s: int, late_days: int):  # type: ignore[no-untyped-def]
