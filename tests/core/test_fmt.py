@@ -38,3 +38,9 @@ def test_datetime_filters_use_the_viewers_zone():
     moment = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)
     with timezone.override(zoneinfo.ZoneInfo("Asia/Tokyo")):
         assert render("{{ m|datetime_short }} / {{ m|date_short }}", m=moment) == "7 Dec 2026, 08:30 / 7 Dec 2026"
+
+
+@pytest.mark.parametrize("source", ["{{ v|duration }}", "{{ v|pct }}", "{{ v|money:'EUR' }}", "{{ v|money0:'EUR' }}",
+                                    "{{ v|hours }}", "{{ v|datetime_short }}", "{{ v|sl_target:20 }}"])
+def test_a_value_that_is_not_a_number_shows_a_dash_not_an_error(source):
+    assert render(source, v="lots") == "—"

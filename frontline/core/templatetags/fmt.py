@@ -8,11 +8,30 @@ there and in docs/style.md): ``{{ aht_s|duration }}`` → "2 min 8 s", ``{{ shar
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from decimal import InvalidOperation
+from typing import Any
+
 from django import template
 
 from frontline.core import formats
 
 register = template.Library()
+
+
+def _tolerant(function: Callable[..., str]) -> Callable[..., str]:
+    """A page shows "—" for a value it cannot format (a template never fails on one, as Django's
+    own filters); Python callers of ``formats`` get the ``ValueError``."""
+
+    @functools.wraps(function)
+    def wrapped(*args: Any) -> str:
+        try:
+            return function(*args)
+        except (TypeError, ValueError, InvalidOperation, OverflowError, AttributeError):
+            return formats.NONE
+
+    return wrapped
 
 for _name in (
     "number",
@@ -27,16 +46,18 @@ for _name in (
     "datetime_short",
     "date_short",
 ):
-    register.filter(_name, getattr(formats, _name))
+    register.filter(_name, _tolerant(getattr(formats, _name)))
 
 
 @register.filter
+@_tolerant
 def money0(value: formats.Number | None, currency: str = "") -> str:
     """``money`` in whole units (headline figures): "EUR 45,500"."""
     return formats.money(value, currency, 0)
 
 
 @register.filter
+@_tolerant
 def signed_money0(value: formats.Number | None, currency: str = "") -> str:
     """``signed_money`` in whole units: "+EUR 1,200"."""
     return formats.signed_money(value, currency, 0)
