@@ -56,3 +56,20 @@ def enqueue_on_commit(name: str, *args: Any) -> None:
     """Enqueue the task registered as ``name`` with ``args`` once the current transaction commits."""
     task = registered(name)  # fail now, in the caller's transaction, not after the commit
     transaction.on_commit(lambda: task.enqueue(*args))
+
+
+# Periodic work: a task registered with ``runs_as`` can also be named here with its interval;
+# ``frontline scheduler`` (started by ``frontline serve``) enqueues each one when it is due.
+_PERIODIC: dict[str, int] = {}
+
+
+def every(name: str, seconds: int) -> None:
+    """Enqueue the task registered as ``name`` (no arguments) every ``seconds`` (``frontline scheduler``)."""
+    if seconds < 1:
+        raise ValueError("seconds: must be at least 1")
+    _PERIODIC[name] = seconds
+
+
+def periodic() -> dict[str, int]:
+    """The periodic tasks: name -> interval in seconds."""
+    return dict(_PERIODIC)

@@ -33,6 +33,7 @@ class Mailbox(models.Model):
     last_error = models.TextField(blank=True)
     failures = models.PositiveIntegerField(default=0, help_text="Failed fetches in a row.")
     retry_after = models.DateTimeField(null=True, blank=True, help_text="No fetch before this time (backoff).")
+    lease_until = models.DateTimeField(null=True, blank=True, help_text="A fetch is running until at most this time.")
 
     class Meta:
         ordering = ["address"]

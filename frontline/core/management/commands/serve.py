@@ -1,7 +1,8 @@
 """Serve Frontline: a production-style web server plus a background task worker beside it.
 
-``frontline serve`` runs gunicorn (several stateless worker processes) and Django's database
-task worker as child processes, prints where to go, and stops both on Ctrl-C.
+``frontline serve`` runs gunicorn (several stateless worker processes), Django's database task
+worker and the scheduler of periodic tasks (``frontline scheduler``) as child processes, prints
+where to go, and stops them on Ctrl-C.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         children.append(subprocess.Popen(web, env=env))
         if not options["no_worker"]:
             children.append(subprocess.Popen([python, "manage.py", "db_worker", "--interval", "1", "--no-reload"], env=env))
+            children.append(subprocess.Popen([python, "manage.py", "scheduler"], env=env))
         url = f"http://{options['host']}:{options['port']}"
         self.stdout.write(self.style.SUCCESS(f"\nFrontline is running at {url}  (Ctrl-C stops the web server and the task worker)\n"))
         stopping = False
