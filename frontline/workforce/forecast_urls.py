@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import forecast_views
+from .views import forecasts as forecast_views
 
 urlpatterns = [
     path("", forecast_views.forecast_list_view, name="forecast_list"),

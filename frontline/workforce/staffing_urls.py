@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staffing_views as views
+from .views import staffing as views
 
 urlpatterns = [
     path("", views.staffing_list, name="staffing_list"),

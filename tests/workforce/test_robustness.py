@@ -36,12 +36,12 @@ from tests.workforce import staffing_factories as wf
 
 NAMESPACES = ("workforce", "schedules", "budget")
 VIEW_MODULES = [
-    "frontline.workforce.views", "frontline.workforce.forecast_views", "frontline.workforce.staffing_views",
+    "frontline.workforce.views", "frontline.workforce.views.forecasts", "frontline.workforce.views.staffing",
     "frontline.schedules.views", "frontline.schedules.adherence_views", "frontline.budget.views",
 ]
 FORM_MODULES = [
-    "frontline.workforce.forms", "frontline.workforce.forecast_forms", "frontline.workforce.staffing_forms",
-    "frontline.schedules.forms", "frontline.schedules.adherence_views", "frontline.budget.forms",
+    "frontline.workforce.forms", "frontline.workforce.forms.forecasts", "frontline.workforce.forms.staffing",
+    "frontline.schedules.forms", "frontline.schedules.adherence_forms", "frontline.budget.forms",
 ]
 JUNK = ["<script>x</script>", "-1", "99999999999", "", "2026-13-45", "9" * 25]
 MISSING = 999999

@@ -230,7 +230,7 @@ def test_targets_the_engine_cannot_meet_are_explained_not_a_500(login, plan, mon
     def impossible(**_kwargs):
         raise ValueError("targets cannot be met by any number of agents")
 
-    monkeypatch.setattr("frontline.workforce.staffing_views.plan_figures_as_scheduled", impossible)
+    monkeypatch.setattr("frontline.workforce.views.staffing.plan_figures_as_scheduled", impossible)
     response = login(f.manager()).get(f"/workforce/staffing/{plan.pk}/")
     assert response.status_code == 200 and "cannot be met by any number of agents" in response.content.decode()
 

@@ -24,9 +24,10 @@ from frontline.budget.services import scenario_from_whatif_result
 from frontline.people.models import Team
 from frontline.schedules.outlook import plan_figures_as_scheduled
 
-from .models import ForecastRun, RunStatus, StaffingPlan
-from .permissions import budget_required, planner_required
-from .plans import (
+from ..forms.staffing import SaveScenarioForm, StaffingPlanForm, WhatIfForm
+from ..models import ForecastRun, RunStatus, StaffingPlan
+from ..permissions import budget_required, planner_required
+from ..plans import (
     plan_can_change,
     plan_get,
     plan_get_for_change,
@@ -38,9 +39,8 @@ from .plans import (
     suggested_targets,
     table_rows,
 )
-from .staffing_chart import day_chart
-from .staffing_forms import SaveScenarioForm, StaffingPlanForm, WhatIfForm
-from .whatif import WhatIfResult, whatif_compare
+from ..staffing_chart import day_chart
+from ..whatif import WhatIfResult, whatif_compare
 
 PER_PAGE = 25
 SORTS = {"name": ("name", "id"), "updated": ("updated_at", "id"), "forecast": ("forecast__first_date", "id")}

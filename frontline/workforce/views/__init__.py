@@ -20,7 +20,7 @@ from frontline.engine.erlang import (
 )
 from frontline.schedules.home_selectors import workforce_home
 
-from .forms import ErlangForm
+from ..forms import ErlangForm
 
 
 @dataclass(frozen=True)

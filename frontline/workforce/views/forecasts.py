@@ -15,9 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .forecast_chart import forecast_chart
-from .forecast_forms import ForecastForm
-from .forecasts import (
+from ..forecast_chart import forecast_chart
+from ..forecasts import (
     forecast_chart_rows,
     forecast_create,
     forecast_day_intervals,
@@ -27,8 +26,9 @@ from .forecasts import (
     forecast_rerun,
     forecast_totals,
 )
-from .models import ForecastRun, RunStatus
-from .permissions import planner_required
+from ..forms.forecasts import ForecastForm
+from ..models import ForecastRun, RunStatus
+from ..permissions import planner_required
 
 PAGE_SIZES = (25, 50, 100)
 

@@ -11,9 +11,9 @@ from django.core.exceptions import NON_FIELD_ERRORS
 
 from frontline.budget.models import BudgetPlan
 
-from .models import StaffingPlan
-from .plans import PlanTargets, finished_forecasts, plan_queryset
-from .whatif import WhatIfChanges
+from ..models import StaffingPlan
+from ..plans import PlanTargets, finished_forecasts, plan_queryset
+from ..whatif import WhatIfChanges
 
 # service field -> form field (percentages on the form, fractions in the model)
 PERCENT_FIELDS = {"target_sl": "target_sl_pct", "max_occupancy": "max_occupancy_pct",
