@@ -149,3 +149,35 @@ class AutoMail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} to {self.address}"
+
+
+class Delivery(models.TextChoices):
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed, will retry"
+    GAVE_UP = "gave_up", "Not delivered (gave up)"
+    UNCERTAIN = "uncertain", "Uncertain (a worker stopped while sending)"
+    SKIPPED = "skipped", "Not sent"
+
+
+class OutgoingEmail(models.Model):
+    """The email of one desk message (an agent's public reply or a receipt): sent at most once.
+
+    The row is the idempotency key (one per desk message), written before the send with its
+    Message-ID and marked after it, so a task that runs again never sends it twice.
+    """
+
+    desk_message = models.OneToOneField("desk.Message", on_delete=models.CASCADE, related_name="outgoing_email")
+    ticket = models.ForeignKey("desk.Ticket", on_delete=models.CASCADE, related_name="+")
+    message_id = models.CharField(max_length=300, unique=True)
+    to_address = models.CharField(max_length=254)
+    from_address = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=16, choices=Delivery.choices, default=Delivery.SENDING, db_index=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()}: message {self.desk_message_id} to {self.to_address}"

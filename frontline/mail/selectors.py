@@ -18,6 +18,7 @@ from .models import (
     Mailbox,
     MessageIdRecord,
     Outcome,
+    OutgoingEmail,
     TicketParticipant,
 )
 
@@ -127,3 +128,10 @@ def messages_with_original(*, message_ids: list[int]) -> frozenset[int]:
 def inbound_for_message(*, message_id: int) -> InboundEmail | None:
     """The received email a desk message was made from (access is the caller's check)."""
     return InboundEmail.objects.select_related("desk_message").filter(desk_message_id=message_id).first()
+
+
+def deliveries_for_messages(*, message_ids: list[int]) -> dict[int, OutgoingEmail]:
+    """The outgoing emails of these desk messages, by message id."""
+    if not message_ids:
+        return {}
+    return {o.desk_message_id: o for o in OutgoingEmail.objects.filter(desk_message_id__in=message_ids)}

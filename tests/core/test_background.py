@@ -22,7 +22,7 @@ def _own_registry(monkeypatch):  # type: ignore[no-untyped-def]
 
 
 def test_the_apps_register_their_tasks_at_start_up():
-    from frontline.desk.tasks import message_notify_customer
+    from frontline.mail.tasks import message_notify_customer
     from frontline.schedules.tasks import schedule_solve
     from frontline.workforce.tasks import forecast_run_compute
 

@@ -71,7 +71,7 @@ def test_emails_send_the_customer_to_the_portal_not_to_reply_by_email():  # type
     """Nothing reads replies to these emails yet, so they must not ask for one (#7)."""
     from django.core import mail
 
-    from frontline.desk.tasks import message_notify_customer
+    from frontline.mail.tasks import message_notify_customer
 
     ticket = f.ticket(subject="Broken kettle", notify=False)
     reply = services.ticket_reply(ticket=ticket, author=f.agent(), body="A new kettle is on its way.", notify=False)

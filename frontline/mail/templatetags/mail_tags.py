@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from django import template
 
 from frontline.desk.models import Message
+from frontline.mail.models import OutgoingEmail
 
 from .. import selectors
 
@@ -17,3 +18,9 @@ register = template.Library()
 def email_originals(conversation: Iterable[Message]) -> frozenset[int]:
     """One query for the whole conversation (the ticket page links each one to its original)."""
     return selectors.messages_with_original(message_ids=[m.pk for m in conversation])
+
+
+@register.simple_tag
+def email_deliveries(conversation: Iterable[Message]) -> dict[int, OutgoingEmail]:
+    """message id -> its outgoing email (status, error, next try), one query for the conversation."""
+    return selectors.deliveries_for_messages(message_ids=[m.pk for m in conversation])
