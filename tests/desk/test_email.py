@@ -68,7 +68,7 @@ def test_new_request_gets_a_receipt_and_notes_send_nothing(smtp):  # type: ignor
 @pytest.mark.django_db
 @override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend", FRONTLINE_BASE_URL="https://help.example.com")
 def test_emails_send_the_customer_to_the_portal_not_to_reply_by_email():  # type: ignore[no-untyped-def]
-    """Nothing reads replies to these emails yet, so they must not ask for one (#7)."""
+    """Without a mailbox nothing reads replies to these emails, so they must not ask for one (#7)."""
     from django.core import mail
 
     from frontline.mail.tasks import message_notify_customer
