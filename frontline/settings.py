@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "frontline.customers",
     "frontline.desk",
     "frontline.mail",
+    "frontline.sla",
     "frontline.workforce",
     "frontline.schedules",
     "frontline.budget",
@@ -215,6 +216,8 @@ MAIL_AUTOREPLY_LIMIT = int(os.environ.get("FRONTLINE_MAIL_AUTOREPLY_LIMIT", "3")
 MAIL_AUTOREPLY_WINDOW_S = int(os.environ.get("FRONTLINE_MAIL_AUTOREPLY_WINDOW_S", "3600"))
 MAIL_FETCH_EVERY_S = int(os.environ.get("FRONTLINE_MAIL_FETCH_EVERY_S", "60"))
 MAIL_SEND_ATTEMPTS = int(os.environ.get("FRONTLINE_MAIL_SEND_ATTEMPTS", "8"))
+# How often `frontline scheduler` enqueues the SLA check (breaches, at-risk events): docs/sla.md.
+SLA_CHECK_EVERY_S = int(os.environ.get("FRONTLINE_SLA_CHECK_EVERY_S", "60"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("FRONTLINE_SECURE_COOKIES", False)

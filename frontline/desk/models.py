@@ -260,6 +260,10 @@ class EventKind(models.TextChoices):
     FIELDS_CHANGED = "fields_changed", "Fields changed"
     MERGED = "merged", "Merged into another ticket"
     MERGED_IN = "merged_in", "Another ticket merged in"
+    # Written by frontline.sla (its periodic check and its policy application), never by the desk.
+    SLA_APPLIED = "sla_applied", "SLA policy applied"
+    SLA_AT_RISK = "sla_at_risk", "SLA at risk"
+    SLA_BREACHED = "sla_breached", "SLA breached"
 
 
 class TicketEventQuerySet(models.QuerySet):

@@ -21,6 +21,7 @@ from frontline.customers.models import Customer
 from frontline.people.models import STAFF_ROLES, User
 
 from ..content import Upload, upload_validate
+from ..hooks import ticket_event_written
 from ..models import (
     CUSTOMER_STATE,
     Attachment,
@@ -47,7 +48,9 @@ def _now(at: datetime | None) -> datetime:
 
 
 def _event(*, ticket: Ticket, kind: str, actor: User | None, at: datetime, **payload: Any) -> TicketEvent:
-    return TicketEvent.objects.create(ticket=ticket, kind=kind, actor=actor, created_at=at, payload=payload)
+    event = TicketEvent.objects.create(ticket=ticket, kind=kind, actor=actor, created_at=at, payload=payload)
+    ticket_event_written(event)  # listeners (the SLA clocks) react in this transaction
+    return event
 
 
 def _locked(ticket: Ticket) -> Ticket:
