@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from frontline.people.models import STAFF_ROLES, Team, User
+from frontline.sla.selectors import sla_for_tickets, tickets_with_sla_due
 
 from . import services
 from .errors import Conflict, TransitionNotAllowed
@@ -66,6 +67,7 @@ SORTS = {
     "id": ("id",),
     "subject": ("subject", "id"),
     "priority": ("priority_rank", "updated_at"),
+    "due": ("sla_due", "id"),  # the soonest SLA due time (frontline.sla); no clock sorts last
 }
 
 
@@ -139,6 +141,10 @@ def _sorted(tickets: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
     if key == "priority":
         ranks = [When(priority=p, then=Value(i)) for i, p in enumerate(["low", "normal", "high", "urgent"])]
         tickets = tickets.annotate(priority_rank=Case(*ranks, output_field=IntegerField()))
+    if key == "due":
+        tickets = tickets_with_sla_due(tickets)
+        due = F("sla_due").desc(nulls_last=True) if descending else F("sla_due").asc(nulls_last=True)
+        return tickets.order_by(due, "-id" if descending else "id")
     order = [f"-{f}" if descending else f for f in SORTS[key]]
     return tickets.order_by(*order)
 
@@ -155,6 +161,10 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
     per_page = _int_or_none(request.GET.get("per_page")) or 25
     per_page = per_page if per_page in PAGE_SIZES else 25
     page = CappedPaginator(tickets, per_page).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    slas = sla_for_tickets(ticket_ids=[t.pk for t in page.object_list])
+    for t in page.object_list:
+        t.sla = slas[t.pk]
     # Links carry each parameter once (the last value, as the page reads it): a URL with repeats,
     # from a bookmark of an earlier version, heals instead of growing with every click.
     query = QueryDict(mutable=True)
@@ -234,6 +244,7 @@ def _workspace_context(request: HttpRequest, ticket: Ticket, *, reply_form: Repl
         "props_form": props_form,
         "merge_form": merge_form or MergeForm(),
         "merged_from": list(ticket.merged_from.values_list("pk", "subject")),
+        "sla": sla_for_tickets(ticket_ids=[ticket.pk])[ticket.pk],
         "requester_open": ticket_queryset_for_viewer(viewer=request.user)
         .filter(requester_id=ticket.requester_id).exclude(pk=ticket.pk).order_by("-updated_at")[:5],
     }

@@ -14,8 +14,13 @@ The rules (docs/sla.md, "Clocks"):
 
 from __future__ import annotations
 
+import functools
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
+
+from frontline.engine.businesstime import BusinessCalendar, calendar_from_dict
 
 PAUSING = frozenset({"pending", "on_hold"})
 STOPPING = frozenset({"solved", "closed"})
@@ -111,3 +116,13 @@ def _pause_all(spans: list[Span], start: datetime, end: datetime) -> None:
     for span in spans:
         if span.started < end and (span.stopped is None or span.stopped > start):
             span.pauses.append((start, end))
+
+
+@functools.lru_cache(maxsize=256)
+def _calendar(text: str) -> BusinessCalendar:
+    return calendar_from_dict(json.loads(text))
+
+
+def engine_calendar(data: dict[str, Any]) -> BusinessCalendar:
+    """The engine calendar of a calendar's JSON form (cached, so its memo of open spans is reused)."""
+    return _calendar(json.dumps(data, sort_keys=True))

@@ -8,11 +8,8 @@ them. The desk never imports this app. Clocks are re-derived from the ticket's e
 
 from __future__ import annotations
 
-import functools
-import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,30 +18,15 @@ from frontline.desk.models import EventKind, Ticket, TicketEvent
 from frontline.engine.businesstime import (
     BusinessCalendar as EngineCalendar,
 )
-from frontline.engine.businesstime import (
-    Pause,
-    business_due,
-    business_minutes_between,
-    calendar_from_dict,
-)
+from frontline.engine.businesstime import Pause, business_due, business_minutes_between
 from frontline.people.models import STAFF_ROLES
 
-from .clocks import Fact, Span, spans_from
+from .clocks import Fact, Span, engine_calendar, spans_from
 from .models import ClockState, SLAApplication, SLAClock, SLAPolicy
 
 # The ticket properties policy conditions read; an event changing one re-evaluates the policy.
 REEVALUATING = frozenset({EventKind.CREATED, EventKind.PRIORITY_CHANGED, EventKind.TYPE_CHANGED, EventKind.QUEUE_CHANGED})
 CLOCK_EVENTS = frozenset({EventKind.REPLIED, EventKind.CUSTOMER_REPLIED, EventKind.STATUS_CHANGED})
-
-
-@functools.lru_cache(maxsize=256)
-def _calendar(text: str) -> EngineCalendar:
-    return calendar_from_dict(json.loads(text))
-
-
-def engine_calendar(data: dict[str, Any]) -> EngineCalendar:
-    """The engine calendar of a calendar's JSON form (cached: its spans memo is reused)."""
-    return _calendar(json.dumps(data, sort_keys=True))
 
 
 def policy_matches(*, policy: SLAPolicy, ticket: Ticket) -> bool:

@@ -94,4 +94,19 @@ def event_text(event: TicketEvent, names: dict[str, dict[int, str]]) -> str:
         return f"merged this ticket into #{p.get('into')}"
     if kind == EventKind.MERGED_IN:
         return f"merged ticket #{p.get('source')} into this one"
+    if kind in (EventKind.SLA_APPLIED, EventKind.SLA_AT_RISK, EventKind.SLA_BREACHED):
+        return _sla_text(kind, p)
     return event.get_kind_display()
+
+
+SLA_TARGETS = {"first_reply": "first reply", "next_reply": "next reply", "resolution": "resolution"}
+
+
+def _sla_text(kind: str, p: dict[str, Any]) -> str:
+    """The SLA app's events (written by frontline.sla; the desk only reads their payload)."""
+    if kind == EventKind.SLA_APPLIED:
+        return f"SLA policy “{p.get('policy')}” applies"
+    target = SLA_TARGETS.get(p.get("target", ""), "an SLA")
+    if kind == EventKind.SLA_AT_RISK:
+        return f"SLA at risk: {target} target nearly used"
+    return f"SLA breached: {target} target missed"
