@@ -6,7 +6,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
 
+from frontline.core import background
 from frontline.desk import services as desk
 from frontline.desk.models import EventKind, TicketEvent
 from frontline.engine.businesstime import Pause, business_due, calendar_from_dict
@@ -213,3 +215,15 @@ def test_a_policy_without_targets_is_refused():
     policy = sf.policy(first_reply=None, next_reply=None, resolution=None)
     with pytest.raises(ValidationError, match="at least one target"):
         policy.full_clean()
+
+
+def test_a_rolled_back_desk_change_leaves_no_clock():
+    sf.policy()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        f.ticket(at=T0)
+        raise RuntimeError("the request failed after the ticket was written")
+    assert (SLAApplication.objects.count(), SLAClock.objects.count()) == (0, 0)
+
+
+def test_the_check_is_a_periodic_task():
+    assert background.periodic()["sla.check"] == 60
