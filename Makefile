@@ -60,6 +60,7 @@ bench: install bench-peers
 	$(BIN)/python -m bench.tune_level_blend
 	$(BIN)/python -m bench.bench_schedule
 	$(BIN)/python -m bench.bench_sla
+	$(BIN)/python -m bench.bench_mail
 	$(BIN)/python -m bench.bench_api
 
 # Each benchmark on tiny data (tests/bench/test_quick.py runs the same in the suite).
@@ -69,6 +70,7 @@ bench-quick: install
 	$(BIN)/python -m bench.tune_level_blend --quick
 	$(BIN)/python -m bench.bench_schedule --quick
 	$(BIN)/python -m bench.bench_sla --quick
+	$(BIN)/python -m bench.bench_mail --quick
 	$(BIN)/python -m bench.bench_api --quick
 
 clean:

@@ -22,6 +22,8 @@ from django.db.models import Q
 from django.utils import timezone
 from imapclient import IMAPClient
 
+from frontline.desk.services import atomic_with_files
+
 from .models import Mailbox
 from .services import IngestResult, email_ingest
 
@@ -100,13 +102,14 @@ def _fetch_new(client: Any, mailbox: Mailbox, outcomes: dict[str, int], limit: i
         data = client.fetch(chunk, ["BODY.PEEK[]"])
         for uid in chunk:
             raw = data.get(uid, {}).get(b"BODY[]")
-            if raw is not None:
-                result: IngestResult = email_ingest(raw=bytes(raw), mailbox=mailbox,
-                                                    source=f"imap:{mailbox.address}:{uid}"[:100])
-                outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
-                fetched += 1
+            with atomic_with_files():  # the message and the mailbox's last UID: one commit
+                if raw is not None:
+                    result: IngestResult = email_ingest(raw=bytes(raw), mailbox=mailbox,
+                                                        source=f"imap:{mailbox.address}:{uid}"[:100])
+                    outcomes[result.outcome] = outcomes.get(result.outcome, 0) + 1
+                    fetched += 1
+                Mailbox.objects.filter(pk=mailbox.pk).update(last_uid=uid)
             mailbox.last_uid = uid
-            Mailbox.objects.filter(pk=mailbox.pk).update(last_uid=uid)
     return fetched
 
 

@@ -157,7 +157,8 @@ def _deliver(inbound: InboundEmail, parsed: ParsedMail, at: datetime) -> IngestR
     result = IngestResult(outcome=Outcome.PROCESSING, inbound_id=inbound.pk, subject=parsed.subject,
                           from_name=parsed.from_name, from_email=parsed.from_email, kept=True)
     automatic, reason = parsed.automatic, parsed.automatic_reason
-    if not automatic and parsed.from_email in selectors.own_addresses():
+    own = selectors.own_addresses()
+    if not automatic and parsed.from_email in own:
         automatic, reason = "auto_reply", "sent from Frontline's own address"
     if automatic:
         return _record_automatic(inbound, parsed, automatic, reason, candidates, result, at)
@@ -196,7 +197,7 @@ def _deliver(inbound: InboundEmail, parsed: ParsedMail, at: datetime) -> IngestR
         outcome = Outcome.CREATED
         if acknowledged:
             AutoMail.objects.create(address=customer.email, kind="acknowledgement", sent_at=at, ticket=ticket)
-    _remember(parsed, ticket, customer, at)
+    _remember(parsed, ticket, customer, own, at)
     inbound.note = " ".join(notes)[:300]
     _finish(inbound, outcome, at, ticket=ticket, message=message, acknowledged=acknowledged)
     result.outcome, result.ticket, result.message = outcome, ticket.pk, message.pk
@@ -250,19 +251,20 @@ def _finish(inbound: InboundEmail, outcome: str, at: datetime, *, ticket: Ticket
 
 
 def _may_acknowledge(customer: Customer, at: datetime) -> bool:
-    if selectors.address_is_bouncing(address=customer.email):
-        return False
+    address = customer.email.lower()
     # serialise acknowledgements to one address so that two deliveries cannot both pass the limit
-    MailAddress.objects.get_or_create(address=customer.email.lower())
-    MailAddress.objects.select_for_update().filter(address=customer.email.lower()).first()
-    return selectors.automail_allowed(address=customer.email, at=at)
+    MailAddress.objects.bulk_create([MailAddress(address=address)], ignore_conflicts=True)
+    record = MailAddress.objects.select_for_update().filter(address=address).first()
+    if record is not None and record.bouncing:
+        return False
+    return selectors.automail_allowed(address=address, at=at)
 
 
-def _remember(parsed: ParsedMail, ticket: Ticket, customer: Customer, at: datetime) -> None:
+def _remember(parsed: ParsedMail, ticket: Ticket, customer: Customer, own: set[str], at: datetime) -> None:
     if parsed.message_id:
-        MessageIdRecord.objects.get_or_create(message_id=parsed.message_id,
-                                              defaults={"ticket": ticket, "direction": Direction.IN, "created_at": at})
-    own = selectors.own_addresses()
+        MessageIdRecord.objects.bulk_create(
+            [MessageIdRecord(message_id=parsed.message_id, ticket=ticket, direction=Direction.IN, created_at=at)],
+            ignore_conflicts=True)
     copied = {a for a in (*parsed.to, *parsed.cc) if a not in own and a != customer.email and len(a) <= 254}
     if copied:
         TicketParticipant.objects.bulk_create([TicketParticipant(ticket=ticket, address=a) for a in sorted(copied)],
