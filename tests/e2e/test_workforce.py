@@ -321,3 +321,18 @@ def test_a_lead_declines_time_off_with_a_reason_and_both_see_it(page: Page, week
     sign_in(agent_page, week["ana"])
     agent_page.goto("/workforce/schedules/mine/")
     expect(agent_page.get_by_text("“Quarter close — take Tuesday instead”")).to_be_visible()
+
+
+def test_workforce_pages_fit_a_phone(new_context, week) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px the team lead's pages were laid out up to 1,143 px wide: wide tables now scroll
+    inside themselves, and the Erlang calculator and the side panels stack under the page."""
+    page = new_context().new_page()
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, week["lead"])
+    for path in ("/people/", "/customers/", "/workforce/", "/workforce/schedules/", "/workforce/schedules/time-off/",
+                 f"/workforce/schedules/{week['schedule'].pk}/", "/workforce/schedules/shift-types/",
+                 "/workforce/erlang/?calls=100&interval_s=1800&aht_s=180&threshold_s=20&target_sl_pct=80"):
+        page.goto(path)
+        page.wait_for_load_state("load")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} lays out {width} px wide on a 390 px screen"
