@@ -116,3 +116,30 @@ def forecast_chart_rows(*, run: ForecastRun, history_days: int = 14) -> list[For
     zone = zoneinfo.ZoneInfo(run.time_zone)
     since = datetime.combine(run.first_date - timedelta(days=history_days + 1), time(0), zone)
     return list(run.intervals.filter(starts_at__gte=since).order_by("starts_at", "kind"))
+
+
+@dataclass(frozen=True)
+class LeadBlockRow:
+    """One block of forecast days: its dates, the model that serves them, and each model's
+    backtest MASE on those days (``scores``: (model, MASE or None), in the backtest's order)."""
+
+    first: int
+    last: int
+    first_date: date
+    last_date: date
+    model: str
+    mase: float | None
+    scores: tuple[tuple[str, float | None], ...]
+
+
+def forecast_lead_blocks(*, run: ForecastRun, workload: bool = False) -> list[LeadBlockRow]:
+    """Which model serves which forecast days (``workload``: for handle time), from the stored run."""
+    blocks = run.aht_lead_blocks if workload else run.lead_blocks
+    return [
+        LeadBlockRow(
+            first=b["first"], last=b["last"], first_date=date.fromisoformat(b["first_date"]),
+            last_date=date.fromisoformat(b["last_date"]), model=b["model"], mase=b["mase"],
+            scores=tuple((s["model"], s["mase"]) for s in b["scores"]),
+        )
+        for b in blocks or []
+    ]

@@ -33,8 +33,11 @@ Definitions (also in docs/workforce/forecasts.md):
   work, and its workload moves with it); see :func:`.forecast_history._carry_target`.
 
 The computation (:func:`forecast_compute`, run by the task ``forecast_run_compute``) backtests
-every model on rolling origins of the run's own horizon, chooses the lowest MASE, forecasts
-with an 80% quasi-Poisson prediction interval and does the same for the workload.
+every model on rolling origins of the run's own horizon, chooses a model per forecast
+day (``level_blend`` unless another model's backtest MASE on that day is at least 20% lower,
+see ``LEAD_MARGIN``), forecasts each day with its model and an 80% quasi-Poisson prediction
+interval from that model's backtest errors on that day, and does the
+same for the workload.
 """
 
 from __future__ import annotations
@@ -55,12 +58,15 @@ from frontline.core import background
 from frontline.desk.models import Channel, Queue
 from frontline.engine.forecasting import (
     BacktestResult,
+    Forecast,
     ForecastModel,
+    LeadChoice,
     ModelScore,
     SlotSeries,
     backtest,
+    choose_by_lead,
     default_models,
-    forecast,
+    forecast_by_lead,
     model_by_name,
     slot_series_from_counts,
     workload_estimate,
@@ -76,6 +82,7 @@ from .forecast_selectors import (
     forecast_day_intervals,
     forecast_days,
     forecast_get,
+    forecast_lead_blocks,
     forecast_list,
     forecast_totals,
 )
@@ -83,7 +90,7 @@ from .models import ForecastInterval, ForecastRun, IntervalKind
 
 __all__ = [
     "DayRow", "History", "NotEnoughHistory", "Totals", "forecast_chart_rows", "forecast_compute", "forecast_create",
-    "forecast_day_intervals", "forecast_days", "forecast_get", "forecast_history", "forecast_list", "forecast_models",
+    "forecast_day_intervals", "forecast_days", "forecast_get", "forecast_history", "forecast_lead_blocks", "forecast_list", "forecast_models",
     "forecast_prepare", "forecast_rerun", "forecast_scope_tickets", "forecast_totals",
 ]
 
@@ -95,6 +102,15 @@ BACKTEST_WINDOWS = 10
 14 days), so 10 origins score ~100 day-forecasts per model. The statsforecast models cost
 ~1 s per fit on 90 days of around-the-clock 30-minute data (20 origins: ~35 s a series);
 10 keeps a department forecast under half a minute of background work."""
+LEAD_DEFAULT = "level_blend"
+LEAD_MARGIN = 0.2
+"""Each forecast day (lead) is served by ``LEAD_DEFAULT`` unless another model's backtest MASE on
+that day is below (1 - ``LEAD_MARGIN``) x its own; without it among the models, the lowest MASE
+serves. The blocks (one per day), the margin and the extra candidates (``EXTRA_MODELS``) were
+chosen on the US-bank tuning origins only (``python -m bench.lead_choice``;
+docs/engine/forecasting.md, which also says how this does on the untouched windows)."""
+EXTRA_MODELS = ("weekday_mean_2", "weekday_mean_3")
+"""Cheap candidates added to the engine's defaults for the per-day choice."""
 
 
 # ---------------------------------------------------------------- create
@@ -252,32 +268,56 @@ def _score_row(score: ModelScore) -> dict[str, float | str | int | None]:
 @dataclass(frozen=True)
 class Choice:
     scores: tuple[ModelScore, ...]
-    chosen: ModelScore
-    model: ForecastModel
+    lead: LeadChoice
 
 
 def _choose(
     series: SlotSeries, models: Sequence[ForecastModel], *, horizon: int, windows: int,
     on_model: Callable[[int, str], None], training: Callable[[int], Any] | None = None,
 ) -> Choice:
-    """Backtest each model (one call per model, so progress can be reported), lowest MASE wins;
-    ties and NaN go to the earlier (cheaper) model, as in the engine's own choice."""
+    """Backtest each model (one call per model, so progress can be reported), then choose per
+    block of forecast days (:func:`~frontline.engine.forecasting.choose_by_lead`); ties and NaN
+    go to the earlier (cheaper) model, as in the engine's own choice."""
     scores: list[ModelScore] = []
+    result: BacktestResult | None = None
     for i, model in enumerate(models):
         on_model(i, model.name)
-        result: BacktestResult = backtest(series=series, models=(model,), horizon_days=horizon, windows=windows,
-                                          interval_level=INTERVAL_LEVEL, training=training)
+        result = backtest(series=series, models=(model,), horizon_days=horizon, windows=windows,
+                          interval_level=INTERVAL_LEVEL, training=training)
         scores.append(result.scores[0])
+    assert result is not None
     best = min(range(len(scores)), key=lambda i: (math.isnan(scores[i].mase), scores[i].mase, i))
-    return Choice(scores=tuple(scores), chosen=scores[best], model=models[best])
+    every = BacktestResult(scores=tuple(scores), chosen=scores[best].model, origins=result.origins,
+                           horizon_days=horizon, interval_level=INTERVAL_LEVEL, week_length=series.week_length)
+    names = [m.name for m in models]
+    lead = choose_by_lead(result=every, blocks=[(h, h) for h in range(1, horizon + 1)],
+                          default=LEAD_DEFAULT if LEAD_DEFAULT in names else None, margin=LEAD_MARGIN)
+    return Choice(scores=tuple(scores), lead=lead)
+
+
+def _block_rows(fc: Forecast, lead: LeadChoice, first_date: date) -> list[dict[str, Any]]:
+    """The blocks for the run page: leads, their dates (from the run's first day), the model that
+    serves them and every model's block MASE."""
+    rows: list[dict[str, Any]] = []
+    for b in lead.blocks:
+        dates = [d for d in fc.dates[b.first - 1 : b.last] if d >= first_date]
+        if not dates:
+            continue
+        rows.append({
+            "first": b.first, "last": b.last, "first_date": dates[0].isoformat(), "last_date": dates[-1].isoformat(),
+            "model": b.model, "mase": _finite(b.mase), "wape": _finite(b.wape), "dispersion": _finite(b.dispersion),
+            "scores": [{"model": name, "mase": _finite(value)} for name, value in b.scores],
+        })
+    return rows
 
 
 def forecast_models() -> tuple[ForecastModel, ...]:
-    """The models a stored forecast compares: the engine's defaults (statsforecast included), or
-    the names in ``settings.FRONTLINE_FORECAST_MODELS`` (e.g. the three fast baselines on a small box)."""
+    """The models a stored forecast compares: the engine's defaults (statsforecast included) and the
+    2- and 3-weekday means (``EXTRA_MODELS``), or the names in ``settings.FRONTLINE_FORECAST_MODELS``
+    (e.g. the three fast baselines on a small box)."""
     names = getattr(settings, "FRONTLINE_FORECAST_MODELS", None)
     if not names:
-        return default_models()
+        return (*default_models(), *(model_by_name(name=name) for name in EXTRA_MODELS))
     return tuple(model_by_name(name=name) for name in names)
 
 
@@ -320,10 +360,10 @@ def forecast_compute(*, run: ForecastRun, step: Callable[[int, str], None]) -> N
         return lambda i, name: step(10 + offset + share * i // len(models), f"Backtesting {label}: {name}")
 
     volume_choice = _choose(volume, models, horizon=count, windows=windows, on_model=on_model(0, "contacts"))
-    step(10 + (span // 2 if has_work else span), f"Forecasting contacts with {volume_choice.chosen.model}")
+    step(10 + (span // 2 if has_work else span), f"Forecasting contacts with {', '.join(volume_choice.lead.models)}")
     holidays = run_dates(run.closed_dates)
-    volume_fc = forecast(series=volume, model=volume_choice.model, dispersion=volume_choice.chosen.dispersion,
-                         horizon_days=count, interval_level=INTERVAL_LEVEL, closed_dates=holidays)
+    volume_fc = forecast_by_lead(series=volume, models=models, choice=volume_choice.lead,
+                                 interval_level=INTERVAL_LEVEL, closed_dates=holidays)
     work_series = work_choice = work_fc = None
     measured_share = None
     if history.work is not None:
@@ -334,9 +374,9 @@ def forecast_compute(*, run: ForecastRun, step: Callable[[int, str], None]) -> N
         work_choice = _choose(work_series, models, horizon=count, windows=windows,
                               on_model=on_model(span // 2, "handle time"),
                               training=workload_training(volume=volume, work=history.work))
-        step(10 + span, f"Forecasting handle time with {work_choice.chosen.model}")
-        work_fc = forecast(series=work_series, model=work_choice.model, dispersion=work_choice.chosen.dispersion,
-                           horizon_days=count, interval_level=INTERVAL_LEVEL, closed_dates=holidays)
+        step(10 + span, f"Forecasting handle time with {', '.join(work_choice.lead.models)}")
+        work_fc = forecast_by_lead(series=work_series, models=models, choice=work_choice.lead,
+                                   interval_level=INTERVAL_LEVEL, closed_dates=holidays)
     step(95, "Storing the forecast")
     zone = zoneinfo.ZoneInfo(run.time_zone)
     rows: list[ForecastInterval] = []
@@ -362,13 +402,27 @@ def forecast_compute(*, run: ForecastRun, step: Callable[[int, str], None]) -> N
                 volume=float(volume_fc.point[d, s]), lower=float(volume_fc.lower[d, s]), upper=float(volume_fc.upper[d, s]),
                 handle_seconds=float(work_fc.point[d, s]) if work_fc is not None else None,
             ))
-    chosen = volume_choice.chosen
+    blocks = _block_rows(volume_fc, volume_choice.lead, run.first_date)
     with transaction.atomic():
         ForecastInterval.objects.filter(run=run).delete()
         ForecastInterval.objects.bulk_create(rows, batch_size=2000)
         ForecastRun.objects.filter(pk=run.pk).update(
-            scores=[_score_row(s) for s in volume_choice.scores], chosen_model=chosen.model,
-            mase=_finite(chosen.mase), wape=_finite(chosen.wape),
+            scores=[_score_row(s) for s in volume_choice.scores], chosen_model=volume_fc.model,
+            mase=_served_mase(blocks), wape=_served_wape(volume_choice.lead),
+            lead_blocks=blocks,
             aht_scores=[_score_row(s) for s in work_choice.scores] if work_choice else [],
-            aht_model=work_choice.chosen.model if work_choice else "", aht_measured_share=measured_share,
+            aht_model=work_fc.model if work_fc else "", aht_measured_share=measured_share,
+            aht_lead_blocks=_block_rows(work_fc, work_choice.lead, run.first_date) if work_fc and work_choice else [],
         )
+
+
+def _served_mase(blocks: Sequence[dict[str, Any]]) -> float | None:
+    """The backtest MASE of the models that serve the run's days, each forecast day weighted alike."""
+    weights = [(b["last"] - b["first"] + 1, b["mase"]) for b in blocks]
+    if not weights or any(m is None for _, m in weights):
+        return None
+    return sum(w * m for w, m in weights) / sum(w for w, _ in weights)
+
+
+def _served_wape(lead: LeadChoice) -> float | None:
+    return _finite(lead.wape)

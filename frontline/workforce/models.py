@@ -80,6 +80,12 @@ class ForecastRun(BackgroundRun):
     scores = models.JSONField(default=list, blank=True, help_text="Volume backtest, one object per model.")
     aht_model = models.CharField(max_length=60, blank=True)
     aht_scores = models.JSONField(default=list, blank=True, help_text="Workload (handle seconds) backtest.")
+    lead_blocks = models.JSONField(
+        default=list, blank=True, help_text="Volume: which model serves which forecast days, one object per block of days."
+    )
+    aht_lead_blocks = models.JSONField(
+        default=list, blank=True, help_text="Workload: which model serves which forecast days."
+    )
     aht_measured_share = models.FloatField(
         null=True, blank=True, help_text="Share of the history's agent messages with a measured handle time (0 to 1)."
     )

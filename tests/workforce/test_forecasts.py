@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from frontline.desk.models import AuthorKind, Message
+from frontline.engine.forecasting import BY_LEAD
 from frontline.workforce.forecasts import (
     forecast_create,
     forecast_day_intervals,
@@ -95,12 +96,19 @@ def test_the_task_computes_and_stores_the_forecast(done_run):  # type: ignore[no
     assert (run.status, run.progress, run.error) == (RunStatus.DONE, 100, "")
     assert run.started_at is not None and run.finished_at is not None
     names = [s["model"] for s in run.scores]
-    assert names == ["seasonal_naive", "weekday_mean_4", "level_blend", "auto_ets", "mstl"]
-    best = min(run.scores, key=lambda s: s["mase"])
-    assert run.chosen_model == best["model"] and run.mase == best["mase"] and run.wape == best["wape"]
+    assert names == ["seasonal_naive", "weekday_mean_4", "level_blend", "auto_ets", "mstl", "weekday_mean_2",
+                     "weekday_mean_3"]
     assert set(run.scores[0]) >= {"model", "mase", "wape", "interval_coverage", "seconds"}
-    assert run.aht_model in names and len(run.aht_scores) == 5
-    assert run.aht_model == min(run.aht_scores, key=lambda s: s["mase"])["model"]  # the lowest MASE, as for contacts
+    # One block per forecast day (10 open days from today), each served by a backtested model.
+    assert [(b["first"], b["last"]) for b in run.lead_blocks] == [(d, d) for d in range(1, 11)]
+    assert [b["first_date"] for b in run.lead_blocks][:2] == ["2024-02-23", "2024-02-26"]
+    assert {b["model"] for b in run.lead_blocks} <= set(names)
+    assert all([s["model"] for s in b["scores"]] == names for b in run.lead_blocks)
+    served = {b["model"] for b in run.lead_blocks}
+    assert run.chosen_model in served | {BY_LEAD} and (len(served) == 1) == (run.chosen_model != BY_LEAD)
+    assert run.mase == pytest.approx(sum(b["mase"] for b in run.lead_blocks) / 10)
+    assert len(run.aht_lead_blocks) == 10 and len(run.aht_scores) == 7
+    assert run.aht_model in {b["model"] for b in run.aht_lead_blocks} | {BY_LEAD}  # chosen per day, as for contacts
 
     forecast = list(run.intervals.filter(kind=IntervalKind.FORECAST))
     days = sorted({r.starts_at.astimezone(NEW_YORK).date() for r in forecast})

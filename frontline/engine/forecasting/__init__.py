@@ -9,6 +9,8 @@ Pure engine (numpy, statsforecast; no Django).  The package map:
 * :mod:`.metrics` - MASE (scaled by the one-week seasonal naive) and WAPE.
 * :mod:`.evaluation` - the rolling-origin backtest, lowest-MASE model choice, and forecasts
   with quasi-Poisson prediction intervals.
+* :mod:`.by_lead` - lead-aware choice: per block of forecast days the model with the lowest
+  backtest MASE on that block, its interval from that block's errors.
 * :mod:`.workload` - handle-time workload per slot as known at a cut-off: only messages
   written before it, measured messages only, recent incomplete days corrected or excluded.
 
@@ -27,6 +29,14 @@ volume forecast.  See docs/engine/forecasting.md.
 [('seasonal_naive', 0.0, 0.0), ('weekday_mean_4', 0.0, 0.0)]
 """
 
+from .by_lead import (
+    BY_LEAD,
+    BlockChoice,
+    LeadChoice,
+    choose_by_lead,
+    forecast_by_lead,
+    lead_blocks,
+)
 from .evaluation import BacktestResult, Forecast, ModelScore, backtest, forecast
 from .metrics import mase, seasonal_scale, wape
 from .models import (
@@ -43,10 +53,13 @@ from .series import SlotSeries, slot_series_from_counts
 from .workload import AgentWork, WorkloadEstimate, workload_estimate, workload_training
 
 __all__ = [
+    "BY_LEAD",
     "AgentWork",
     "BacktestResult",
+    "BlockChoice",
     "Forecast",
     "ForecastModel",
+    "LeadChoice",
     "LevelBlend",
     "ModelScore",
     "SeasonalNaive",
@@ -56,8 +69,11 @@ __all__ = [
     "WeekdayMean",
     "WorkloadEstimate",
     "backtest",
+    "choose_by_lead",
     "default_models",
     "forecast",
+    "forecast_by_lead",
+    "lead_blocks",
     "mase",
     "model_by_name",
     "seasonal_scale",

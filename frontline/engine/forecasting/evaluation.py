@@ -70,6 +70,17 @@ class ModelScore:
     interval_coverage: float
     seconds: float
     cpu_seconds: float
+    lead_mase: tuple[float, ...] = ()
+    """Per lead (index 0 = the first forecast day): the mean over windows of that day's MAE over
+    the window's scale; NaN for a lead never scored."""
+    lead_sq_error: tuple[float, ...] = ()
+    """Per lead: the sum of squared errors (with ``lead_forecast_total``, a block's dispersion)."""
+    lead_forecast_total: tuple[float, ...] = ()
+    """Per lead: the sum of the forecasts scored."""
+    lead_abs_error: tuple[float, ...] = ()
+    """Per lead: the sum of absolute errors (with ``lead_actual_total``, a block's WAPE)."""
+    lead_actual_total: tuple[float, ...] = ()
+    """Per lead: the sum of the actuals scored."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +92,7 @@ class BacktestResult:
     origins: tuple[date, ...]
     horizon_days: int
     interval_level: float
+    week_length: int = 7
 
     def score(self, *, model: str) -> ModelScore:
         for s in self.scores:
@@ -100,6 +112,8 @@ class Forecast:
     lower: FloatArray
     upper: FloatArray
     level: float
+    day_models: tuple[str, ...] = ()
+    """The model of each forecast day (empty when one model serves them all, see ``model``)."""
 
 
 def _z(level: float) -> float:
@@ -152,8 +166,15 @@ def backtest(
     windows: int = 20,
     interval_level: float = 0.8,
     training: Callable[[int], FloatArray] | None = None,
+    latest_leads: bool = False,
 ) -> BacktestResult:
     """Rolling-origin backtest of ``models`` (default :func:`~.models.default_models`).
+
+    ``latest_leads``: score each lead ``h`` (``ModelScore.lead_mase`` and its dispersion sums)
+    on the ``windows`` latest origins that have a target at that lead - origins up to
+    ``h`` days before the history end, the last ones forecasting only part of the horizon -
+    instead of the whole-horizon origins, whose day-ahead targets are ``horizon_days`` days
+    older.  The whole-horizon scores (``mase``, ``wape``, ...) are unchanged.
 
     ``training(o)``, when given, is the history as it was known at origin row ``o`` (its first
     ``o`` rows): what the models fit on and what the MASE is scaled by, e.g. a workload whose
@@ -180,7 +201,8 @@ def backtest(
             f"of history ({2 * week} to train the first), the series has {n_days}"
         )
     usable = series.usable
-    origins = list(range(first, n_days - horizon_days + 1))
+    full = range(first, n_days - horizon_days + 1)
+    origins = list(range(first, n_days if latest_leads else full.stop))
     known = _known(series, training)
     scales: dict[int, float] = {}
     for o in origins:
@@ -198,13 +220,40 @@ def backtest(
         window_mase: list[float] = []
         abs_err = actual_sum = sq_err = fc_sum = 0.0
         hits = tried = 0
+        lead_sum = np.zeros(horizon_days)
+        lead_n = np.zeros(horizon_days)
+        lead_sq = np.zeros(horizon_days)
+        lead_fc = np.zeros(horizon_days)
+        lead_abs = np.zeros(horizon_days)
+        lead_y = np.zeros(horizon_days)
         for o in origins:
             if o not in scales:
                 continue
-            predicted = model.predict(history=known(o), week_length=week, horizon_days=horizon_days)
-            mask = usable[o : o + horizon_days]
+            predicted = np.asarray(
+                model.predict(history=known(o), week_length=week, horizon_days=horizon_days),
+                dtype=float,
+            )
+            mask = np.zeros(horizon_days, dtype=bool)
+            mask[: min(horizon_days, n_days - o)] = usable[o : o + horizon_days]
+            if latest_leads:  # lead j: the `windows` latest origins with a target at j
+                leads = [j for j in np.flatnonzero(mask) if o >= n_days - j - windows]
+            else:
+                leads = list(np.flatnonzero(mask)) if o in full else []
+            rows = np.abs(series.values[o : o + horizon_days] - predicted[: n_days - o])
+            for j in leads:
+                row_mae = float(rows[j].mean())
+                lead_sum[j] += (
+                    row_mae / scales[o] if scales[o] > 0 else (0.0 if row_mae == 0 else math.inf)
+                )
+                lead_n[j] += 1
+                lead_sq[j] += float(np.sum((series.values[o + j] - predicted[j]) ** 2))
+                lead_fc[j] += float(np.sum(predicted[j]))
+                lead_abs[j] += float(rows[j].sum())
+                lead_y[j] += float(np.sum(series.values[o + j]))
+            if o not in full:
+                continue
             y = series.values[o : o + horizon_days][mask]
-            f = np.asarray(predicted, dtype=float)[mask]
+            f = predicted[mask]
             if sq_err > 0 or fc_sum > 0:
                 lo, hi = _interval(f, _dispersion(sq_err, fc_sum), z)
                 hits += int(np.sum((y >= lo) & (y <= hi)))
@@ -228,6 +277,14 @@ def backtest(
                 interval_coverage=hits / tried if tried else math.nan,
                 seconds=_time.perf_counter() - started,
                 cpu_seconds=_time.process_time() - started_cpu,
+                lead_mase=tuple(
+                    float(lead_sum[j] / lead_n[j]) if lead_n[j] else math.nan
+                    for j in range(horizon_days)
+                ),
+                lead_sq_error=tuple(float(x) for x in lead_sq),
+                lead_forecast_total=tuple(float(x) for x in lead_fc),
+                lead_abs_error=tuple(float(x) for x in lead_abs),
+                lead_actual_total=tuple(float(x) for x in lead_y),
             )
         )
     if not any(s.windows_scored for s in scores):
@@ -239,6 +296,7 @@ def backtest(
         origins=tuple(series.dates[o] for o in origins),
         horizon_days=horizon_days,
         interval_level=float(interval_level),
+        week_length=week,
     )
 
 

@@ -17,11 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ..forecast_chart import forecast_chart
 from ..forecasts import (
+    LEAD_MARGIN,
     forecast_chart_rows,
     forecast_create,
     forecast_day_intervals,
     forecast_days,
     forecast_get,
+    forecast_lead_blocks,
     forecast_list,
     forecast_rerun,
     forecast_totals,
@@ -113,6 +115,10 @@ def forecast_detail(request: HttpRequest, run_id: int) -> HttpResponse:
             chart=forecast_chart(rows=forecast_chart_rows(run=run), time_zone=run.time_zone,
                                  interval_minutes=run.interval_minutes),
             has_workload=bool(run.aht_scores),
+            lead_blocks=forecast_lead_blocks(run=run),
+            aht_lead_blocks=forecast_lead_blocks(run=run, workload=True),
+            lead_margin_pct=round(LEAD_MARGIN * 100),
+            served_models={b["model"] for b in run.lead_blocks} or {run.chosen_model},
         )
         if request.htmx and request.htmx.target == "day-intervals":
             return render(request, "workforce/partials/forecast_day.html", context)
