@@ -336,3 +336,10 @@ def test_workforce_pages_fit_a_phone(new_context, week) -> None:  # type: ignore
         page.wait_for_load_state("load")
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, f"{path} lays out {width} px wide on a 390 px screen"
+
+
+def test_the_status_dot_in_the_top_bar_stays_round(page: Page) -> None:
+    """The flex row of the top bar squeezed the status dot into a sliver."""
+    sign_in(page, f.agent(first_name="Dora"))
+    box = page.locator(".topbar form.availability .dot").bounding_box()
+    assert box is not None and box["width"] == box["height"] > 0, box
