@@ -186,3 +186,13 @@ def test_a_too_long_reason_is_refused_and_nothing_is_decided(world, login):
     assert r.status_code == 422
     off.refresh_from_db()
     assert off.status == TimeOffStatus.REQUESTED
+
+
+def test_an_empty_list_says_what_it_lacks_in_words(world, login):
+    """It read "No requested requests from your teams' agents"."""
+    c = login(world["lead"])
+    waiting = c.get("/workforce/schedules/time-off/").content.decode()
+    declined = c.get("/workforce/schedules/time-off/?status=declined").content.decode()
+    assert "No requests wait for a decision from your teams' agents." in waiting
+    assert "requested requests" not in waiting
+    assert "No declined requests from your teams' agents." in declined
