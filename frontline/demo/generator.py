@@ -44,6 +44,7 @@ from frontline.people.models import STAFF_ROLES, AgentProfile, Availability, Rol
 from . import content, names
 from .replay import BulkReplayer, Op, ServiceReplayer, ops_in_order
 from .scripts import DAILY_TICKETS, Agent, World, build_scripts
+from .sla import demo_sla, sla_reset
 from .timing import Shift, agent_pace, handle_seconds
 
 EXTRA_STATUSES = (("Waiting on vendor", StatusCategory.ON_HOLD, 35),)
@@ -117,6 +118,8 @@ def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: 
     for op in ops_in_order(scripts):
         replayer.apply(op)
     replayer.finish()
+    clocked = demo_sla(anchor=anchor)
+    say(f"SLA policies applied to {clocked:,} tickets, with their clocks and breaches.")
     return DemoSummary(anchor=anchor, counts=demo_counts(), seconds=time.monotonic() - started)
 
 
@@ -126,6 +129,7 @@ def demo_reset() -> None:
     if Ticket.objects.exclude(requester__email__endswith=names.DEMO_TLD).exists():
         raise DemoConflict("This database has tickets from customers outside the demo; not resetting. "
                            "Point FRONTLINE_VAR_DIR at a fresh directory or remove var/frontline.sqlite3 instead.")
+    sla_reset()
     tickets_delete_all()
     demo_customers = Customer.objects.filter(email__endswith=names.DEMO_TLD)
     User.objects.filter(Q(email__endswith="@" + names.STAFF_DOMAIN) | Q(customer__in=demo_customers)).delete()

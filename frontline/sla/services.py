@@ -86,14 +86,16 @@ def sla_policy_apply(*, ticket: Ticket, at: datetime) -> SLAApplication | None:
 
 def sla_on_ticket_event(event: TicketEvent) -> None:
     """The desk's hook: re-evaluate the policy or move the clocks as ``event`` requires."""
+    if event.kind not in REEVALUATING and event.kind not in CLOCK_EVENTS:
+        return
+    has_application = SLAApplication.objects.filter(ticket_id=event.ticket_id).exists()
     if event.kind in REEVALUATING:
-        if event.kind != EventKind.CREATED and not SLAApplication.objects.filter(ticket_id=event.ticket_id).exists() \
-                and not SLAPolicy.objects.filter(active=True).exists():
+        if not has_application and not SLAPolicy.objects.filter(active=True).exists():
             return
         ticket = Ticket.objects.select_related("requester", "company").get(pk=event.ticket_id)
         sla_policy_apply(ticket=ticket, at=event.created_at)
         sla_clocks_refresh(ticket=ticket, now=event.created_at)
-    elif event.kind in CLOCK_EVENTS and SLAApplication.objects.filter(ticket_id=event.ticket_id).exists():
+    elif has_application:
         sla_clocks_refresh(ticket=event.ticket, now=event.created_at)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from frontline.customers.models import Customer
 from frontline.desk.models import Message, Queue, Ticket, TicketEvent
 from frontline.people.models import Team, User
+from frontline.sla.models import SLAApplication, SLAClock
 
 _MERGED = re.compile(r"(merged ticket #)(\d+)", re.IGNORECASE)
 
@@ -21,6 +22,10 @@ def snapshot() -> dict[str, list[Any]]:
     teams = dict(Team.objects.values_list("pk", "name"))
     queues = dict(Queue.objects.values_list("pk", "name"))
     emails = dict(Customer.objects.values_list("pk", "email"))
+    sla_ranks = {
+        "application": {pk: i for i, pk in enumerate(SLAApplication.objects.order_by("pk").values_list("pk", flat=True))},
+        "clock": {pk: i for i, pk in enumerate(SLAClock.objects.order_by("pk").values_list("pk", flat=True))},
+    }
 
     def text(value: str) -> str:
         return _MERGED.sub(lambda m: f"{m.group(1)}<{rank[int(m.group(2))]}>", value)
@@ -38,6 +43,9 @@ def snapshot() -> dict[str, list[Any]]:
             p["into"] = rank[p["into"]]
         if kind == "merged_in":
             p["source"] = rank[p["source"]]
+        for key, ranks in sla_ranks.items():
+            if key in p and kind.startswith("sla_"):
+                p[key] = ranks[p[key]]
         return p
 
     return {
@@ -56,4 +64,8 @@ def snapshot() -> dict[str, list[Any]]:
         "events": [(
             rank[e.ticket_id], e.kind, users.get(e.actor_id), e.created_at, payload(e.kind, e.payload),
         ) for e in TicketEvent.objects.order_by("pk")],
+        "sla_clocks": [(
+            rank[c.ticket_id], c.application.policy_name, c.kind, c.sequence, c.target_minutes, c.started_at, c.stopped_at,
+            c.paused_minutes, c.due_at, c.at_risk_at, c.state, c.breached_at, c.at_risk_event_at, c.breach_event_at,
+        ) for c in SLAClock.objects.order_by("pk").select_related("application")],
     }

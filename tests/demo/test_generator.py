@@ -190,5 +190,7 @@ def _state_from_events(events: list[dict[str, Any]]) -> dict[str, Any]:
         "reopens": sum(1 for e in events if e["kind"] == "reopened"), "first_response_at": first[0] if first else None,
         "messages": messages, "counted_messages": messages,
         "assignee": assignments[-1] if assignments else created["assignee_id"], "merged": merges[-1] if merges else None,
-        "closed": category == "closed", "updated_at": max(e["created_at"] for e in events),
+        "closed": category == "closed",
+        # SLA events (frontline/sla) annotate the history; they change nothing on the ticket.
+        "updated_at": max(e["created_at"] for e in events if not e["kind"].startswith("sla_")),
     }

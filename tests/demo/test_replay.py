@@ -34,3 +34,4 @@ def test_bulk_replay_writes_the_same_tickets_messages_and_events_as_the_services
     assert through_bulk["tickets"] == through_services["tickets"]
     assert through_bulk["messages"] == through_services["messages"]
     assert through_bulk["events"] == through_services["events"]
+    assert through_bulk["sla_clocks"] == through_services["sla_clocks"]
