@@ -167,10 +167,13 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         t.sla = slas[t.pk]
     # Links carry each parameter once (the last value, as the page reads it): a URL with repeats,
     # from a bookmark of an earlier version, heals instead of growing with every click.
+    # An empty filter is no filter: it is left out, so the address the agent copies or bookmarks
+    # names only what was chosen (the filter form sends every field, empty or not).
     query = QueryDict(mutable=True)
     for key in request.GET:
-        query[key] = request.GET[key]
-    query.pop("page", None)
+        if request.GET[key] != "":
+            query[key] = request.GET[key]
+    page_number = query.pop("page", None)
     sort_query = query.copy()
     sort_query.pop("sort", None)
     size_query = query.copy()
@@ -199,7 +202,12 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "has_filters": any(request.GET.get(k) for k in FILTER_PARAMS),
     }
     if request.htmx and request.htmx.target == "ticket-table":
-        return render(request, "desk/partials/ticket_table.html", context)
+        response = render(request, "desk/partials/ticket_table.html", context)
+        pushed = query.copy()
+        if page_number:
+            pushed["page"] = page_number[-1]
+        response["HX-Push-Url"] = f"{request.path}?{pushed.urlencode()}" if pushed else request.path
+        return response
     return render(request, "desk/ticket_list.html", context)
 
 

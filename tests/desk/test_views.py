@@ -124,6 +124,15 @@ def test_htmx_filter_returns_only_the_table(agent, login):  # type: ignore[no-un
     assert response.status_code == 200 and "<table" in body and "<html" not in body
 
 
+def test_htmx_filter_pushes_an_address_without_the_empty_fields(agent, login):  # type: ignore[no-untyped-def]
+    client = login(agent)
+    response = client.get("/tickets/?view=all&q=&status=&priority=urgent&tag=&created_from=&page=2",
+                          HTTP_HX_REQUEST="true", HTTP_HX_TARGET="ticket-table")
+    assert response["HX-Push-Url"] == "/tickets/?view=all&priority=urgent&page=2"
+    bare = client.get("/tickets/?q=&status=", HTTP_HX_REQUEST="true", HTTP_HX_TARGET="ticket-table")
+    assert bare["HX-Push-Url"] == "/tickets/"
+
+
 def test_reply_and_note_through_the_form(agent, login):  # type: ignore[no-untyped-def]
     ticket = f.ticket(team=agent.teams.first())
     client = login(agent)

@@ -181,6 +181,19 @@ def test_filters_do_not_pile_up_parameters(page: Page, live_server) -> None:  # 
     expect(table.get_by_role("link", name="Printer on fire")).to_be_visible()
 
 
+def test_the_address_after_filtering_names_only_the_chosen_filters(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
+    """It read /tickets/?view=all&q=&status=&priority=urgent&type=&channel=&assignee=&… (every empty field)."""
+    factories.ticket(subject="Printer on fire", priority="urgent")
+    sign_in(page, factories.agent())
+    page.goto("/tickets/?view=all")
+    page.wait_for_load_state("load")
+    page.get_by_label("Priority").select_option(label="Urgent")
+    expect(page).to_have_url(re.compile(r"/tickets/\?view=all&priority=urgent$"))
+    expect(page.locator("#ticket-table").get_by_role("link", name="Printer on fire")).to_be_visible()
+    page.get_by_label("Priority").select_option(label="Any")
+    expect(page).to_have_url(re.compile(r"/tickets/\?view=all$"))
+
+
 def test_back_after_filtering_shows_the_whole_page_and_the_queue_as_left(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
     ticket = factories.ticket(subject="Printer on fire", priority="urgent")
     factories.ticket(subject="Invoice copy please", priority="low")
