@@ -101,6 +101,15 @@ def test_the_table_partial_answers_htmx(login):  # type: ignore[no-untyped-def]
     assert "Alpha" in page and "<html" not in page
 
 
+def test_a_run_served_by_several_models_reads_by_lead(login, done_run):  # type: ignore[no-untyped-def]
+    ForecastRun.objects.filter(pk=done_run.pk).update(chosen_model="by_lead")
+    client = login(f.lead())
+    listed = client.get("/workforce/forecasts/").content.decode()
+    detail = client.get(f"/workforce/forecasts/{done_run.pk}/").content.decode()
+    assert "<td>by lead</td>" in listed and "by_lead" not in listed
+    assert '<div class="value model-name">by lead</div>' in detail and "a model per day ahead" in detail
+
+
 def test_creating_a_forecast_queues_it_and_opens_its_page(login, django_capture_on_commit_callbacks):  # type: ignore[no-untyped-def]
     team = f.team()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
