@@ -78,6 +78,9 @@ MIN_REST_MINUTES = 11 * 60
 Step = Callable[[int, str], None]
 
 
+SOLVED = ("OPTIMAL", "FEASIBLE")
+
+
 class NothingToSchedule(Exception):
     """The week cannot be solved as set up (no shift types, no agents, no forecast): say what to fix."""
 
@@ -152,6 +155,16 @@ def schedule_solve_run(*, schedule_id: int, step: Step) -> Schedule:
                           SkillRequirement(skill=None, required=np.minimum(shift_plan.required, shift_plan.staffed))],
             min_rest_minutes=MIN_REST_MINUTES, weekend_days=(5, 6), time_limit_seconds=_share(deadline, 1.0),
         )
+
+    # A stage that ran out of time (or was proved infeasible) without any solution leaves nothing to
+    # write: replacing the week's shifts with none and calling it done would empty a week that may
+    # have had hand edits (and the demo would publish it). The shifts stay as they were.
+    for stage, result in (("choosing shifts", shift_plan), ("assigning them to agents", roster)):
+        if result is not None and result.solve.status not in SOLVED:
+            raise NothingToSchedule(
+                f"The optimiser found no solution {stage} ({result.solve.status.lower()}) within the time limit "
+                f"of {schedule.time_limit_s} s, so the week's shifts are unchanged. Solve again with a longer time "
+                "limit, or with fewer shift types.")
 
     step(85, "Writing the shifts")
     by_name = {str(u.pk): u for u in users}

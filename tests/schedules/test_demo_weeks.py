@@ -73,3 +73,28 @@ def test_a_demo_started_on_any_weekday_schedules_every_day_its_plan_staffs(today
     unscheduled = [d.day for d in week if d.summary.to_schedule_hours > 0 and not d.summary.scheduled_hours]
     assert unscheduled == []
     assert all(d.summary.sl_scheduled is not None and d.summary.sl_scheduled > 0.5 for d in week)
+
+
+@pytest.mark.django_db
+def test_a_week_whose_solve_ran_out_of_time_is_solved_again_with_longer_and_then_published(monkeypatch) -> None:
+    """The demo published an empty Orders & Billing week: its roster had run out of time on a busy machine."""
+    from frontline.schedules import demo
+
+    today = WEEKDAYS[0]
+    team = f.team(name="Support")
+    f.lead(leads=[team])
+    with_hours(f.agent(teams=[team]), 40)
+    plan = _plan(team, today)
+    limits: list[int] = []
+    real = demo._solve_now
+
+    def slow_first(schedule: Schedule) -> None:
+        limits.append(schedule.time_limit_s)
+        real(schedule)
+        Schedule.objects.filter(pk=schedule.pk, time_limit_s=5).update(status=RunStatus.FAILED, error="ran out of time")
+
+    monkeypatch.setattr(demo, "_solve_now", slow_first)
+    seed_schedules(plans=[plan], time_limit_s=5, today=today)
+
+    assert limits == [5, 10, 5, 10, 5, 10]  # last, this and next week: each solved again with twice the time
+    assert Schedule.objects.filter(team=team, state=ScheduleStatus.PUBLISHED, status=RunStatus.DONE).count() == 3

@@ -200,3 +200,27 @@ def test_a_stage_without_a_solution_still_gives_a_report_json_can_hold():
                           solves=[("roster", stage)], wall_seconds=1.0, slot_minutes=30, unassigned=[])
     assert report["gap"] is None and report["stages"][0]["gap"] is None
     assert json.loads(json.dumps(report, allow_nan=False))["status"] == "UNKNOWN"
+
+
+def test_a_roster_that_runs_out_of_time_leaves_the_shifts_as_they_were(monkeypatch):
+    """Under load the roster stage found no solution in its time: the run replaced the week's
+    shifts with none, said Done, and the demo published the empty week."""
+    from types import SimpleNamespace
+
+    from frontline.schedules import solve
+
+    team = _team()
+    with_hours(f.agent(teams=[team]), 40)
+    week = next_monday()
+    eight_hour(earliest_start=time(9), latest_start=time(9))
+    s = _solve(schedule(team=team, week_start=week, plan=plan_for(team=team, week_start=week, volume=1, days=2),
+                        objective=Objective.COVER, time_limit_s=5))
+    assert s.shifts.count() == 2
+    timed_out = SimpleNamespace(shifts=(), unassigned_agents=(), solve=SimpleNamespace(status="UNKNOWN", gap=math.nan, wall_seconds=1.0))
+    monkeypatch.setattr(solve, "roster_assign", lambda **_kw: timed_out)
+    s = _solve(s)
+    assert s.status == RunStatus.FAILED
+    assert "no solution assigning them to agents (unknown) within the time limit of 5 s" in s.error
+    assert "Solve again with a longer time limit" in s.error
+    assert s.shifts.count() == 2
+    assert ShiftChange.objects.filter(schedule=s, kind="generated").count() == 1
