@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from .models import InboundEmail, MailAddress, Mailbox, Outcome
+from .models import InboundEmail, MailAddress, Mailbox, Outcome, OutgoingEmail
 from .services import inbound_retry
 
 
@@ -54,3 +54,19 @@ class MailAddressAdmin(admin.ModelAdmin):
     list_display = ("address", "bouncing", "bounce_count", "last_bounce_at", "last_bounce_reason")
     list_filter = ("bouncing",)
     search_fields = ("address",)
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(admin.ModelAdmin):
+    """Read-only: what became of each email Frontline sent (the ticket page shows the same)."""
+
+    list_display = ("created_at", "status", "to_address", "ticket", "attempts", "next_attempt_at", "last_error")
+    list_filter = ("status",)
+    search_fields = ("to_address", "message_id")
+    readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

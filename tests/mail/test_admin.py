@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
+from django.utils import timezone
 
 from frontline.desk import services as desk
 from frontline.mail.models import InboundEmail
@@ -41,3 +42,14 @@ def test_mailbox_admin_page_shows_the_fetch_error(admin_client):
     mailbox = Mailbox.objects.create(address="x@frontline.localhost", last_error="LOGIN failed: bad password")
     page = admin_client.get(reverse("admin:mail_mailbox_change", args=[mailbox.pk]))
     assert "LOGIN failed: bad password" in page.content.decode()
+
+
+def test_sent_emails_are_listed_read_only(admin_client, ingest):
+    from frontline.mail.models import Delivery, OutgoingEmail
+
+    result = ingest("01_plain.eml")
+    OutgoingEmail.objects.create(desk_message_id=result.message, ticket_id=result.ticket, message_id="m@x",
+                                 to_address="alice@example.com", status=Delivery.FAILED, last_error="550 no such user",
+                                 created_at=timezone.now())
+    page = admin_client.get(reverse("admin:mail_outgoingemail_changelist"))
+    assert (page.status_code, "550 no such user" in page.content.decode()) == (200, True)
