@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "frontline.desk",
     "frontline.mail",
     "frontline.sla",
+    "frontline.escalations",
     "frontline.workforce",
     "frontline.schedules",
     "frontline.budget",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("portal/", include("frontline.desk.portal_urls")),
     path("people/", include("frontline.people.urls")),
     path("sla/", include("frontline.sla.urls")),
+    path("escalations/", include("frontline.escalations.urls")),
     path("customers/", include("frontline.customers.urls")),
     path("workforce/schedules/", include("frontline.schedules.urls")),
     path("workforce/budget/", include("frontline.budget.urls")),

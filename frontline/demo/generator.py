@@ -44,7 +44,7 @@ from frontline.people.models import STAFF_ROLES, AgentProfile, Availability, Rol
 from . import content, names
 from .replay import BulkReplayer, Op, ServiceReplayer, ops_in_order
 from .scripts import DAILY_TICKETS, Agent, World, build_scripts
-from .sla import demo_sla, sla_reset
+from .sla import demo_escalations, demo_sla, sla_reset
 from .timing import Shift, agent_pace, handle_seconds
 
 EXTRA_STATUSES = (("Waiting on vendor", StatusCategory.ON_HOLD, 35),)
@@ -119,7 +119,8 @@ def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: 
         replayer.apply(op)
     replayer.finish()
     clocked = demo_sla(anchor=anchor)
-    say(f"SLA policies applied to {clocked:,} tickets, with their clocks and breaches.")
+    escalated = demo_escalations(anchor=anchor)
+    say(f"SLA policies applied to {clocked:,} tickets, with their clocks and breaches; {escalated} live escalations.")
     return DemoSummary(anchor=anchor, counts=demo_counts(), seconds=time.monotonic() - started)
 
 

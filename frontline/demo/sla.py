@@ -1,13 +1,17 @@
 """The demo's service standards: a business calendar per team, SLA policies by priority and tier,
-and the clocks, at-risk and breach events of the replayed history (``sla.backfill``)."""
+the clocks, at-risk and breach events of the replayed history (``sla.backfill``), escalation
+settings per team and a few live escalations at each level."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from frontline.desk.models import Queue
+from frontline.desk.models import UNRESOLVED_CATEGORIES, Queue, Ticket
+from frontline.escalations.models import Escalation, EscalationSettings, Trigger
+from frontline.escalations.services import escalation_raise
+from frontline.people.models import Team
 from frontline.sla.backfill import sla_backfill
-from frontline.sla.models import BusinessCalendar, SLAApplication, SLAClock, SLAPolicy
+from frontline.sla.models import BusinessCalendar, ClockState, SLAApplication, SLAClock, SLAPolicy
 
 from . import names
 
@@ -53,8 +57,31 @@ def demo_sla(*, anchor: datetime) -> int:
     return sla_backfill(now=anchor)
 
 
+def demo_escalations(*, anchor: datetime) -> int:
+    """Escalation settings per team and a few live escalations: per team, the three oldest unresolved
+    tickets with a breached SLA go to the team lead; the oldest of them on to a manager."""
+    raised = 0
+    for team in Team.objects.filter(name__in=[t.name for t in names.TEAMS]).order_by("name"):
+        EscalationSettings.objects.create(team=team, reopen_limit=2, vip_tiers=["platinum"])
+        breached = (
+            SLAClock.objects.filter(ticket__team=team, state=ClockState.BREACHED, ticket__status_category__in=UNRESOLVED_CATEGORIES)
+            .order_by("ticket__created_at", "ticket_id").values_list("ticket_id", flat=True).distinct()
+        )
+        ids = list(dict.fromkeys(breached))[:3]
+        for n, ticket in enumerate(Ticket.objects.filter(pk__in=ids).order_by("created_at", "pk")):
+            at = anchor - timedelta(minutes=90 - 10 * n)
+            escalation_raise(ticket=ticket, trigger=Trigger.SLA_BREACHED, actor=None, at=at, notify=False)
+            raised += 1
+            if n == 0 and team.lead is not None:
+                escalation_raise(ticket=ticket, trigger=Trigger.MANUAL, actor=team.lead, at=at + timedelta(minutes=30),
+                                 reason="The customer is threatening to cancel; a goodwill credit above my limit is needed.",
+                                 notify=False)
+    return raised
+
+
 def sla_reset() -> None:
     """Delete the demo's SLA records (before its tickets go: the demo deletes tickets in bulk)."""
+    Escalation.objects.all().delete()
     SLAClock.objects.all().delete()
     SLAApplication.objects.all().delete()
     SLAPolicy.objects.filter(calendar__name__in=[ALWAYS, *(_calendar_name(t.name) for t in names.TEAMS)]).delete()

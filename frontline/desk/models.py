@@ -264,6 +264,10 @@ class EventKind(models.TextChoices):
     SLA_APPLIED = "sla_applied", "SLA policy applied"
     SLA_AT_RISK = "sla_at_risk", "SLA at risk"
     SLA_BREACHED = "sla_breached", "SLA breached"
+    # Written by frontline.escalations.
+    ESCALATED = "escalated", "Escalated"
+    DE_ESCALATED = "de_escalated", "De-escalated"
+    ESCALATION_RESOLVED = "escalation_resolved", "Escalation resolved"
 
 
 class TicketEventQuerySet(models.QuerySet):

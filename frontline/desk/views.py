@@ -19,6 +19,7 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
+from frontline.escalations.selectors import escalation_open_for_ticket, escalation_path
 from frontline.people.models import STAFF_ROLES, Team, User
 from frontline.sla.selectors import sla_for_tickets, tickets_with_sla_due
 
@@ -235,6 +236,7 @@ def _workspace_context(request: HttpRequest, ticket: Ticket, *, reply_form: Repl
         }
         props_form = TicketPropertiesForm(initial=initial)
     conversation = list(ticket_messages_for_viewer(ticket=ticket, viewer=request.user))
+    escalation = escalation_open_for_ticket(ticket_id=ticket.pk)
     handle_total, handle_measured, agent_messages = services.handle_seconds_total(conversation)
     return {
         "nav": "tickets",
@@ -253,6 +255,8 @@ def _workspace_context(request: HttpRequest, ticket: Ticket, *, reply_form: Repl
         "merge_form": merge_form or MergeForm(),
         "merged_from": list(ticket.merged_from.values_list("pk", "subject")),
         "sla": sla_for_tickets(ticket_ids=[ticket.pk])[ticket.pk],
+        "escalation": escalation,
+        "escalation_steps": escalation_path(escalation) if escalation else [],
         "requester_open": ticket_queryset_for_viewer(viewer=request.user)
         .filter(requester_id=ticket.requester_id).exclude(pk=ticket.pk).order_by("-updated_at")[:5],
     }

@@ -14,6 +14,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from frontline.desk.hooks import ticket_event_written
 from frontline.desk.models import EventKind, Ticket, TicketEvent
 from frontline.engine.businesstime import (
     BusinessCalendar as EngineCalendar,
@@ -229,9 +230,10 @@ def sla_clocks_check(*, now: datetime | None = None) -> CheckResult:
 
 
 def _clock_event(clock: SLAClock, kind: str, now: datetime) -> None:
-    TicketEvent.objects.create(
+    event = TicketEvent.objects.create(
         ticket_id=clock.ticket_id, kind=kind, actor=None, created_at=now,
         payload={"target": clock.kind, "sequence": clock.sequence, "clock": clock.pk,
                  "due": clock.due_at.isoformat() if clock.due_at else None,
                  "breached_at": clock.breached_at.isoformat() if clock.breached_at else None},
     )
+    ticket_event_written(event)  # listeners (escalations) react, in this transaction

@@ -7,6 +7,7 @@ from typing import Any
 
 from frontline.customers.models import Customer
 from frontline.desk.models import Message, Queue, Ticket, TicketEvent
+from frontline.escalations.models import Escalation
 from frontline.people.models import Team, User
 from frontline.sla.models import SLAApplication, SLAClock
 
@@ -25,6 +26,7 @@ def snapshot() -> dict[str, list[Any]]:
     sla_ranks = {
         "application": {pk: i for i, pk in enumerate(SLAApplication.objects.order_by("pk").values_list("pk", flat=True))},
         "clock": {pk: i for i, pk in enumerate(SLAClock.objects.order_by("pk").values_list("pk", flat=True))},
+        "escalation": {pk: i for i, pk in enumerate(Escalation.objects.order_by("pk").values_list("pk", flat=True))},
     }
 
     def text(value: str) -> str:
@@ -44,7 +46,7 @@ def snapshot() -> dict[str, list[Any]]:
         if kind == "merged_in":
             p["source"] = rank[p["source"]]
         for key, ranks in sla_ranks.items():
-            if key in p and kind.startswith("sla_"):
+            if key in p and (kind.startswith("sla_") or "escalat" in kind):
                 p[key] = ranks[p[key]]
         return p
 

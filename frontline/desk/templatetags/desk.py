@@ -96,6 +96,14 @@ def event_text(event: TicketEvent, names: dict[str, dict[int, str]]) -> str:
         return f"merged ticket #{p.get('source')} into this one"
     if kind in (EventKind.SLA_APPLIED, EventKind.SLA_AT_RISK, EventKind.SLA_BREACHED):
         return _sla_text(kind, p)
+    if kind == EventKind.ESCALATED:
+        level = str(p.get("level", "")).replace("_", " ")
+        why = str(p.get("trigger", "")).replace("_", " ")
+        return f"escalated to {level} ({why})" + (f": {p['reason']}" if p.get("reason") else "")
+    if kind == EventKind.DE_ESCALATED:
+        return f"de-escalated from {str(p.get('from', '')).replace('_', ' ')} to {str(p.get('to', '')).replace('_', ' ')}"
+    if kind == EventKind.ESCALATION_RESOLVED:
+        return "resolved the escalation" + (f" ({p['note']})" if p.get("note") else "")
     return event.get_kind_display()
 
 

@@ -1,0 +1,1 @@
+"""Escalation paths: agent → team lead → manager, per team."""
