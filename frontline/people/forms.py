@@ -27,7 +27,14 @@ class ProfileForm(forms.Form):
 
 
 class PasswordForm(PasswordChangeForm):
-    """Django's form (current password, new password twice); the service does the change."""
+    """Django's form (current password, new password twice); the service does the change.
+
+    Without Django's autofocus on the current password: the page opens on the time zone and
+    language too, and a phone would pop its keyboard up for a field the person may not want."""
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)
 
     def save(self, commit: bool = True):  # type: ignore[no-untyped-def]
         raise NotImplementedError("Use people.services.user_password_change.")

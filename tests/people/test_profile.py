@@ -24,6 +24,12 @@ def test_every_role_has_a_profile_page(person, login):  # type: ignore[no-untype
     assert "English only for now" in page
 
 
+def test_the_page_does_not_jump_to_the_current_password(person, login):  # type: ignore[no-untyped-def]
+    """Django's password form focused "Old password" on load (a phone's keyboard popped up)."""
+    page = login(person).get("/people/me/").content.decode()
+    assert "autofocus" not in page
+
+
 def test_the_chosen_zone_is_stored_and_used_for_times(person, login):  # type: ignore[no-untyped-def]
     client = login(person)
     response = client.post("/people/me/", {"form": "profile", "time_zone": "Asia/Tokyo", "language": "en"})
