@@ -146,7 +146,7 @@ def _addresses(message: Message, *names: str) -> tuple[str, ...]:
 # --- automatic messages ----------------------------------------------------------------------
 
 _BOUNCE_LOCALS = {"mailer-daemon", "postmaster"}
-_NOREPLY_RE = re.compile(r"^(no-?reply|do-?not-?reply|donotreply|noreply-.*|bounces?(\+.*)?|.*-bounces?)$")
+_NOREPLY_RE = re.compile(r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|no[-_.]?reply[-_+.].*|bounces?([-_+.].*)?|.*-bounces?)$")
 
 
 def classify(message: Message, from_email: str) -> tuple[str, str]:

@@ -87,3 +87,17 @@ def test_long_subject_is_truncated_to_the_field():
 def test_bidi_and_zero_width_characters_are_dropped_from_headers():
     parsed = parse(corpus_bytes("28_bidi_zero_width.eml"))
     assert (parsed.subject, parsed.from_name) == ("invoicefdp.exe", "Eve")
+
+
+@pytest.mark.parametrize("sender", ["no_reply@x.example", "noreply+abc@x.example", "do-not-reply@x.example",
+                                    "DoNotReply@x.example", "bounces+123@x.example", "list-bounces@x.example"])
+def test_no_reply_senders_are_automatic(sender):
+    assert parse(f"From: {sender}\r\nSubject: s\r\n\r\nbody\r\n".encode()).automatic == "auto_reply"
+
+
+def test_an_attachment_name_cannot_climb_out_of_its_folder():
+    raw = (b"From: a@x.example\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+           b"--b\r\nContent-Type: text/plain\r\n\r\nhi\r\n--b\r\nContent-Type: application/pdf\r\n"
+           b"Content-Disposition: attachment; filename=\"../../etc/passwd.pdf\"\r\n\r\n%PDF\r\n--b--\r\n")
+    [part] = parse(raw).attachments
+    assert ("/" in part.filename, ".." in part.filename, part.filename.endswith("passwd.pdf")) == (False, False, True)
