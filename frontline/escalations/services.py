@@ -60,7 +60,7 @@ def escalation_raise(*, ticket: Ticket, trigger: str, actor: User | None, at: da
             raise ValidationError({"reason": ["Say why the ticket needs the next level."]})
     if len(reason) > REASON_MAX:
         raise ValidationError({"reason": [f"Keep the reason under {REASON_MAX} characters."]})
-    ticket = Ticket.objects.select_for_update().select_related("team").get(pk=ticket.pk)
+    ticket = Ticket.objects.select_for_update(of=("self",)).select_related("team").get(pk=ticket.pk)
     current = Escalation.objects.filter(ticket=ticket, state=EscalationState.OPEN).first()
     if current is not None and trigger != Trigger.MANUAL and any(
         step["trigger"] == trigger and step["level"] == current.level for step in current.path
@@ -96,7 +96,7 @@ def _may_handle(escalation: Escalation, actor: User) -> bool:
 def escalation_de_escalate(*, escalation: Escalation, actor: User, at: datetime | None = None, note: str = "") -> Escalation:
     """One level down: manager → team lead (when the team has one), team lead → back with the agent (closed)."""
     at = at or timezone.now()
-    escalation = Escalation.objects.select_for_update().select_related("team", "ticket").get(pk=escalation.pk)
+    escalation = Escalation.objects.select_for_update(of=("self",)).select_related("team", "ticket").get(pk=escalation.pk)
     if escalation.state != EscalationState.OPEN:
         raise ValidationError({"escalation": ["This escalation is no longer open."]})
     if not _may_handle(escalation, actor):
@@ -121,7 +121,7 @@ def escalation_de_escalate(*, escalation: Escalation, actor: User, at: datetime 
 def escalation_resolve(*, escalation: Escalation, actor: User | None, at: datetime | None = None, note: str = "") -> Escalation:
     """Close the escalation as resolved (by its level's lead or a manager; None: the ticket was solved)."""
     at = at or timezone.now()
-    escalation = Escalation.objects.select_for_update().select_related("team", "ticket").get(pk=escalation.pk)
+    escalation = Escalation.objects.select_for_update(of=("self",)).select_related("team", "ticket").get(pk=escalation.pk)
     if escalation.state != EscalationState.OPEN:
         raise ValidationError({"escalation": ["This escalation is no longer open."]})
     if actor is not None and not _may_handle(escalation, actor):
