@@ -343,3 +343,21 @@ def test_the_status_dot_in_the_top_bar_stays_round(page: Page) -> None:
     sign_in(page, f.agent(first_name="Dora"))
     box = page.locator(".topbar form.availability .dot").bounding_box()
     assert box is not None and box["width"] == box["height"] > 0, box
+
+
+def test_the_budget_lines_table_is_not_cut_off_on_a_laptop(new_context) -> None:  # type: ignore[no-untyped-def]
+    """Beside the forms column the eight columns of amounts were cut off (variance to date, Edit)
+    at every width up to the page's widest, 1,400 px."""
+    from tests.budget import helpers as bh
+
+    plan = bh.plan(start=date(2026, 1, 1), end=date(2026, 12, 31), name="Year plan")
+    for category, amount in (("headcount", "1165657.14"), ("overtime", "116869.12"), ("tools", "17743.00")):
+        bh.actual(bh.line(plan, category, amount, description=f"{category.title()} — Orders & Billing"),
+                  date(2026, 2, 1), "75524.12")
+    page = new_context().new_page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in(page, f.manager())
+    page.goto(f"/workforce/budget/{plan.pk}/")
+    table = page.locator(".table-wrap").first
+    expect(table).to_contain_text("Variance to date")
+    assert table.evaluate("e => e.scrollWidth <= e.clientWidth"), "the lines table scrolls sideways at 1,280 px"
