@@ -135,3 +135,9 @@ def deliveries_for_messages(*, message_ids: list[int]) -> dict[int, OutgoingEmai
     if not message_ids:
         return {}
     return {o.desk_message_id: o for o in OutgoingEmail.objects.filter(desk_message_id__in=message_ids)}
+
+
+def automatic_mail_for_ticket(*, ticket_id: int, limit: int = 20) -> list[InboundEmail]:
+    """Automatic replies and bounces linked to a ticket, newest first (shown apart on its page)."""
+    return list(InboundEmail.objects.filter(ticket_id=ticket_id, outcome__in=[Outcome.AUTO_REPLY, Outcome.BOUNCE])
+                .defer("raw", "html").order_by("-received_at", "-id")[:limit])

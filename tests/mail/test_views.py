@@ -59,3 +59,10 @@ def test_a_message_that_did_not_come_by_email_has_no_original(login):
     ticket = f.ticket(notify=False)
     message = ticket.messages.get()
     assert login(f.manager()).get(reverse("mail:original", args=[message.pk])).status_code == 404
+
+
+def test_an_out_of_office_note_is_shown_apart_from_the_conversation(login, ingest):
+    first = ingest("01_plain.eml")
+    ingest("18_out_of_office.eml")
+    page = login(f.manager()).get(reverse("desk:ticket_detail", args=[first.ticket])).content.decode()
+    assert ("1 automatic email about this ticket" in page, "Automatic reply: Kettle broken" in page) == (True, True)

@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 from django import template
 
-from frontline.desk.models import Message
-from frontline.mail.models import OutgoingEmail
+from frontline.desk.models import Message, Ticket
+from frontline.mail.models import InboundEmail, OutgoingEmail
 
 from .. import selectors
 
@@ -24,3 +24,9 @@ def email_originals(conversation: Iterable[Message]) -> frozenset[int]:
 def email_deliveries(conversation: Iterable[Message]) -> dict[int, OutgoingEmail]:
     """message id -> its outgoing email (status, error, next try), one query for the conversation."""
     return selectors.deliveries_for_messages(message_ids=[m.pk for m in conversation])
+
+
+@register.simple_tag
+def email_automatic(ticket: Ticket) -> list[InboundEmail]:
+    """The out-of-office notes and bounces about ``ticket`` (kept apart from the conversation)."""
+    return selectors.automatic_mail_for_ticket(ticket_id=ticket.pk)
