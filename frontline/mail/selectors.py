@@ -26,7 +26,7 @@ _REFERENCE_RE = re.compile(r"\[#(\d{1,12})\]")
 
 
 def ticket_reference(ticket_id: int) -> str:
-    """The token Frontline puts in the subjects it sends for a ticket (desk/tasks.py writes it)."""
+    """The token Frontline puts in the subjects it sends for a ticket (outgoing.py writes it)."""
     return f"[#{ticket_id}]"
 
 

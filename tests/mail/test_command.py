@@ -79,3 +79,19 @@ def test_plain_output_is_one_line_per_message(capsys):
     call_command("mail", "ingest", str(CORPUS / "01_plain.eml"), str(CORPUS / "19_precedence_bulk.eml"))
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(": ")[1].split(" ")[0] for line in lines] == ["created", "auto_reply"]
+
+
+def test_a_message_that_cannot_be_stored_asks_the_mta_to_try_again(capsys, monkeypatch):
+    from django.db import OperationalError
+
+    from frontline.mail.management.commands import mail as command
+
+    def database_down(**kwargs):  # type: ignore[no-untyped-def]
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(command, "email_ingest", database_down)
+    with pytest.raises(SystemExit) as exit_:
+        call_command("mail", "ingest", str(CORPUS / "01_plain.eml"), "--json")
+    [entry] = json.loads(capsys.readouterr().out)["messages"]
+    assert (exit_.value.code, entry["outcome"], entry["kept"]) == (75, "failed", False)
+    assert "could not connect" in entry["error"]

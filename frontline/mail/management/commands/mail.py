@@ -1,8 +1,10 @@
 """``frontline mail ingest [--mailbox ADDRESS] FILE.eml... [--json]`` ("-" reads stdin).
 
 Exit status: 0 when every input was read and processed, whatever its outcome (a message that
-failed is stored with its error for retry, and counts as processed); 1 when an input could not
-be read or could not be stored; 2 for a usage error (no files, unknown mailbox).
+failed is stored with its error for retry, and counts as processed); 75 (EX_TEMPFAIL) when a
+message could not be stored at all (the database is unavailable): an MTA piping to this command
+keeps the message queued and tries again later, rather than bouncing it; 1 when an input file
+could not be read; 2 for a usage error (no files, unknown mailbox).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from frontline.mail import selectors
 from frontline.mail.services import IngestResult, email_ingest
 
+EX_TEMPFAIL = 75  # sysexits.h: "try again later"; what MTAs expect from a delivery pipe
 KEYS = ("file", "outcome", "ticket", "reference", "message", "subject", "from_name", "from_email", "text",
         "attachments", "acknowledged", "kept", "error")
 
@@ -40,7 +43,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No mailbox {options['mailbox']!r}: add it in the admin, or leave --mailbox out.",
                                    returncode=2)
         entries = []
-        unreadable = False
+        unreadable = not_stored = False
         for name in options["files"]:
             try:
                 raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
@@ -51,8 +54,8 @@ class Command(BaseCommand):
             source = "cli:stdin" if name == "-" else f"cli:{Path(name).name}"
             try:
                 result = email_ingest(raw=raw, mailbox=mailbox, source=source)
-            except Exception as exc:
-                unreadable = True
+            except Exception as exc:  # e.g. the database is down: say so, keep going
+                not_stored = True
                 result = IngestResult(outcome="failed", error=f"not stored: {exc}")
             entries.append(_entry(name, result))
         if options["json"]:
@@ -60,6 +63,8 @@ class Command(BaseCommand):
         else:
             for entry in entries:
                 self.stdout.write(_line(entry))
+        if not_stored:
+            sys.exit(EX_TEMPFAIL)
         if unreadable:
             sys.exit(1)
 
