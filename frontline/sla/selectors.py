@@ -177,3 +177,8 @@ def sla_policies_in_words() -> list[PolicyWords]:
             at_risk_percent=policy.at_risk_percent,
         ))
     return out
+
+
+def sla_active_policy_count() -> int:
+    """How many SLA policies are active (the backfill command says what to do when none is)."""
+    return SLAPolicy.objects.filter(active=True).count()
