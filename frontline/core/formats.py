@@ -94,6 +94,15 @@ def duration(seconds: Number | None) -> str:
     return f"{sign}{hours_} h {minutes} min" if minutes else f"{sign}{hours_} h"
 
 
+def minutes(value: Number | None) -> str:
+    """A length of time counted in whole minutes: 0 -> "0 min", 12.4 -> "12 min", 18704.6 -> "311 h 45 min"."""
+    if _missing(value):
+        return NONE
+    whole = math.floor(abs(float(value)) + 0.5)
+    sign = MINUS if float(value) < 0 and whole else ""
+    return f"{sign}{whole} min" if whole < 60 else sign + duration(whole * 60)
+
+
 def pct(fraction: Number | None, digits: int = 0) -> str:
     """A share given as a fraction: 0.8 -> "80 %", pct(0.1234, 1) -> "12.3 %"."""
     if _missing(fraction):

@@ -24,6 +24,13 @@ def test_duration(seconds, text):
     assert formats.duration(seconds) == text
 
 
+@pytest.mark.parametrize(("value", "text"), [
+    (None, "—"), (0, "0 min"), (0.3, "0 min"), (12.4, "12 min"), (59.6, "1 h"), (18704.6, "311 h 45 min"), (-5, f"{M}5 min"),
+])
+def test_minutes_reads_like_a_duration_past_an_hour(value, text):
+    assert formats.minutes(value) == text
+
+
 @pytest.mark.parametrize(("args", "text"), [
     ((None,), "—"), ((0.8,), "80 %"), ((0.1234, 1), "12.3 %"), ((1,), "100 %"), ((0.005,), "1 %"),
     ((-0.25,), f"{M}25 %"), ((Decimal("0.9"), "1"), "90.0 %"),

@@ -114,6 +114,13 @@ def test_the_report_shows_the_worked_example_numbers(org, login) -> None:  # typ
     assert "94.8 %" in page and "98.9 %" in page and "8.0 h" in page and "25 min" in page
 
 
+def test_time_out_of_adherence_past_an_hour_reads_in_hours_and_minutes(org, login) -> None:  # type: ignore[no-untyped-def]
+    """The demo's report read "18705 min"; durations past an hour read like every other duration."""
+    shift(org["bob"], org["a"], t(9), t(17), breaks=[(t(12), t(12, 30))])  # never signed in: all 8 h out
+    page = login(org["manager"]).get(f"/workforce/schedules/adherence/?{PERIOD}").content.decode()
+    assert "7 h 30 min" in page and "450 min" not in page
+
+
 def test_an_agent_sees_only_their_own_adherence(org, login) -> None:  # type: ignore[no-untyped-def]
     worked_example(org["ann"], org["a"])
     worked_example(org["bob"], org["a"])

@@ -36,6 +36,7 @@ def _tolerant(function: Callable[..., str]) -> Callable[..., str]:
 for _name in (
     "number",
     "duration",
+    "minutes",
     "pct",
     "pct_number",
     "signed_pct",
