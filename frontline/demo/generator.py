@@ -42,6 +42,7 @@ from frontline.desk.services import status_default
 from frontline.people.models import STAFF_ROLES, AgentProfile, Availability, Role, Team, User
 
 from . import content, names
+from .mail import demo_mail, mail_reset
 from .replay import BulkReplayer, Op, ServiceReplayer, ops_in_order
 from .scripts import DAILY_TICKETS, Agent, World, build_scripts
 from .sla import demo_escalations, demo_sla, sla_reset
@@ -121,6 +122,8 @@ def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: 
     clocked = demo_sla(anchor=anchor)
     escalated = demo_escalations(anchor=anchor)
     say(f"SLA policies applied to {clocked:,} tickets, with their clocks and breaches; {escalated} live escalations.")
+    originals = demo_mail(anchor=anchor)
+    say(f"Mailboxes set up (disabled: no mail server needed); {originals:,} recent emails kept as originals.")
     return DemoSummary(anchor=anchor, counts=demo_counts(), seconds=time.monotonic() - started)
 
 
@@ -131,6 +134,7 @@ def demo_reset() -> None:
         raise DemoConflict("This database has tickets from customers outside the demo; not resetting. "
                            "Point FRONTLINE_VAR_DIR at a fresh directory or remove var/frontline.sqlite3 instead.")
     sla_reset()
+    mail_reset()
     tickets_delete_all()
     demo_customers = Customer.objects.filter(email__endswith=names.DEMO_TLD)
     User.objects.filter(Q(email__endswith="@" + names.STAFF_DOMAIN) | Q(customer__in=demo_customers)).delete()

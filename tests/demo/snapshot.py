@@ -8,6 +8,7 @@ from typing import Any
 from frontline.customers.models import Customer
 from frontline.desk.models import Message, Queue, Ticket, TicketEvent
 from frontline.escalations.models import Escalation
+from frontline.mail.models import InboundEmail, MessageIdRecord
 from frontline.people.models import Team, User
 from frontline.sla.models import SLAApplication, SLAClock
 
@@ -70,4 +71,9 @@ def snapshot() -> dict[str, list[Any]]:
             rank[c.ticket_id], c.application.policy_name, c.kind, c.sequence, c.target_minutes, c.started_at, c.stopped_at,
             c.paused_minutes, c.due_at, c.at_risk_at, c.state, c.breached_at, c.at_risk_event_at, c.breach_event_at,
         ) for c in SLAClock.objects.order_by("pk").select_related("application")],
+        "mail": [(
+            rank[i.ticket_id], message_rank[i.desk_message_id], i.message_id, bytes(i.raw), i.outcome, i.received_at,
+            i.mailbox.address if i.mailbox else None,
+        ) for i in InboundEmail.objects.order_by("pk").select_related("mailbox")] + [
+            (rank[r.ticket_id], r.message_id, r.direction, r.created_at) for r in MessageIdRecord.objects.order_by("pk")],
     }

@@ -35,3 +35,5 @@ def test_bulk_replay_writes_the_same_tickets_messages_and_events_as_the_services
     assert through_bulk["messages"] == through_services["messages"]
     assert through_bulk["events"] == through_services["events"]
     assert through_bulk["sla_clocks"] == through_services["sla_clocks"]
+    assert through_services["mail"]
+    assert through_bulk["mail"] == through_services["mail"]
