@@ -94,13 +94,16 @@ def _may_handle(escalation: Escalation, actor: User) -> bool:
 
 @transaction.atomic
 def escalation_de_escalate(*, escalation: Escalation, actor: User, at: datetime | None = None, note: str = "") -> Escalation:
-    """One level down: manager → team lead (when the team has one), team lead → back with the agent (closed)."""
+    """One level down: manager → team lead (when the team has one), team lead → back with the agent (closed).
+    A person undoes someone's escalation, so a note saying why is required."""
     at = at or timezone.now()
     escalation = Escalation.objects.select_for_update(of=("self",)).select_related("team", "ticket").get(pk=escalation.pk)
     if escalation.state != EscalationState.OPEN:
         raise ValidationError({"escalation": ["This escalation is no longer open."]})
     if not _may_handle(escalation, actor):
         raise PermissionDenied("Only the team lead at this level, or a manager, can de-escalate.")
+    if not note.strip():
+        raise ValidationError({"note": ["Say why the ticket can go back down a level; the note is kept in its history."]})
     previous = escalation.level
     has_lead = escalation.team is not None and escalation.team.lead_id is not None
     if previous == Level.MANAGER and has_lead:

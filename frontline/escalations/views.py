@@ -22,6 +22,7 @@ from .selectors import (
 )
 
 READERS = frozenset({Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN})
+FIELD_NAMES = {"note": "Note", "reason": "Reason"}
 
 
 @require_GET
@@ -49,13 +50,13 @@ def _staff_ticket(request: HttpRequest, ticket_id: int):  # type: ignore[no-unty
 def ticket_escalate(request: HttpRequest, ticket_id: int) -> HttpResponse:
     ticket = _staff_ticket(request, ticket_id)
     context = {"nav": "tickets", "ticket": ticket, "current": escalation_open_for_ticket(ticket_id=ticket.pk),
-               "reason": request.POST.get("reason", ""), "errors": []}
+               "reason": request.POST.get("reason", ""), "errors": {}}
     if request.method == "POST":
         try:
             services.escalation_raise(ticket=ticket, trigger="manual", actor=request.user,  # type: ignore[arg-type]
                                       reason=request.POST.get("reason", ""))
         except ValidationError as error:
-            context["errors"] = [m for ms in error.message_dict.values() for m in ms]
+            context["errors"] = error.message_dict
             return render(request, "escalations/escalate.html", context, status=422)
         messages.success(request, f"Ticket #{ticket.pk} is escalated.")
         return redirect("desk:ticket_detail", ticket.pk)
@@ -76,9 +77,10 @@ def _step(request: HttpRequest, escalation_id: int, action: str) -> HttpResponse
     try:
         service(escalation=escalation, actor=request.user, note=request.POST.get("note", ""))  # type: ignore[arg-type]
     except ValidationError as error:
-        problems = [m for ms in error.message_dict.values() for m in ms]
+        problems = [(FIELD_NAMES.get(field, ""), m) for field, ms in error.message_dict.items() for m in ms]
         return render(request, "escalations/problem.html", {"nav": "escalations", "problems": problems,
-                                                             "ticket_id": escalation.ticket_id}, status=422)
+                                                             "ticket_id": escalation.ticket_id,
+                                                             "note": request.POST.get("note", "")}, status=422)
     messages.success(request, f"Escalation of ticket #{escalation.ticket_id}: {'de-escalated' if action == 'de-escalate' else 'resolved'}.")
     return redirect("desk:ticket_detail", escalation.ticket_id)
 

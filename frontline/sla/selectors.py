@@ -21,7 +21,8 @@ LIVE = (ClockState.RUNNING, ClockState.PAUSED, ClockState.BREACHED)
 
 @dataclass(frozen=True)
 class ClockView:
-    """One clock as a page shows it; ``minutes`` are business minutes (left, or past due when breached)."""
+    """One clock as a page shows it; ``minutes`` are business minutes: left, or past due when breached;
+    for a stopped clock that was breached, how late it stopped (``None`` for a clock met in time)."""
 
     kind: str
     label: str
@@ -62,6 +63,9 @@ def _view(clock: SLAClock, application: SLAApplication, now: datetime) -> ClockV
         due = clock.due_at
         assert due is not None
         minutes = business_minutes_between(start=min(now, due), end=max(now, due), calendar=calendar)
+    elif clock.stopped_at is not None and clock.due_at is not None and clock.stopped_at > clock.due_at:
+        minutes = business_minutes_between(start=clock.due_at, end=clock.stopped_at,
+                                           calendar=engine_calendar(application.calendar))
     state = clock.state
     if state == ClockState.RUNNING and clock.due_at is not None and clock.due_at <= now:
         state = ClockState.BREACHED  # the periodic check stores it within a minute

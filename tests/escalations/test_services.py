@@ -138,7 +138,7 @@ def test_de_escalation_steps_down_and_resolution_closes_both_as_events(team):  #
     services.escalation_raise(ticket=ticket, trigger=Trigger.MANUAL, actor=agent, reason="One")
     escalation = services.escalation_raise(ticket=ticket, trigger=Trigger.MANUAL, actor=agent, reason="Two")
     manager = f.manager()
-    down = services.escalation_de_escalate(escalation=escalation, actor=manager)
+    down = services.escalation_de_escalate(escalation=escalation, actor=manager, note="Handled at lead level")
     level_after = down.level
     services.escalation_resolve(escalation=down, actor=team.lead)
     kinds = list(TicketEvent.objects.filter(ticket=ticket, kind__in=[EventKind.ESCALATED, EventKind.DE_ESCALATED,

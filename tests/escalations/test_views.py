@@ -64,7 +64,7 @@ def test_an_agent_escalates_with_a_reason_and_the_ticket_page_shows_it(team, log
 def test_escalating_without_a_reason_is_422_and_changes_nothing(team, login):  # type: ignore[no-untyped-def]
     ticket = f.ticket(team=team)
     response = login(f.agent(teams=[team])).post(f"/escalations/tickets/{ticket.pk}/escalate/", {"reason": ""})
-    assert (response.status_code, "Say why" in response.content.decode(), Escalation.objects.count()) == (422, True, 0)
+    assert (response.status_code, "Reason: Say why" in response.content.decode(), Escalation.objects.count()) == (422, True, 0)
 
 
 def test_a_customer_cannot_escalate_through_the_page(team, login):  # type: ignore[no-untyped-def]
@@ -95,5 +95,13 @@ def test_a_manager_de_escalates_to_the_lead(team, login):  # type: ignore[no-unt
     ticket = f.ticket(team=team)
     services.escalation_raise(ticket=ticket, trigger=Trigger.MANUAL, actor=agent, reason="One")
     escalation = services.escalation_raise(ticket=ticket, trigger=Trigger.MANUAL, actor=agent, reason="Two")
-    login(f.manager()).post(f"/escalations/{escalation.pk}/de-escalate/")
+    login(f.manager()).post(f"/escalations/{escalation.pk}/de-escalate/", {"note": "The lead can settle it"})
     assert Escalation.objects.get().level == "team_lead"
+
+
+def test_de_escalating_without_a_note_is_422_naming_the_note_and_changes_nothing(team, login):  # type: ignore[no-untyped-def]
+    ticket = f.ticket(team=team)
+    escalation = services.escalation_raise(ticket=ticket, trigger=Trigger.MANUAL, actor=f.agent(teams=[team]), reason="Help")
+    response = login(team.lead).post(f"/escalations/{escalation.pk}/de-escalate/", {"note": "  "})
+    assert (response.status_code, "Note: Say why" in response.content.decode(), Escalation.objects.get().state) == (
+        422, True, EscalationState.OPEN)

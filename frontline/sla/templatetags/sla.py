@@ -16,21 +16,28 @@ def _business(minutes: float | None) -> str:
 
 
 @register.simple_tag
-def sla_clock(clock: ClockView | None) -> str:
-    """A badge: "3 h 10 min left", "at risk · 20 min left", "breached · 1 h past due", "paused", "met"."""
+def sla_clock(clock: ClockView | None, *, marked: bool = True) -> str:
+    """A badge, with "(business time)" after any duration in it: "Due in 3 h 10 min", "At risk · due in
+    20 min", "Breached 1 h ago", "Breached · stopped 2 h late", "Paused", "Met". ``marked=False`` leaves
+    "(business time)" out, where a column header says it once for every row."""
     if clock is None:
         return formats.NONE
     title = f"{clock.label}: target {_business(clock.target_minutes)} of business time"
+    business = format_html(' <span class="small muted">{}</span>', "(business time)") if marked else ""
     if clock.stopped_at is not None:
-        state = "met" if clock.state == "met" else "breached"
-        return format_html('<span class="badge sla-{}" title="{}">{}</span>', state, title, state.capitalize())
+        if clock.state == "met" or clock.minutes is None:
+            return format_html('<span class="badge sla-met" title="{}">Met</span>', title)
+        return format_html('<span class="badge sla-breached" title="{}">Breached · stopped {} late</span>{}', title,
+                           _business(clock.minutes), business)
     if clock.state == "paused":
         return format_html('<span class="badge sla-paused" title="{}">Paused</span>', title)
     if clock.state == "breached":
-        return format_html('<span class="badge sla-breached" title="{}">Breached · {} past due</span>', title, _business(clock.minutes))
-    risk = "at risk · " if clock.at_risk else ""
-    css = "sla-risk" if clock.at_risk else "sla-ok"
-    return format_html('<span class="badge {}" title="{}">{}{} left</span>', css, title, risk, _business(clock.minutes))
+        return format_html('<span class="badge sla-breached" title="{}">Breached {} ago</span>{}', title,
+                           _business(clock.minutes), business)
+    if clock.at_risk:
+        return format_html('<span class="badge sla-risk" title="{}">At risk · due in {}</span>{}', title,
+                           _business(clock.minutes), business)
+    return format_html('<span class="badge sla-ok" title="{}">Due in {}</span>{}', title, _business(clock.minutes), business)
 
 
 @register.filter
