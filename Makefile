@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_SEED ?= 7
+# Links in emails (portal, ticket, escalations) start with it; set it to the address people use.
+FRONTLINE_BASE_URL ?= http://$(HOST):$(PORT)
+export FRONTLINE_BASE_URL
 PYTEST_ARGS ?=
 # make test runs the suite on this many pytest-xdist workers (each file on one worker); 0 = serial.
 PYTEST_WORKERS ?= 2

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -208,14 +209,18 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_FILE_PATH = VAR_DIR / "outbox"
 DEFAULT_FROM_EMAIL = os.environ.get("FRONTLINE_FROM_EMAIL", "support@frontline.localhost")
-# Where people reach this installation; links in emails to customers start with it.
-FRONTLINE_BASE_URL = os.environ.get("FRONTLINE_BASE_URL", "http://127.0.0.1:8000")
+# Where people reach this installation; links in emails (to customers and staff) start with it.
+FRONTLINE_BASE_URL = os.environ.get("FRONTLINE_BASE_URL", "http://127.0.0.1:8000").strip().rstrip("/")
+if urlsplit(FRONTLINE_BASE_URL).scheme not in ("http", "https") or not urlsplit(FRONTLINE_BASE_URL).netloc:
+    raise ImproperlyConfigured(f"FRONTLINE_BASE_URL must be an absolute address such as https://desk.example.com "
+                               f"(links in emails start with it), not {FRONTLINE_BASE_URL!r}.")
 # Email intake (docs/email.md): where mail with no mailbox goes (a queue's slug; empty: no queue),
 # and at most this many automatic messages (acknowledgements) per address per window.
 MAIL_DEFAULT_QUEUE = os.environ.get("FRONTLINE_MAIL_DEFAULT_QUEUE", "").strip()
 MAIL_AUTOREPLY_LIMIT = int(os.environ.get("FRONTLINE_MAIL_AUTOREPLY_LIMIT", "3"))
 MAIL_AUTOREPLY_WINDOW_S = int(os.environ.get("FRONTLINE_MAIL_AUTOREPLY_WINDOW_S", "3600"))
 MAIL_FETCH_EVERY_S = int(os.environ.get("FRONTLINE_MAIL_FETCH_EVERY_S", "60"))
+MAIL_NOTICE_LIMIT = int(os.environ.get("FRONTLINE_MAIL_NOTICE_LIMIT", "20"))
 MAIL_SEND_ATTEMPTS = int(os.environ.get("FRONTLINE_MAIL_SEND_ATTEMPTS", "8"))
 # How often `frontline scheduler` enqueues the SLA check (breaches, at-risk events): docs/sla.md.
 SLA_CHECK_EVERY_S = int(os.environ.get("FRONTLINE_SLA_CHECK_EVERY_S", "60"))

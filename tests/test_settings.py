@@ -65,3 +65,17 @@ def test_a_bad_trusted_proxy_count_refuses_to_start(tmp_path: Path, count: str) 
     done = _import_settings(tmp_path, FRONTLINE_TRUSTED_PROXY_COUNT=count)
     assert done.returncode != 0
     assert "FRONTLINE_TRUSTED_PROXY_COUNT" in done.stderr
+
+
+@pytest.mark.parametrize("value", ["desk.example.com", "/tickets", "ftp://desk.example.com", "https://"])
+def test_a_base_url_that_is_not_absolute_refuses_to_start(tmp_path: Path, value: str) -> None:
+    done = _import_settings(tmp_path, FRONTLINE_BASE_URL=value)
+    assert (done.returncode != 0, "FRONTLINE_BASE_URL must be an absolute address" in done.stderr) == (True, True)
+
+
+def test_the_base_url_loses_its_trailing_slash(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("FRONTLINE_") and k != "DATABASE_URL"}
+    clean.update({"FRONTLINE_VAR_DIR": str(tmp_path), "FRONTLINE_BASE_URL": " https://desk.example.com/ "})
+    done = subprocess.run([sys.executable, "-c", "import frontline.settings as s; print(s.FRONTLINE_BASE_URL)"],
+                          env=clean, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "https://desk.example.com", done.stderr

@@ -60,9 +60,9 @@ class MailAddressAdmin(admin.ModelAdmin):
 class OutgoingEmailAdmin(admin.ModelAdmin):
     """Read-only: what became of each email Frontline sent (the ticket page shows the same)."""
 
-    list_display = ("created_at", "status", "to_address", "ticket", "attempts", "next_attempt_at", "last_error")
+    list_display = ("created_at", "status", "to_address", "ticket", "subject", "attempts", "next_attempt_at", "last_error")
     list_filter = ("status",)
-    search_fields = ("to_address", "message_id")
+    search_fields = ("to_address", "message_id", "notice_key")
     readonly_fields = [f.name for f in OutgoingEmail._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -161,13 +161,18 @@ class Delivery(models.TextChoices):
 
 
 class OutgoingEmail(models.Model):
-    """The email of one desk message (an agent's public reply or a receipt): sent at most once.
+    """One email Frontline sent: the email of a desk message (an agent's public reply or a receipt),
+    or a notice to staff about a ticket (``notice_key`` set, no desk message). Sent at most once.
 
-    The row is the idempotency key (one per desk message), written before the send with its
-    Message-ID and marked after it, so a task that runs again never sends it twice.
+    The row is the idempotency key (one per desk message, or per notice key), written before the
+    send with its Message-ID and marked after it, so a task that runs again never sends it twice.
     """
 
-    desk_message = models.OneToOneField("desk.Message", on_delete=models.CASCADE, related_name="outgoing_email")
+    desk_message = models.OneToOneField("desk.Message", null=True, blank=True, on_delete=models.CASCADE,
+                                        related_name="outgoing_email")
+    notice_key = models.CharField(max_length=200, null=True, blank=True, unique=True,
+                                  help_text="Staff notices: what and to whom, e.g. escalation:12:team_lead:lead@…")
+    subject = models.CharField(max_length=250, blank=True, help_text="Staff notices: the subject sent.")
     ticket = models.ForeignKey("desk.Ticket", on_delete=models.CASCADE, related_name="+")
     message_id = models.CharField(max_length=300, unique=True)
     to_address = models.CharField(max_length=254)
@@ -180,4 +185,5 @@ class OutgoingEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.get_status_display()}: message {self.desk_message_id} to {self.to_address}"
+        what = f"message {self.desk_message_id}" if self.desk_message_id else f"notice {self.notice_key}"
+        return f"{self.get_status_display()}: {what} to {self.to_address}"

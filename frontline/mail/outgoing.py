@@ -28,7 +28,15 @@ from django.utils import timezone
 from frontline.desk.models import AuthorKind, Message, Ticket
 
 from . import selectors
-from .models import Delivery, Direction, InboundEmail, Mailbox, MessageIdRecord, OutgoingEmail
+from .models import (
+    AutoMail,
+    Delivery,
+    Direction,
+    InboundEmail,
+    Mailbox,
+    MessageIdRecord,
+    OutgoingEmail,
+)
 
 log = logging.getLogger(__name__)
 BACKOFF_MAX_S = 3600
@@ -153,3 +161,48 @@ def failed_sends_due(*, at: datetime) -> list[int]:
     """Desk message ids whose email failed and is due for another try."""
     return list(OutgoingEmail.objects.filter(status=Delivery.FAILED, next_attempt_at__lte=at)
                 .order_by("next_attempt_at").values_list("desk_message_id", flat=True)[:200])
+
+
+def notice_send(*, key: str, to: str, subject: str, body: str, ticket: Ticket, kind: str,
+                at: datetime | None = None) -> str:
+    """Send an automatic notice to a staff address about ``ticket``, at most once per ``key``.
+
+    Recorded as an ``OutgoingEmail`` (Admin → Sent emails) and counted as automatic mail
+    (``AutoMail`` of ``kind``): at most MAIL_NOTICE_LIMIT per address per MAIL_AUTOREPLY_WINDOW_S,
+    the rest skipped; a bouncing address is skipped too. Not retried: the notice only points at
+    a page that shows the same. Returns the status.
+    """
+    at = at or timezone.now()
+    address = to.strip().lower()
+    with transaction.atomic():
+        outgoing, created = OutgoingEmail.objects.select_for_update().get_or_create(notice_key=key[:200], defaults={
+            "ticket": ticket, "to_address": address, "from_address": str(settings.DEFAULT_FROM_EMAIL),
+            "subject": subject[:250], "created_at": at,
+            "message_id": f"frontline.notice.{secrets.token_hex(8)}@{_domain(str(settings.DEFAULT_FROM_EMAIL))}",
+        })
+        if not created:
+            return outgoing.status
+        if selectors.address_is_bouncing(address=address):
+            outgoing.status, outgoing.last_error = Delivery.SKIPPED, "The address bounces (Admin → Mail addresses)."
+        elif not selectors.automail_allowed(address=address, at=at, kind=kind, limit=settings.MAIL_NOTICE_LIMIT):
+            outgoing.status = Delivery.SKIPPED
+            outgoing.last_error = (f"Rate limit: {settings.MAIL_NOTICE_LIMIT} automatic notices per "
+                                   f"{settings.MAIL_AUTOREPLY_WINDOW_S} s to this address.")
+        else:
+            AutoMail.objects.create(address=address, kind=kind, sent_at=at, ticket=ticket)
+            outgoing.attempts = 1
+        outgoing.save(update_fields=["status", "last_error", "attempts"])
+        if outgoing.status == Delivery.SKIPPED:
+            return outgoing.status
+    email = EmailMessage(subject=subject, body=body, from_email=outgoing.from_address, to=[address], headers={
+        "Message-ID": f"<{outgoing.message_id}>", "X-Frontline-Ticket": str(ticket.pk),
+        "Auto-Submitted": "auto-generated"})  # RFC 3834: not to be answered by auto-responders
+    try:
+        email.send(fail_silently=False)
+    except Exception as exc:  # SMTP refusal, connection, TLS: recorded, not retried
+        OutgoingEmail.objects.filter(pk=outgoing.pk).update(status=Delivery.GAVE_UP,
+                                                            last_error=f"{exc.__class__.__name__}: {exc}"[:1000])
+        log.warning("mail: notice %s to %s failed: %s", key, address, exc)
+        return Delivery.GAVE_UP
+    OutgoingEmail.objects.filter(pk=outgoing.pk).update(status=Delivery.SENT, sent_at=timezone.now())
+    return Delivery.SENT

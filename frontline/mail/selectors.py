@@ -97,11 +97,14 @@ def address_is_bouncing(*, address: str) -> bool:
     return MailAddress.objects.filter(address=address.lower(), bouncing=True).exists()
 
 
-def automail_allowed(*, address: str, at: datetime) -> bool:
-    """Whether another automatic message may go to ``address`` now (MAIL_AUTOREPLY_LIMIT per window)."""
+def automail_allowed(*, address: str, at: datetime, kind: str | None = None, limit: int | None = None) -> bool:
+    """Whether another automatic message may go to ``address`` now: ``limit`` (MAIL_AUTOREPLY_LIMIT)
+    per MAIL_AUTOREPLY_WINDOW_S, counting every kind, or only ``kind`` when given."""
     since = at - timedelta(seconds=settings.MAIL_AUTOREPLY_WINDOW_S)
-    sent = AutoMail.objects.filter(address=address.lower(), sent_at__gt=since).count()
-    return sent < settings.MAIL_AUTOREPLY_LIMIT
+    sent = AutoMail.objects.filter(address=address.lower(), sent_at__gt=since)
+    if kind is not None:
+        sent = sent.filter(kind=kind)
+    return sent.count() < (settings.MAIL_AUTOREPLY_LIMIT if limit is None else limit)
 
 
 def default_queue() -> Queue | None:
