@@ -20,12 +20,15 @@ from datetime import datetime, timedelta
 from email.utils import formataddr
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from frontline.core import background
 from frontline.desk.models import AuthorKind, Message, Ticket
+from frontline.people.models import User
 
 from . import selectors
 from .models import (
@@ -206,3 +209,29 @@ def notice_send(*, key: str, to: str, subject: str, body: str, ticket: Ticket, k
         return Delivery.GAVE_UP
     OutgoingEmail.objects.filter(pk=outgoing.pk).update(status=Delivery.SENT, sent_at=timezone.now())
     return Delivery.SENT
+
+
+def outgoing_resend(*, message_id: int, actor: User, at: datetime | None = None) -> OutgoingEmail:
+    """Send the email of desk message ``message_id`` again, once it is ``uncertain`` or ``gave_up``.
+
+    Only a manager, an admin or the message's author (PermissionDenied otherwise); any other status
+    is a ValidationError. The same row and Message-ID are kept (a receiving client that already has
+    an uncertain one sees the same message), the tries start over, and the send is enqueued after
+    commit (``mail.send_retry`` would also pick it up within a minute).
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        outgoing = (OutgoingEmail.objects.select_for_update().select_related("desk_message")
+                    .filter(desk_message_id=message_id).first())
+        if outgoing is None:
+            raise ValidationError("This message has no email to send again.")
+        if outgoing.status not in selectors.RESENDABLE:
+            raise ValidationError(f"This email is {outgoing.get_status_display().lower()}: only an uncertain or "
+                                  "undelivered email can be sent again.")
+        if not selectors.outgoing_may_resend(outgoing=outgoing, user=actor):
+            raise PermissionDenied("Only a manager, an admin or the author of the message can send its email again.")
+        outgoing.status, outgoing.attempts, outgoing.next_attempt_at = Delivery.FAILED, 0, at
+        outgoing.last_error = f"Sending again, asked by {actor.display_name} at {at:%Y-%m-%d %H:%M} UTC."
+        outgoing.save(update_fields=["status", "attempts", "next_attempt_at", "last_error"])
+        background.enqueue_on_commit("desk.notify_customer", message_id)
+    return outgoing

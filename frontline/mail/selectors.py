@@ -10,9 +10,11 @@ from django.db.models import QuerySet
 
 from frontline.customers.models import Customer
 from frontline.desk.models import Queue, Ticket
+from frontline.people.models import Role, User
 
 from .models import (
     AutoMail,
+    Delivery,
     InboundEmail,
     MailAddress,
     Mailbox,
@@ -144,3 +146,19 @@ def automatic_mail_for_ticket(*, ticket_id: int, limit: int = 20) -> list[Inboun
     """Automatic replies and bounces linked to a ticket, newest first (shown apart on its page)."""
     return list(InboundEmail.objects.filter(ticket_id=ticket_id, outcome__in=[Outcome.AUTO_REPLY, Outcome.BOUNCE])
                 .defer("raw", "html").order_by("-received_at", "-id")[:limit])
+
+
+RESENDABLE = frozenset({Delivery.UNCERTAIN, Delivery.GAVE_UP})
+
+
+def outgoing_may_resend(*, outgoing: OutgoingEmail, user: User) -> bool:
+    """Whether ``user`` may send this email again: it is uncertain or gave up, it is a desk message's
+    email, and the user is a manager, an admin or the message's author (ticket visibility: the caller's)."""
+    if outgoing.status not in RESENDABLE or outgoing.desk_message_id is None:
+        return False
+    return user.role in (Role.MANAGER, Role.ADMIN) or outgoing.desk_message.author_user_id == user.pk
+
+
+def outgoing_for_message(*, message_id: int) -> OutgoingEmail | None:
+    """The outgoing email of a desk message, with the message (access is the caller's check)."""
+    return OutgoingEmail.objects.select_related("desk_message").filter(desk_message_id=message_id).first()

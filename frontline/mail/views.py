@@ -1,4 +1,5 @@
-"""The original of a message that arrived by email: its full HTML (sanitised) and its raw source.
+"""The original of a message that arrived by email: its full HTML (sanitised) and its raw source;
+and sending again an email whose delivery is uncertain or gave up.
 
 Staff only, and only for tickets they may see (desk's ``ticket_get_for_viewer``); anything
 else is a 404, so the existence of a message is not revealed.
@@ -8,17 +9,20 @@ from __future__ import annotations
 
 import re
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from frontline.desk.selectors import ticket_get_for_viewer
 from frontline.people.models import STAFF_ROLES
 
 from . import selectors
 from .models import InboundEmail
+from .outgoing import outgoing_resend
 
 _CID_SRC = re.compile(r'src="cid:([^"]+)"', re.IGNORECASE)
 
@@ -62,3 +66,22 @@ def original_raw(request: HttpRequest, message_id: int) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"
     return response
+
+
+@require_POST
+@login_required
+def resend(request: HttpRequest, message_id: int) -> HttpResponse:
+    """Send a message's uncertain or undelivered email again: 404 unless staff who see the ticket,
+    403 unless a manager, an admin or the author, 422 for any other status."""
+    outgoing = selectors.outgoing_for_message(message_id=message_id) if request.user.role in STAFF_ROLES else None
+    if outgoing is None or outgoing.desk_message is None:
+        raise Http404("No such email.")
+    ticket_id = outgoing.desk_message.ticket_id
+    ticket_get_for_viewer(ticket_id=ticket_id, viewer=request.user)  # 404 unless visible
+    try:
+        outgoing_resend(message_id=message_id, actor=request.user)
+    except ValidationError as exc:
+        return render(request, "mail/resend_refused.html", {"nav": "tickets", "ticket_id": ticket_id,
+                                                              "error": " ".join(exc.messages)}, status=422)
+    messages.success(request, f"The email to {outgoing.to_address} will be sent again in a moment.")
+    return redirect(f"{reverse('desk:ticket_detail', args=[ticket_id])}#message-{message_id}")

@@ -8,6 +8,7 @@ from django import template
 
 from frontline.desk.models import Message, Ticket
 from frontline.mail.models import InboundEmail, OutgoingEmail
+from frontline.people.models import User
 
 from .. import selectors
 
@@ -24,6 +25,12 @@ def email_originals(conversation: Iterable[Message]) -> frozenset[int]:
 def email_deliveries(conversation: Iterable[Message]) -> dict[int, OutgoingEmail]:
     """message id -> its outgoing email (status, error, next try), one query for the conversation."""
     return selectors.deliveries_for_messages(message_ids=[m.pk for m in conversation])
+
+
+@register.filter
+def email_resendable_by(delivery: OutgoingEmail, user: User) -> bool:
+    """``{% if delivery|email_resendable_by:request.user %}``: show the "send again" button."""
+    return selectors.outgoing_may_resend(outgoing=delivery, user=user)
 
 
 @register.simple_tag
