@@ -13,11 +13,15 @@ from django.test import override_settings
 
 
 class Inbox:
+    """What the server received: ``messages`` parsed, ``envelopes`` as (mail from, recipients, raw bytes)."""
+
     def __init__(self) -> None:
         self.messages: list[EmailMsg] = []
+        self.envelopes: list[tuple[str, list[str], bytes]] = []
 
     async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
         self.messages.append(message_from_bytes(envelope.content))
+        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"
 
 

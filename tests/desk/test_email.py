@@ -2,42 +2,21 @@
 
 from __future__ import annotations
 
-import socket
 from email import message_from_bytes
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.test import override_settings
 
 from frontline.desk import services
 from tests import factories as f
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[str, list[str], bytes]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from tests.smtp import smtp_server
 
 
 @pytest.fixture
 def smtp():  # type: ignore[no-untyped-def]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-                           EMAIL_HOST="127.0.0.1", EMAIL_PORT=controller.port):
+    with smtp_server() as inbox:
         yield inbox
-    controller.stop()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -45,9 +24,9 @@ def test_agent_reply_is_delivered_by_the_task_worker(smtp):  # type: ignore[no-u
     customer = f.customer(email="alice@example.com")
     ticket = f.ticket(requester=customer, subject="Broken kettle", notify=False)
     services.ticket_reply(ticket=ticket, author=f.agent(first_name="Sam"), body="A new kettle is on its way.")
-    assert smtp.messages == []  # enqueued, not sent inside the request
+    assert smtp.envelopes == []  # enqueued, not sent inside the request
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0")
-    [(_sender, recipients, raw)] = smtp.messages
+    [(_sender, recipients, raw)] = smtp.envelopes
     email = message_from_bytes(raw)
     assert recipients == ["alice@example.com"]
     assert email["Subject"] == f"Re: Broken kettle [#{ticket.pk}]"
@@ -61,7 +40,7 @@ def test_new_request_gets_a_receipt_and_notes_send_nothing(smtp):  # type: ignor
     ticket = f.ticket(requester=customer, subject="Invoice copy")
     services.ticket_reply(ticket=ticket, author=f.agent(), body="internal only", public=False)
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0")
-    subjects = [message_from_bytes(raw)["Subject"] for _, _, raw in smtp.messages]
+    subjects = [message_from_bytes(raw)["Subject"] for _, _, raw in smtp.envelopes]
     assert subjects == [f"We received your request: Invoice copy [#{ticket.pk}]"]
 
 

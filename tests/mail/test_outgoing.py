@@ -3,13 +3,9 @@ address and signature, attachments, at most once, retries with backoff, and what
 
 from __future__ import annotations
 
-import socket
 from datetime import timedelta
-from email import message_from_bytes
-from email.message import Message as EmailMsg
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
@@ -23,40 +19,20 @@ from frontline.mail.outgoing import message_send
 from frontline.mail.services import email_ingest
 from frontline.mail.tasks import mail_send_retry
 from tests import factories as f
+from tests.smtp import no_smtp_server, smtp_server
 
 from .conftest import corpus_bytes
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[EmailMsg] = []
-
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
-        self.messages.append(message_from_bytes(envelope.content))
-        return "250 Message accepted for delivery"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def smtp():  # type: ignore[no-untyped-def]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-                           EMAIL_HOST="127.0.0.1", EMAIL_PORT=controller.port):
+    with smtp_server() as inbox:
         yield inbox
-    controller.stop()
 
 
 @pytest.fixture
 def no_smtp():  # type: ignore[no-untyped-def]
-    with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
-                           EMAIL_PORT=_free_port(), EMAIL_TIMEOUT=2):
+    with no_smtp_server():
         yield
 
 
