@@ -1,6 +1,6 @@
 """The ``frontline`` command.
 
-Database-free subcommands (``staffing``, ``forecast``, ``sla``) run the pure engine on the
+Database-free subcommands (``staffing``, ``forecast``, ``sla``, ``metrics``) run the pure engine on the
 numbers or files they are given; everything else is passed to Django's management
 commands (``frontline demo``, ``frontline migrate``, ``frontline runserver`` ...).
 """
@@ -16,6 +16,7 @@ ENGINE_COMMANDS = {
     "staffing": "frontline.commands.staffing",
     "forecast": "frontline.commands.forecast",
     "sla": "frontline.commands.sla",
+    "metrics": "frontline.commands.metrics",
 }
 
 

@@ -100,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     try:
-        calendar = _calendar(args.calendar)
+        calendar = load_calendar(args.calendar)
         if args.action == "due":
             due = business_due(
                 start=args.start, minutes=args.minutes, calendar=calendar, pauses=args.pause
@@ -117,7 +117,8 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def _calendar(path: str) -> BusinessCalendar:
+def load_calendar(path: str) -> BusinessCalendar:
+    """The calendar in the JSON file at ``path`` (also used by ``frontline metrics``)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
