@@ -1,6 +1,7 @@
 """``frontline metrics compute``: the KPI catalogue over an event CSV, without a database.
 
     frontline metrics compute --events FILE.csv [--calendar CAL.json] [--json]
+    frontline metrics export --out FILE.csv
 
 FILE.csv has the header ``ticket,at,kind,actor,role,value`` (docs/metrics.md); rows in any
 order.  CAL.json is ``frontline sla due``'s calendar format; with it, first reply time is also
@@ -8,6 +9,9 @@ given in business minutes.  ``--json`` prints one object (the keys in docs/metri
 ``first_reply_business_minutes`` only with ``--calendar``).  Bad input prints one line on
 stderr naming the row (the header is row 1, as in a spreadsheet) and exits 2.  The maths lives
 in :mod:`frontline.engine.kpis`.
+
+``export`` is the one action that needs the database: it sets Django up when run and writes
+Frontline's own event log in that CSV form (:func:`frontline.desk.selectors.metrics_event_rows`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -30,18 +35,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="frontline metrics", description="Help-desk KPIs over an event CSV."
     )
-    sub = parser.add_subparsers(dest="action", required=True, metavar="{compute}")
+    sub = parser.add_subparsers(dest="action", required=True, metavar="{compute,export}")
     compute = sub.add_parser("compute", help="the KPI catalogue over FILE.csv")
     compute.add_argument(
         "--events", required=True, help="CSV: ticket,at,kind,actor,role,value (docs/metrics.md)"
     )
     compute.add_argument("--calendar", help="calendar JSON file (docs/sla.md): business minutes")
     compute.add_argument("--json", action="store_true", help="print one JSON object")
+    export = sub.add_parser("export", help="write Frontline's event log as such a CSV")
+    export.add_argument("--out", required=True, help="the CSV file to write")
     return parser
 
 
 def main(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
+    if args.action == "export":
+        return export(args.out)
     try:
         calendar = load_calendar(args.calendar) if args.calendar else None
         events = read_events(args.events)
@@ -54,6 +63,36 @@ def main(argv: list[str]) -> int:
         return 2
     payload = report_json(report, with_calendar=calendar is not None)
     print(json.dumps(payload) if args.json else report_text(report))
+    return 0
+
+
+def export(out: str) -> int:
+    """Write Frontline's event log to ``out`` (via a temporary file beside it); prints the count."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontline.settings")
+    import django
+
+    django.setup()
+    from frontline.desk.selectors import METRICS_EVENT_COLUMNS, metrics_event_rows
+
+    target = Path(out)
+    partial = target.with_name(target.name + ".part")
+    try:
+        with partial.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(METRICS_EVENT_COLUMNS)
+            count = 0
+            for row in metrics_event_rows():
+                writer.writerow(row)
+                count += 1
+        partial.replace(target)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        print(
+            f"frontline metrics: error: cannot write {out}: {error.strerror or error}",
+            file=sys.stderr,
+        )
+        return 2
+    print(f"wrote {count} events to {out}")
     return 0
 
 

@@ -10,10 +10,12 @@ Visibility rules (tested in tests/desk/test_permissions.py):
   ``ticket_list_for_customer``, which reads only what they can see (public search text and
   counts, the last visible change): staff-only data never decides what a customer's query returns.
 A ticket a viewer may not see is reported as missing (404), so its existence does not leak.
+(One read is not scoped: ``metrics_event_rows``, for the operator command ``frontline metrics export``.)
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -30,6 +32,7 @@ from frontline.people.selectors import team_ids_for_viewer
 from .models import (
     CUSTOMER_STATE,
     UNRESOLVED_CATEGORIES,
+    EventKind,
     Message,
     StatusCategory,
     Ticket,
@@ -279,3 +282,57 @@ def ticket_counts_for_viewer(*, viewer: User) -> dict[str, str]:
 
 def ticket_status_category_choices() -> list[tuple[str, str]]:
     return [("unresolved", "Unresolved"), *StatusCategory.choices]
+
+
+# ``frontline metrics export``: the event log in the CSV form of ``frontline metrics compute``.
+METRICS_EVENT_COLUMNS = ("ticket", "at", "kind", "actor", "role", "value")
+_METRICS_KINDS = {
+    EventKind.CREATED: "created",
+    EventKind.REPLIED: "public_reply",
+    EventKind.CUSTOMER_REPLIED: "public_reply",
+    EventKind.NOTE_ADDED: "note",
+    EventKind.STATUS_CHANGED: "status",
+    EventKind.ASSIGNED: "assign",
+}
+
+
+def metrics_event_rows() -> Iterator[tuple[str, str, str, str, str, str]]:
+    """Every ticket's events as ``ticket,at,kind,actor,role,value`` rows (docs/metrics.md).
+
+    created -> ``created`` (value = channel; a ticket created in another category than new
+    gets a ``status`` row at the same instant), replied -> ``public_reply`` by an agent,
+    customer_replied -> ``public_reply`` by the customer, note_added -> ``note``,
+    status_changed -> ``status`` (value = the new category), assigned -> ``assign`` (value =
+    the new assignee's user id, empty = unassigned).  Other kinds (reopened, which repeats a
+    status change; team, priority, tags, SLA, escalation ...) are not KPI events and are left
+    out.  ``actor`` is the user id (empty for none); ``role`` is agent for staff, customer for a
+    customer (and for a creation or customer reply with no user, e.g. by email), else system.
+    Rows come per ticket in time order; instants are UTC.
+    """
+    events = (
+        TicketEvent.objects.filter(kind__in=list(_METRICS_KINDS))
+        .order_by("ticket_id", "created_at", "id")
+        .values_list("ticket_id", "created_at", "kind", "actor_id", "actor__role", "payload")
+    )
+    for ticket_id, at, kind, actor_id, actor_role, payload in events.iterator(chunk_size=2000):
+        ticket, instant, actor = str(ticket_id), at.isoformat(), "" if actor_id is None else str(actor_id)
+        if actor_role in STAFF_ROLES:
+            role = "agent"
+        elif actor_role is not None or kind in (EventKind.CREATED, EventKind.CUSTOMER_REPLIED):
+            role = "customer"
+        else:
+            role = "system"
+        if kind == EventKind.NOTE_ADDED and payload.get("system"):
+            role = "system"
+        if kind == EventKind.CREATED:
+            yield ticket, instant, "created", actor, role, str(payload.get("channel") or "")
+            category = payload.get("status_category") or StatusCategory.NEW
+            if category != StatusCategory.NEW:
+                yield ticket, instant, "status", actor, role, str(category)
+        elif kind == EventKind.STATUS_CHANGED:
+            yield ticket, instant, "status", actor, role, str(payload.get("to_category") or "")
+        elif kind == EventKind.ASSIGNED:
+            to = payload.get("to")
+            yield ticket, instant, "assign", actor, role, "" if to is None else str(to)
+        else:
+            yield ticket, instant, _METRICS_KINDS[kind], actor, role, ""
