@@ -79,6 +79,11 @@ Step = Callable[[int, str], None]
 
 
 SOLVED = ("OPTIMAL", "FEASIBLE")
+# The time limit is CP-SAT's deterministic time (work units, about seconds on an idle machine), half
+# for choosing shifts and half for assigning them, so a week solves the same on an idle or a loaded
+# machine. The wall clock only stops a solve that runs WALL_SAFETY times longer than that.
+WALL_SAFETY = 3
+SOLVER_WORKERS = 1  # fixed: CP-SAT is deterministic only for a fixed worker count (one: no interleaving)
 
 
 class NothingToSchedule(Exception):
@@ -129,12 +134,14 @@ def schedule_solve_run(*, schedule_id: int, step: Step) -> Schedule:
             calls[day, first + j] += row.volume / per
     templates = [t for st in shift_types for t in _templates(st)]
     day_caps = len(users)
-    deadline = began + schedule.time_limit_s
+    deadline = began + WALL_SAFETY * schedule.time_limit_s
+    budget = schedule.time_limit_s / 2
 
     if schedule.objective == Objective.COVER:
         step(30, "Choosing shifts to cover every interval")
         shift_plan = shift_plan_cover(grid=grid, required=required, templates=templates, max_shifts_per_day=day_caps,
-                                      time_limit_seconds=_share(deadline, 0.5))
+                                      time_limit_seconds=_share(deadline, 0.5), deterministic_time=budget,
+                                      num_workers=SOLVER_WORKERS)
     else:
         step(20, "Computing service levels per interval")
         table = _service_table(targets, placed, grid, per, minutes)
@@ -142,7 +149,8 @@ def schedule_solve_run(*, schedule_id: int, step: Step) -> Schedule:
         step(30, "Choosing shifts to meet the service level")
         shift_plan = shift_plan_service_level(grid=grid, calls=calls, service_level=table, templates=templates,
                                               target=target, floor=min(SL_FLOOR, target), max_shifts_per_day=day_caps,
-                                              time_limit_seconds=_share(deadline, 0.5))
+                                              time_limit_seconds=_share(deadline, 0.5), deterministic_time=budget,
+                                              num_workers=SOLVER_WORKERS)
 
     step(60, "Assigning shifts to agents")
     agents = [_agent(u, schedule.week_start, zone) for u in users]
@@ -154,6 +162,7 @@ def schedule_solve_run(*, schedule_id: int, step: Step) -> Schedule:
             requirements=[SkillRequirement(skill=None, required=shift_plan.staffed),
                           SkillRequirement(skill=None, required=np.minimum(shift_plan.required, shift_plan.staffed))],
             min_rest_minutes=MIN_REST_MINUTES, weekend_days=(5, 6), time_limit_seconds=_share(deadline, 1.0),
+            deterministic_time=budget, num_workers=SOLVER_WORKERS,
         )
 
     # A stage that ran out of time (or was proved infeasible) without any solution leaves nothing to

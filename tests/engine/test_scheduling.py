@@ -367,6 +367,59 @@ def test_time_limit_is_honoured_and_reported() -> None:
     assert 0.0 <= plan.solve.gap <= 1.0
 
 
+def test_deterministic_time_gives_the_same_plan_and_roster_each_time() -> None:
+    # Stopped by deterministic time (not the clock) with one worker, as the product solves: two solves of
+    # the same week must agree exactly, whatever else the machine is doing meanwhile.
+    rng = np.random.default_rng(11)
+    grid = WeekGrid(days=7, slot_minutes=30)
+    calls = np.zeros(grid.shape)
+    calls[:, 14:42] = rng.uniform(20, 200, size=(7, 28))
+    load = calls * 300 / 1800
+    ks = np.arange(60)
+    table = np.clip((ks[None, None, :] - load[..., None]) / 6, 0, 1)
+    templates = [
+        ShiftTemplate(
+            name="8h",
+            length_minutes=480,
+            earliest_start_minute=360,
+            latest_start_minute=900,
+            start_step_minutes=30,
+            breaks=(
+                Break(length_minutes=30, earliest_offset_minutes=180, latest_offset_minutes=300),
+            ),
+        )
+    ]
+    kwargs = {
+        "grid": grid,
+        "calls": calls,
+        "service_level": table,
+        "templates": templates,
+        "time_limit_seconds": 60.0,
+        "deterministic_time": 0.5,
+        "num_workers": 1,
+    }
+    first = shift_plan_service_level(**kwargs)  # type: ignore[arg-type]
+    second = shift_plan_service_level(**kwargs)  # type: ignore[arg-type]
+    assert first.solve.status in {"OPTIMAL", "FEASIBLE"}
+    assert [(s.pattern, s.count) for s in first.shifts] == [
+        (s.pattern, s.count) for s in second.shifts
+    ]
+    agents = [Agent(name=f"a{i}", max_days=5) for i in range(40)]
+    roster_kwargs = {
+        "grid": grid,
+        "agents": agents,
+        "patterns": [s.pattern for s in first.shifts],
+        "pattern_caps": [s.count for s in first.shifts],
+        "requirements": [SkillRequirement(skill=None, required=first.staffed)],
+        "time_limit_seconds": 60.0,
+        "deterministic_time": 0.5,
+        "num_workers": 1,
+    }
+    r1 = roster_assign(**roster_kwargs)  # type: ignore[arg-type]
+    r2 = roster_assign(**roster_kwargs)  # type: ignore[arg-type]
+    assert [(s.agent, s.pattern) for s in r1.shifts] == [(s.agent, s.pattern) for s in r2.shifts]
+
+
 def test_engine_does_not_import_django() -> None:
     code = (
         "import sys, frontline.engine.scheduling as s; "
@@ -381,6 +434,8 @@ def test_engine_does_not_import_django() -> None:
         ({"required": np.zeros((2, 24))}, "required"),
         ({"required": -np.ones((1, 24))}, "required"),
         ({"time_limit_seconds": 0.0}, "time_limit_seconds"),
+        ({"deterministic_time": 0.0}, "deterministic_time"),
+        ({"deterministic_time": math.inf}, "deterministic_time"),
         ({"max_shifts_per_day": [1, 2]}, "max_shifts_per_day"),
         ({"templates": [tpl("odd", 1, 8, 8), tpl("odd", 2, 8, 8)]}, "templates"),
         (

@@ -307,15 +307,22 @@ def solve_lexicographic(
     time_limit_seconds: float,
     num_workers: int,
     main_stage: str,
+    deterministic_time: float | None = None,
 ) -> tuple[cp_model.CpSolver | None, SolveReport]:
     """Optimise ``stages`` in order; after each, fix its objective at the value found.
 
     Returns the solver holding the last solution (``None`` when no stage found one) and a report.
     The time budget is split by ``share`` over the stages still to run, so time a stage does not
     use passes to later ones.
+
+    With ``deterministic_time`` the budget split is CP-SAT's deterministic time (work units, not
+    seconds), so the same model gives the same solution on an idle or a loaded machine;
+    ``time_limit_seconds`` is then only a wall-clock safety limit, and several workers run
+    interleaved (CP-SAT is deterministic only so, or with one worker).
     """
     t0 = time.perf_counter()
     deadline = t0 + time_limit_seconds
+    det_left = deterministic_time
     reports: list[StageReport] = []
     best: cp_model.CpSolver | None = None
     n_vars = len(model.Proto().variables)
@@ -331,10 +338,17 @@ def solve_lexicographic(
         else:
             model.minimize(st.expr)
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = max(0.01, remaining * share)
         solver.parameters.num_workers = num_workers
+        if det_left is None:
+            solver.parameters.max_time_in_seconds = max(0.01, remaining * share)
+        else:
+            solver.parameters.max_time_in_seconds = max(0.01, remaining)
+            solver.parameters.max_deterministic_time = max(0.01, det_left * share)
+            solver.parameters.interleave_search = num_workers > 1
         s0 = time.perf_counter()
         status = solver.solve(model)
+        if det_left is not None:
+            det_left = max(0.0, det_left - solver.response_proto.deterministic_time)
         wall = time.perf_counter() - s0
         name = solver.status_name(status)
         found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
@@ -386,5 +400,6 @@ def _hinted_solution(model: cp_model.CpModel, num_workers: int) -> cp_model.CpSo
     solver.parameters.fix_variables_to_their_hinted_value = True
     solver.parameters.max_time_in_seconds = 5.0
     solver.parameters.num_workers = num_workers
+    solver.parameters.interleave_search = num_workers > 1  # deterministic (only a hint check)
     status = solver.solve(model)
     return solver if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None

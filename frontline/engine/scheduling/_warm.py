@@ -48,10 +48,12 @@ def local_search(
     caps: list[int] | None,
     upper: list[int],
     deadline: float,
+    max_rounds: int | None = None,
 ) -> list[int]:
     """Cheapen a plan without losing floor coverage or week credit: drop shifts; swap a shift for
     a cheaper one, or for one as cheap that earns more credit (making room for the next drop);
-    repeat while anything improves and the time lasts. ``itab[i, k]`` is interval i's integer credit
+    repeat while anything improves, the time lasts and (if given) for at most ``max_rounds`` rounds
+    (a deadline that is reached makes the result depend on the machine's speed). ``itab[i, k]`` is interval i's integer credit
     with k agents (the CP-SAT model's own numbers), so the result is a valid hint."""
     kmax = itab.shape[1] - 1
     work = [np.array(p.work, dtype=np.int64) for p in patterns]
@@ -75,7 +77,11 @@ def local_search(
 
     by_cost = np.argsort(-cost, kind="stable")
     improved = True
+    rounds = 0
     while improved and time.perf_counter() < deadline:
+        if max_rounds is not None and rounds >= max_rounds:
+            break
+        rounds += 1
         improved = False
         for k in by_cost:
             while c[k] > 0:

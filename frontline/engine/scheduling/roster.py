@@ -119,6 +119,7 @@ def roster_assign(
     weights: RosterWeights = RosterWeights(),
     time_limit_seconds: float = 10.0,
     num_workers: int = 8,
+    deterministic_time: float | None = None,
 ) -> Roster:
     """Assign shifts to agents; report uncovered intervals instead of failing.
 
@@ -126,6 +127,9 @@ def roster_assign(
     patterns of a ``ShiftPlan`` with ``pattern_caps`` set to its counts). An agent counts toward
     every requirement whose skill it has: for a multi-skilled agent this is optimistic (the agent
     cannot serve two queues at once). Single weighted objective, see :class:`RosterWeights`.
+    ``deterministic_time`` (optional): stop after that much CP-SAT deterministic time, with
+    ``time_limit_seconds`` only a wall-clock safety limit, and run several workers interleaved, so
+    the same input gives the same roster whatever the machine's load.
 
     >>> import numpy as np
     >>> from frontline.engine.scheduling import ShiftTemplate, expand_patterns
@@ -151,6 +155,10 @@ def roster_assign(
         time_limit_seconds,
         num_workers,
     )
+    if deterministic_time is not None and not (
+        deterministic_time > 0 and math.isfinite(deterministic_time)
+    ):
+        raise ValueError(f"deterministic_time must be positive, got {deterministic_time}")
     sm = grid.slot_minutes
     horizon = grid.days * MINUTES_PER_DAY
     caps = list(pattern_caps) if pattern_caps is not None else [len(agents)] * len(patterns)
@@ -240,6 +248,9 @@ def roster_assign(
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit_seconds
     solver.parameters.num_workers = num_workers
+    if deterministic_time is not None:
+        solver.parameters.max_deterministic_time = deterministic_time
+        solver.parameters.interleave_search = num_workers > 1
     status = solver.solve(model)
     name = solver.status_name(status)
     ok = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)

@@ -39,6 +39,7 @@ from ._warm import greedy_cover, local_search, marginal_levels
 
 SL_SCALE = 10_000  # service level in basis points inside CP-SAT
 CALL_SCALE = 10_000  # the busiest interval's calls are scaled to this integer weight
+WARM_ROUNDS = 20  # local-search rounds of the warm start when solving by deterministic time
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ def shift_plan_cover(
     max_shifts_per_day: int | Sequence[int] | None = None,
     time_limit_seconds: float = 10.0,
     num_workers: int = 8,
+    deterministic_time: float | None = None,
 ) -> ShiftPlan:
     """Choose shift counts so that every interval is covered, at minimum cost.
 
@@ -105,6 +107,10 @@ def shift_plan_cover(
     placed by choosing among the start offsets their window allows. When ``max_shifts_per_day``
     (agents available per day) makes full cover impossible, the plan minimises the total
     shortfall first (agent-intervals), then cost, and lists the intervals short.
+
+    ``deterministic_time`` (optional): the budget in CP-SAT's deterministic time instead, with
+    ``time_limit_seconds`` only a wall-clock safety limit — the same input then gives the same
+    plan whatever the machine's load (as long as the safety limit is not reached).
 
     >>> import numpy as np
     >>> g = WeekGrid(days=1, slot_minutes=60, cyclic=False)
@@ -116,11 +122,11 @@ def shift_plan_cover(
     (12.0, (), 'OPTIMAL')
     """
     req = check_grid_array("required", required, grid, integer=True)
-    _check_common(time_limit_seconds, num_workers)
+    _check_common(time_limit_seconds, num_workers, deterministic_time)
     patterns = expand_patterns(grid=grid, templates=templates, open_mask=open_mask)
     caps = _day_caps(max_shifts_per_day, grid)
     counts, report = _cover_counts(
-        grid, patterns, req.reshape(-1), caps, time_limit_seconds, num_workers
+        grid, patterns, req.reshape(-1), caps, time_limit_seconds, num_workers, deterministic_time
     )
     return _plan(grid, patterns, counts, req, report, None)
 
@@ -137,6 +143,7 @@ def shift_plan_service_level(
     max_shifts_per_day: int | Sequence[int] | None = None,
     time_limit_seconds: float = 10.0,
     num_workers: int = 8,
+    deterministic_time: float | None = None,
 ) -> ShiftPlan:
     """Choose shift counts to meet a week service-level target and a per-interval floor cheaply.
 
@@ -153,6 +160,9 @@ def shift_plan_service_level(
     2. ``target``: shortfall of the call-weighted week service level below ``target`` — soft;
     3. ``cost``: paid hours (weighted by ``cost_per_paid_hour``) — the main stage reported;
     4. ``service``: call-weighted week service level, maximised at that cost.
+
+    ``time_limit_seconds`` and ``deterministic_time`` as for :func:`shift_plan_cover` (the warm
+    start's local search then stops after a fixed number of rounds, not at a clock time).
 
     Service level is piecewise linear in agents: each interval picks one level from a one-hot over
     the staffing levels where its table rises, and must be staffed at least at that level.
@@ -182,7 +192,7 @@ def shift_plan_service_level(
         raise ValueError(f"floor must be in [0, 1], got {floor}")
     if not 0 <= target <= 1:
         raise ValueError(f"target must be in [0, 1], got {target}")
-    _check_common(time_limit_seconds, num_workers)
+    _check_common(time_limit_seconds, num_workers, deterministic_time)
     patterns = expand_patterns(grid=grid, templates=templates, open_mask=open_mask)
     caps = _day_caps(max_shifts_per_day, grid)
     kmax = table.shape[2] - 1
@@ -243,8 +253,19 @@ def shift_plan_service_level(
     target_level = marginal_levels(flat_table, weight, floor_level, active, target)
     warm_limit = 0.15 * time_limit_seconds
     time_limit_seconds -= warm_limit
+    warm_det = None if deterministic_time is None else 0.15 * deterministic_time
+    if deterministic_time is not None:
+        deterministic_time -= 0.15 * deterministic_time
     t_warm = time.perf_counter()
-    hint, _ = _cover_counts(grid, patterns, target_level, caps, 0.7 * warm_limit, num_workers)
+    hint, _ = _cover_counts(
+        grid,
+        patterns,
+        target_level,
+        caps,
+        0.7 * warm_limit,
+        num_workers,
+        None if warm_det is None else 0.7 * warm_det,
+    )
     itab = np.zeros((grid.intervals, kmax + 1), dtype=np.int64)
     for i in active:
         itab[i] = int(weight[i]) * np.round(flat_table[i] * SL_SCALE).astype(np.int64)
@@ -258,6 +279,7 @@ def shift_plan_service_level(
         caps=caps,
         upper=upper,
         deadline=t_warm + warm_limit,
+        max_rounds=None if deterministic_time is None else WARM_ROUNDS,
     )
     hinted = np.zeros(grid.intervals, dtype=np.int64)
     for k, (p, c) in enumerate(zip(patterns, hint, strict=True)):
@@ -292,6 +314,7 @@ def shift_plan_service_level(
         time_limit_seconds=time_limit_seconds,
         num_workers=num_workers,
         main_stage="cost",
+        deterministic_time=deterministic_time,
     )
     counts = [solver.value(v) if solver else 0 for v in n]
     floor_req = np.where(np.isin(np.arange(grid.intervals), active), floor_level, 0).reshape(
@@ -318,6 +341,7 @@ def _cover_counts(
     caps: list[int] | None,
     time_limit_seconds: float,
     num_workers: int,
+    deterministic_time: float | None = None,
 ) -> tuple[list[int], SolveReport]:
     """Cover model: minimise total shortfall (only when day caps can bind), then cost.
 
@@ -357,6 +381,7 @@ def _cover_counts(
         time_limit_seconds=time_limit_seconds,
         num_workers=num_workers,
         main_stage="cost",
+        deterministic_time=deterministic_time,
     )
     return [solver.value(v) if solver else 0 for v in n], report
 
@@ -407,11 +432,17 @@ def _service_summary(
     )
 
 
-def _check_common(time_limit_seconds: float, num_workers: int) -> None:
+def _check_common(
+    time_limit_seconds: float, num_workers: int, deterministic_time: float | None = None
+) -> None:
     if not (time_limit_seconds > 0 and math.isfinite(time_limit_seconds)):
         raise ValueError(f"time_limit_seconds must be positive, got {time_limit_seconds}")
     if num_workers < 1:
         raise ValueError(f"num_workers must be >= 1, got {num_workers}")
+    if deterministic_time is not None and not (
+        deterministic_time > 0 and math.isfinite(deterministic_time)
+    ):
+        raise ValueError(f"deterministic_time must be positive, got {deterministic_time}")
 
 
 def _day_caps(value: int | Sequence[int] | None, grid: WeekGrid) -> list[int] | None:
