@@ -52,6 +52,9 @@ STAFF: tuple[StaffMember, ...] = (
     StaffMember("ravi.patel", "Ravi", "Patel", "agent", "Orders & Billing", ("en", "gu")),
     StaffMember("emily.zhang", "Emily", "Zhang", "agent", "Orders & Billing", ("en", "zh"), hours=32),
     StaffMember("tom.becker", "Tom", "Becker", "agent", "Orders & Billing", ("en", "de")),
+    StaffMember("hannah.okoye", "Hannah", "Okoye", "agent", "Orders & Billing"),
+    StaffMember("samuel.wright", "Samuel", "Wright", "agent", "Orders & Billing", ("en", "es")),
+    StaffMember("niamh.kelly", "Niamh", "Kelly", "agent", "Orders & Billing", ("en", "ga")),
     # Technical, Berlin
     StaffMember("lead2", "Lukas", "Weber", "team_lead", "Technical", ("de", "en")),
     StaffMember("mia.hoffmann", "Mia", "Hoffmann", "agent", "Technical", ("de", "en")),
@@ -62,6 +65,10 @@ STAFF: tuple[StaffMember, ...] = (
     StaffMember("yusuf.demir", "Yusuf", "Demir", "agent", "Technical", ("tr", "de", "en")),
     StaffMember("sara.lindqvist", "Sara", "Lindqvist", "agent", "Technical", ("sv", "en"), hours=24),
     StaffMember("noah.bauer", "Noah", "Bauer", "agent", "Technical", ("de", "en")),
+    StaffMember("emil.jensen", "Emil", "Jensen", "agent", "Technical", ("da", "de", "en")),
+    StaffMember("clara.wagner", "Clara", "Wagner", "agent", "Technical", ("de", "en")),
+    StaffMember("piotr.nowak", "Piotr", "Nowak", "agent", "Technical", ("pl", "de", "en")),
+    StaffMember("zofia.wisniewska", "Zofia", "Wiśniewska", "agent", "Technical", ("pl", "en"), hours=24),
     # Accounts, New York
     StaffMember("lead3", "Grace", "Thompson", "team_lead", "Accounts"),
     StaffMember("marcus.johnson", "Marcus", "Johnson", "agent", "Accounts"),
@@ -70,6 +77,10 @@ STAFF: tuple[StaffMember, ...] = (
     StaffMember("olivia.nguyen", "Olivia", "Nguyen", "agent", "Accounts", ("en", "vi")),
     StaffMember("diego.alvarez", "Diego", "Alvarez", "agent", "Accounts", ("es", "en")),
     StaffMember("ava.robinson", "Ava", "Robinson", "agent", "Accounts", hours=24),
+    StaffMember("samuel.cohen", "Samuel", "Cohen", "agent", "Accounts"),
+    StaffMember("ruby.walker", "Ruby", "Walker", "agent", "Accounts"),
+    StaffMember("carlos.martinez", "Carlos", "Martínez", "agent", "Accounts", ("es", "en")),
+    StaffMember("layla.hassan", "Layla", "Hassan", "agent", "Accounts", ("en", "ar"), hours=32),
 )
 
 CUSTOMER_LOGIN = ("customer", "Emma", "Clarke")  # username, first, last; a gold company that shares tickets

@@ -112,7 +112,7 @@ def seed_schedules(*, plans: Sequence[StaffingPlan], time_limit_s: int = DEMO_TI
             for _ in range(SOLVE_RETRIES):
                 if schedule.status == RunStatus.DONE:
                     break
-                # A busy machine: a stage ran out of time without a solution. Twice as long, again.
+                # No solution within the (deterministic) time, or the wall-clock safety limit hit: twice as long.
                 schedule.time_limit_s *= 2
                 schedule.save(update_fields=["time_limit_s"])
                 _solve_now(schedule)

@@ -82,7 +82,7 @@ SOLVED = ("OPTIMAL", "FEASIBLE")
 # The time limit is CP-SAT's deterministic time (work units, about seconds on an idle machine), half
 # for choosing shifts and half for assigning them, so a week solves the same on an idle or a loaded
 # machine. The wall clock only stops a solve that runs WALL_SAFETY times longer than that.
-WALL_SAFETY = 3
+WALL_SAFETY = 5
 SOLVER_WORKERS = 1  # fixed: CP-SAT is deterministic only for a fixed worker count (one: no interleaving)
 
 
