@@ -14,6 +14,7 @@ from ._common import (
     WeekGrid,
     expand_patterns,
 )
+from ._service import ServiceLevelSummary, service_level_of
 from .roster import (
     Agent,
     AgentSummary,
@@ -24,10 +25,8 @@ from .roster import (
     roster_assign,
 )
 from .shifts import (
-    ServiceLevelSummary,
     ShiftCount,
     ShiftPlan,
-    service_level_of,
     shift_plan_cover,
     shift_plan_service_level,
 )
