@@ -61,6 +61,7 @@ bench: install bench-peers
 	$(BIN)/python -m bench.bench_erlang
 	$(BIN)/python -m bench.bench_forecast
 	$(BIN)/python -m bench.tune_level_blend
+	$(BIN)/python -m bench.lead_choice
 	$(BIN)/python -m bench.bench_schedule
 	$(BIN)/python -m bench.bench_sla
 	$(BIN)/python -m bench.bench_mail
@@ -71,6 +72,7 @@ bench-quick: install
 	$(BIN)/python -m bench.bench_erlang --quick
 	$(BIN)/python -m bench.bench_forecast --quick
 	$(BIN)/python -m bench.tune_level_blend --quick
+	$(BIN)/python -m bench.lead_choice --quick
 	$(BIN)/python -m bench.bench_schedule --quick
 	$(BIN)/python -m bench.bench_sla --quick
 	$(BIN)/python -m bench.bench_mail --quick
