@@ -332,14 +332,17 @@ def test_service_level_of_reads_the_table() -> None:
 # --- solver bookkeeping ----------------------------------------------------------------------
 
 
-def test_time_limit_is_honoured_and_reported() -> None:
-    rng = np.random.default_rng(7)
+def _busy_week(
+    *, seed: int, max_agents: int
+) -> tuple[WeekGrid, np.ndarray, np.ndarray, list[ShiftTemplate]]:
+    """A week of random daytime calls, a crude monotone service-level ramp, one 8 h shift type."""
+    rng = np.random.default_rng(seed)
     grid = WeekGrid(days=7, slot_minutes=30)
     calls = np.zeros(grid.shape)
     calls[:, 14:42] = rng.uniform(20, 200, size=(7, 28))
     load = calls * 300 / 1800
-    ks = np.arange(80)
-    table = np.clip((ks[None, None, :] - load[..., None]) / 6, 0, 1)  # crude ramp, monotone
+    ks = np.arange(max_agents)
+    table = np.clip((ks[None, None, :] - load[..., None]) / 6, 0, 1)
     templates = [
         ShiftTemplate(
             name="8h",
@@ -352,6 +355,11 @@ def test_time_limit_is_honoured_and_reported() -> None:
             ),
         )
     ]
+    return grid, calls, table, templates
+
+
+def test_time_limit_is_honoured_and_reported() -> None:
+    grid, calls, table, templates = _busy_week(seed=7, max_agents=80)
     t0 = time.perf_counter()
     plan = shift_plan_service_level(
         grid=grid,
@@ -370,25 +378,7 @@ def test_time_limit_is_honoured_and_reported() -> None:
 def test_deterministic_time_gives_the_same_plan_and_roster_each_time() -> None:
     # Stopped by deterministic time (not the clock) with one worker, as the product solves: two solves of
     # the same week must agree exactly, whatever else the machine is doing meanwhile.
-    rng = np.random.default_rng(11)
-    grid = WeekGrid(days=7, slot_minutes=30)
-    calls = np.zeros(grid.shape)
-    calls[:, 14:42] = rng.uniform(20, 200, size=(7, 28))
-    load = calls * 300 / 1800
-    ks = np.arange(60)
-    table = np.clip((ks[None, None, :] - load[..., None]) / 6, 0, 1)
-    templates = [
-        ShiftTemplate(
-            name="8h",
-            length_minutes=480,
-            earliest_start_minute=360,
-            latest_start_minute=900,
-            start_step_minutes=30,
-            breaks=(
-                Break(length_minutes=30, earliest_offset_minutes=180, latest_offset_minutes=300),
-            ),
-        )
-    ]
+    grid, calls, table, templates = _busy_week(seed=11, max_agents=60)
     kwargs = {
         "grid": grid,
         "calls": calls,
