@@ -268,6 +268,26 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", "Escalated"
     DE_ESCALATED = "de_escalated", "De-escalated"
     ESCALATION_RESOLVED = "escalation_resolved", "Escalation resolved"
+    # Written by frontline.surveys.
+    SURVEY_SENT = "survey_sent", "Survey sent"
+    SURVEY_ANSWERED = "survey_answered", "Survey answered"
+    # Written by frontline.chat.
+    CHAT_STARTED = "chat_started", "Chat started"
+    CHAT_ACCEPTED = "chat_accepted", "Chat accepted"
+    CHAT_TRANSFERRED = "chat_transferred", "Chat transferred"
+    CHAT_ENDED = "chat_ended", "Chat ended"
+    # Written by frontline.phone (calls logged by agents or reported by a telephony system).
+    CALL_LOGGED = "call_logged", "Call"
+    CALL_MISSED = "call_missed", "Missed call"
+    # Written by frontline.routing.
+    ROUTED = "routed", "Routed"
+    # Written by frontline.automations (macros and rules).
+    MACRO_APPLIED = "macro_applied", "Macro applied"
+    AUTOMATION_FIRED = "automation_fired", "Automation"
+    AUTOMATION_CUT = "automation_cut", "Automation chain stopped"
+    # Written by frontline.quality and frontline.insights.
+    QA_REVIEWED = "qa_reviewed", "Quality review"
+    PROBLEM_LINKED = "problem_linked", "Linked to a problem"
 
 
 class TicketEventQuerySet(models.QuerySet):

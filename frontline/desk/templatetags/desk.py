@@ -104,6 +104,8 @@ def event_text(event: TicketEvent, names: dict[str, dict[int, str]]) -> str:
         return f"de-escalated from {str(p.get('from', '')).replace('_', ' ')} to {str(p.get('to', '')).replace('_', ' ')}"
     if kind == EventKind.ESCALATION_RESOLVED:
         return "resolved the escalation" + (f" ({p['note']})" if p.get("note") else "")
+    if p.get("summary"):  # events of the newer apps (surveys, chat, phone, routing, automations ...) word themselves
+        return str(p["summary"])
     return event.get_kind_display()
 
 
