@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "frontline.people.context_processors.viewer",
                 "frontline.core.context_processors.formats",
+                "frontline.core.context_processors.app_nav",
             ],
             "builtins": [
                 "django.templatetags.tz",
