@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "frontline.mail",
     "frontline.sla",
     "frontline.escalations",
+    "frontline.surveys",
     "frontline.workforce",
     "frontline.schedules",
     "frontline.budget",
@@ -225,6 +226,9 @@ MAIL_NOTICE_LIMIT = int(os.environ.get("FRONTLINE_MAIL_NOTICE_LIMIT", "20"))
 MAIL_SEND_ATTEMPTS = int(os.environ.get("FRONTLINE_MAIL_SEND_ATTEMPTS", "8"))
 # How often `frontline scheduler` enqueues the SLA check (breaches, at-risk events): docs/sla.md.
 SLA_CHECK_EVERY_S = int(os.environ.get("FRONTLINE_SLA_CHECK_EVERY_S", "60"))
+# Surveys: how often due surveys are emailed, and how often the NPS schedule is checked.
+SURVEY_SEND_EVERY_S = int(os.environ.get("FRONTLINE_SURVEY_SEND_EVERY_S", "60"))
+SURVEY_NPS_CHECK_EVERY_S = int(os.environ.get("FRONTLINE_SURVEY_NPS_CHECK_EVERY_S", "3600"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("FRONTLINE_SECURE_COOKIES", False)

@@ -18,6 +18,8 @@ urlpatterns = [
     path("people/", include("frontline.people.urls")),
     path("sla/", include("frontline.sla.urls")),
     path("escalations/", include("frontline.escalations.urls")),
+    path("surveys/", include("frontline.surveys.urls")),
+    path("s/", include("frontline.surveys.public_urls")),
     path("customers/", include("frontline.customers.urls")),
     path("workforce/schedules/", include("frontline.schedules.urls")),
     path("workforce/budget/", include("frontline.budget.urls")),

@@ -293,6 +293,7 @@ _METRICS_KINDS = {
     EventKind.NOTE_ADDED: "note",
     EventKind.STATUS_CHANGED: "status",
     EventKind.ASSIGNED: "assign",
+    EventKind.SURVEY_ANSWERED: "survey",
 }
 
 
@@ -303,7 +304,9 @@ def metrics_event_rows() -> Iterator[tuple[str, str, str, str, str, str]]:
     gets a ``status`` row at the same instant), replied -> ``public_reply`` by an agent,
     customer_replied -> ``public_reply`` by the customer, note_added -> ``note``,
     status_changed -> ``status`` (value = the new category), assigned -> ``assign`` (value =
-    the new assignee's user id, empty = unassigned).  Other kinds (reopened, which repeats a
+    the new assignee's user id, empty = unassigned), survey_answered -> ``survey`` by the customer
+    (value = ``csat:N``, ``ces:N`` or ``nps:N``; every answer, a changed one too: the KPIs count a
+    ticket's latest answer per survey kind).  Other kinds (reopened, which repeats a
     status change; team, priority, tags, SLA, escalation ...) are not KPI events and are left
     out.  ``actor`` is the user id (empty for none); ``role`` is agent for staff, customer for a
     customer (and for a creation or customer reply with no user, e.g. by email), else system.
@@ -318,7 +321,8 @@ def metrics_event_rows() -> Iterator[tuple[str, str, str, str, str, str]]:
         ticket, instant, actor = str(ticket_id), at.isoformat(), "" if actor_id is None else str(actor_id)
         if actor_role in STAFF_ROLES:
             role = "agent"
-        elif actor_role is not None or kind in (EventKind.CREATED, EventKind.CUSTOMER_REPLIED):
+        elif actor_role is not None or kind in (EventKind.CREATED, EventKind.CUSTOMER_REPLIED,
+                                                EventKind.SURVEY_ANSWERED):
             role = "customer"
         else:
             role = "system"
@@ -334,5 +338,7 @@ def metrics_event_rows() -> Iterator[tuple[str, str, str, str, str, str]]:
         elif kind == EventKind.ASSIGNED:
             to = payload.get("to")
             yield ticket, instant, "assign", actor, role, "" if to is None else str(to)
+        elif kind == EventKind.SURVEY_ANSWERED:
+            yield ticket, instant, "survey", actor, role, f"{payload.get('survey')}:{payload.get('score')}"
         else:
             yield ticket, instant, _METRICS_KINDS[kind], actor, role, ""

@@ -1,0 +1,1 @@
+"""Surveys: CSAT and CES after a ticket is solved, relational NPS on a schedule; responses as ticket events."""

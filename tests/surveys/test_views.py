@@ -1,0 +1,74 @@
+"""The staff pages: response rates and scores, responses, settings; who may read and change them."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from frontline.surveys import services
+from frontline.surveys.models import Survey, SurveyConfig, SurveyRule, SurveyTemplate
+from tests import factories as f
+from tests.surveys.conftest import solved_ticket
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def answered(smtp, rule):  # type: ignore[no-untyped-def]
+    team = f.team(name="Billing team")
+    agent = f.agent(teams=[team])
+    for _ in range(3):
+        solved_ticket(team=team, assignee=agent)
+    solved_ticket(team=team)
+    services.surveys_send_due(at=timezone.now())
+    for survey, score in zip(Survey.objects.order_by("pk"), (5, 4, 2), strict=False):
+        services.survey_answer(survey=survey, score=score, comment="Slow delivery" if score == 2 else "")
+    return team
+
+
+def test_the_overview_shows_rates_and_the_csat_score(login, answered):  # type: ignore[no-untyped-def]
+    page = login(f.manager()).get("/surveys/?kind=csat&group=team&days=30")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Billing team" in html and "75 %" in html and "67 %" in html  # 3 of 4 answered; 2 of 3 satisfied
+
+
+def test_responses_list_filters_comments(login, answered):  # type: ignore[no-untyped-def]
+    html = login(f.manager()).get("/surveys/responses/?kind=csat&comment=1").content.decode()
+    assert "Slow delivery" in html and html.count("<tr>") == 2  # header + one row
+
+
+@pytest.mark.parametrize("path", ["/surveys/", "/surveys/responses/", "/surveys/settings/"])
+def test_agents_and_customers_get_403(login, path):  # type: ignore[no-untyped-def]
+    assert login(f.agent()).get(path).status_code == 403
+    customer = f.customer(with_login=True)
+    assert login(customer.user).get(path).status_code == 403
+
+
+def test_leads_read_settings_but_only_managers_change_them(login):  # type: ignore[no-untyped-def]
+    lead = login(f.lead(leads=[f.team()]))
+    assert lead.get("/surveys/settings/").status_code == 200
+    assert lead.post("/surveys/settings/", {"throttle_days": "1"}).status_code == 403
+    assert lead.get("/surveys/settings/rules/new/").status_code == 403
+    manager = login(f.manager())
+    saved = manager.post("/surveys/settings/", {"throttle_days": "7", "link_days": "10", "nps_enabled": "on",
+                                                "nps_every_days": "30", "nps_sample_percent": "15",
+                                                "nps_lookback_days": "90"})
+    assert (saved.status_code, SurveyConfig.objects.get().throttle_days) == (302, 7)
+    bad = manager.post("/surveys/settings/", {"throttle_days": "7", "link_days": "0", "nps_every_days": "30",
+                                              "nps_sample_percent": "150", "nps_lookback_days": "90"})
+    assert bad.status_code == 422 and "Between 1 and 100" in bad.content.decode()
+
+
+def test_rules_and_templates_are_validated(login):  # type: ignore[no-untyped-def]
+    manager = login(f.manager())
+    assert manager.post("/surveys/settings/rules/new/", {"channel": "email", "survey": "ces", "enabled": "on",
+                                                         "delay_minutes": "30"}).status_code == 302
+    twice = manager.post("/surveys/settings/rules/new/", {"channel": "email", "survey": "csat", "delay_minutes": "5"})
+    assert (twice.status_code, SurveyRule.objects.count()) == (422, 1)
+    unknown = manager.post("/surveys/settings/templates/csat/", {"subject": "Hi {customer_name.__class__}",
+                                                                 "body": "{links}"})
+    no_links = manager.post("/surveys/settings/templates/csat/", {"subject": "Hi", "body": "Rate us"})
+    assert (unknown.status_code, no_links.status_code, SurveyTemplate.objects.count()) == (422, 422, 0)
+    ok = manager.post("/surveys/settings/templates/csat/", {"subject": "Rate #{ticket_id}", "body": "Hi {customer_name}\n{links}"})
+    assert (ok.status_code, SurveyTemplate.objects.get().subject) == (302, "Rate #{ticket_id}")
