@@ -7,8 +7,23 @@ Pure: events (frozen :class:`Event`) in, a frozen :class:`KpiReport` out; no Dja
 * ``stats.py``: :func:`percentile` (linear interpolation between order statistics, numpy's
   default ``'linear'`` method) and :class:`Distribution` (median, p90, n).
 * ``report.py``: :func:`summarize` and :func:`compute_kpis` (the catalogue).
+* ``compare.py``: :func:`compare_rates`, :func:`compare_means`, :func:`compare_medians` — a
+  change between two periods with a confidence interval, a test and a plain reading.
+* ``decompose.py``: :func:`decompose_change` — a change split exactly into mix and rate.
+* ``outliers.py``: :func:`flag_outliers` (:func:`flag_rate_outliers`,
+  :func:`flag_duration_outliers`) — agents far from the rest of their team, with the reason.
+* ``targets.py``: :func:`target_status` — met / missed / on track / at risk, projected.
 """
 
+from .compare import (
+    Comparison,
+    compare_means,
+    compare_medians,
+    compare_rates,
+    median_standard_error,
+    wilson_interval,
+)
+from .decompose import Decomposition, SegmentChange, decompose_change
 from .events import (
     CATEGORIES,
     KINDS,
@@ -19,8 +34,19 @@ from .events import (
     EventError,
     parse_survey,
 )
+from .outliers import (
+    AgentOutlier,
+    OutlierReport,
+    benjamini_hochberg,
+    fisher_exact_p,
+    flag_duration_outliers,
+    flag_outliers,
+    flag_rate_outliers,
+    mann_whitney_p,
+)
 from .report import KpiReport, compute_kpis, summarize
 from .stats import Distribution, distribution, percentile
+from .targets import TargetStatus, target_status
 from .tickets import TicketFacts, ticket_facts
 
 __all__ = [
@@ -29,15 +55,34 @@ __all__ = [
     "ROLES",
     "SOLVED_CATEGORIES",
     "SURVEY_SCALES",
+    "AgentOutlier",
+    "Comparison",
+    "Decomposition",
     "Distribution",
     "Event",
     "EventError",
     "KpiReport",
+    "OutlierReport",
+    "SegmentChange",
+    "TargetStatus",
     "TicketFacts",
+    "benjamini_hochberg",
+    "compare_means",
+    "compare_medians",
+    "compare_rates",
     "compute_kpis",
+    "decompose_change",
     "distribution",
+    "fisher_exact_p",
+    "flag_duration_outliers",
+    "flag_outliers",
+    "flag_rate_outliers",
+    "mann_whitney_p",
+    "median_standard_error",
     "parse_survey",
     "percentile",
     "summarize",
+    "target_status",
     "ticket_facts",
+    "wilson_interval",
 ]
