@@ -14,6 +14,7 @@ from statistics import NormalDist
 import numpy as np
 import pytest
 from scipy import stats
+from statsmodels.stats import rates
 from statsmodels.stats.proportion import (
     confint_proportions_2indep,
     proportion_confint,
@@ -21,8 +22,10 @@ from statsmodels.stats.proportion import (
 )
 
 from frontline.engine.kpis import (
+    compare_counts,
     compare_means,
     compare_medians,
+    compare_nps,
     compare_rates,
     median_standard_error,
     wilson_interval,
@@ -97,6 +100,53 @@ def test_means_agree_with_scipy_welch() -> None:
     assert result.change == pytest.approx(b.mean() - a.mean())
     assert result.p_value == pytest.approx(reference.pvalue, rel=1e-9)
     assert (result.ci_low, result.ci_high) == pytest.approx((interval.low, interval.high))
+
+
+@pytest.mark.parametrize(
+    ("c1", "c2", "e1", "e2"), [(100, 130, 1.0, 1.0), (310, 250, 31.0, 28.0), (3, 4, 1.0, 1.0)]
+)
+def test_counts_agree_with_statsmodels_poisson_wald(c1: int, c2: int, e1: float, e2: float) -> None:
+    result = compare_counts(c1, c2, exposure1=e1, exposure2=e2, unit="tickets")
+    low, high = rates.confint_poisson_2indep(c2, e2, c1, e1, method="wald", compare="diff")
+    reference = rates.test_poisson_2indep(c2, e2, c1, e1, method="wald", compare="diff")
+    assert result.change == pytest.approx(c2 / e2 - c1 / e1)
+    assert (result.ci_low, result.ci_high) == pytest.approx((low, high))
+    assert result.p_value == pytest.approx(reference.pvalue)
+
+
+def test_count_reading_and_no_events() -> None:
+    assert compare_counts(100, 130, unit="tickets").reading == (
+        "up 30 tickets (100 tickets to 130 tickets); larger than noise (p = 0.048)"
+    )
+    nothing = compare_counts(0, 0)
+    assert (nothing.change, nothing.p_value, nothing.significant) == (0.0, 1.0, False)
+
+
+def test_nps_against_coded_responses() -> None:
+    # NPS / 100 is the mean of the responses coded promoter +1, passive 0, detractor -1; its
+    # variance per response is the population variance of those codes.
+    rng = np.random.default_rng(8)
+    a = list(rng.integers(0, 11, 150))
+    b = list(rng.integers(3, 11, 120))
+    code = np.vectorize(lambda s: 1 if s >= 9 else -1 if s <= 6 else 0)
+    ca, cb = code(a), code(b)
+    se = 100 * math.sqrt(ca.var() / len(ca) + cb.var() / len(cb))
+    change = 100 * (cb.mean() - ca.mean())
+    z = NormalDist().inv_cdf(0.975)
+    result = compare_nps([int(x) for x in a], [int(x) for x in b])
+    assert (result.before, result.after) == pytest.approx((100 * ca.mean(), 100 * cb.mean()))
+    assert (result.ci_low, result.ci_high) == pytest.approx((change - z * se, change + z * se))
+    assert result.p_value == pytest.approx(2 * NormalDist().cdf(-abs(change) / se))
+
+
+def test_nps_by_hand() -> None:
+    # before 9 10 7 3 9 10 8 6: 4 promoters, 2 detractors of 8 -> 25
+    # after 10 10 9 9 9 8 7 10: 6 promoters, 0 detractors of 8 -> 75
+    result = compare_nps([9, 10, 7, 3, 9, 10, 8, 6], [10, 10, 9, 9, 9, 8, 7, 10])
+    assert (result.before, result.after, result.change) == (25.0, 75.0, 50.0)
+    assert result.reading == "up 50 points (25 points to 75 points); within noise (p = 0.13)"
+    with pytest.raises(ValueError, match="a: NPS responses are whole numbers 0-10"):
+        compare_nps([11, 3], [1, 2])
 
 
 def test_median_standard_error_by_hand() -> None:

@@ -11,6 +11,11 @@ period last year), each returning a frozen :class:`Comparison`: ``before``, ``af
   built from the two Wilson intervals) and the pooled two-proportion z test (the score test).
 * :func:`compare_means` — a mean (CES, replies per solved, mean handle time): Welch's unequal
   variance t interval and test.
+* :func:`compare_counts` — a count (tickets created, solved): two Poisson counts, per unit of
+  exposure (e.g. per day when the periods differ in length), Wald interval and z test of the
+  difference (the z test is the score test of equal rates when exposures are equal).
+* :func:`compare_nps` — NPS (-100..100) from the 0-10 responses: the multinomial variance of
+  ``%promoters - %detractors``, ``(p + d - (p - d)^2) / n`` (x 100^2), Wald interval and z test.
 * :func:`compare_medians` — a median duration (first reply, resolution): difference of the
   sample medians with the distribution-free standard error of each median of Price & Bonett
   (2002): from the order statistics ``Y(c)`` and ``Y(n-c+1)``, ``c = round((n+1)/2 - sqrt n)``,
@@ -47,6 +52,8 @@ from . import _words
 RATE_METHOD = "Newcombe hybrid score interval; pooled two-proportion z test"
 MEAN_METHOD = "Welch t interval and test"
 MEDIAN_METHOD = "Price-Bonett median standard errors; Wald z interval and test"
+COUNT_METHOD = "Poisson counts: Wald interval and z test of the difference"
+NPS_METHOD = "NPS: multinomial Wald interval and z test"
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +147,95 @@ def compare_means(
         MEAN_METHOD,
         unit,
     )
+
+
+def compare_counts(
+    c1: int,
+    c2: int,
+    *,
+    exposure1: float = 1.0,
+    exposure2: float = 1.0,
+    unit: str = "",
+    alpha: float = 0.05,
+) -> Comparison:
+    """``c1`` events over ``exposure1`` before, ``c2`` over ``exposure2`` after (Poisson); the
+    values compared are the rates ``c / exposure`` (the counts themselves with the default
+    exposure 1).  Wald interval and z test of the difference."""
+    for name, value in (("c1", c1), ("c2", c2)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValueError(f"{name}: must be a whole number >= 0, got {value!r}")
+    for name, exposure in (("exposure1", exposure1), ("exposure2", exposure2)):
+        if (
+            isinstance(exposure, bool)
+            or not isinstance(exposure, int | float)
+            or not math.isfinite(exposure)
+            or exposure <= 0
+        ):
+            raise ValueError(f"{name}: must be a positive number, got {exposure!r}")
+    _check_alpha(alpha)
+    unit = _check_unit(unit)
+    before, after = c1 / exposure1, c2 / exposure2
+    change = after - before
+    se = math.sqrt(c1 / exposure1**2 + c2 / exposure2**2)
+    if se == 0:
+        return _degenerate(before, after, change, c1, c2, alpha, COUNT_METHOD, unit)
+    z = _z(alpha)
+    return _result(
+        before,
+        after,
+        change,
+        change - z * se,
+        change + z * se,
+        _two_sided_normal(change, se),
+        c1,
+        c2,
+        alpha,
+        COUNT_METHOD,
+        unit,
+    )
+
+
+def compare_nps(a: Sequence[int], b: Sequence[int], *, alpha: float = 0.05) -> Comparison:
+    """NPS of the 0-10 responses ``a`` (before) vs ``b`` (after), in NPS points."""
+    xs, ys = _values(a, "a"), _values(b, "b")
+    for name, values in (("a", xs), ("b", ys)):
+        if any(v != int(v) or not 0 <= v <= 10 for v in values):
+            raise ValueError(f"{name}: NPS responses are whole numbers 0-10")
+    _check_alpha(alpha)
+    parts = [_nps_parts(values) for values in (xs, ys)]
+    before = parts[0][0] if xs else None
+    after = parts[1][0] if ys else None
+    unit = "points"
+    if before is None or after is None or len(xs) < 2 or len(ys) < 2:
+        return _partial(before, after, len(xs), len(ys), alpha, NPS_METHOD, unit)
+    change = after - before
+    se = math.sqrt(parts[0][1] / len(xs) + parts[1][1] / len(ys))
+    if se == 0:
+        return _degenerate(before, after, change, len(xs), len(ys), alpha, NPS_METHOD, unit)
+    z = _z(alpha)
+    return _result(
+        before,
+        after,
+        change,
+        change - z * se,
+        change + z * se,
+        _two_sided_normal(change, se),
+        len(xs),
+        len(ys),
+        alpha,
+        NPS_METHOD,
+        unit,
+    )
+
+
+def _nps_parts(values: list[float]) -> tuple[float, float]:
+    """NPS (-100..100) and the variance of one response's contribution (x 100^2)."""
+    if not values:
+        return 0.0, 0.0
+    promoters = sum(1 for v in values if v >= 9) / len(values)
+    detractors = sum(1 for v in values if v <= 6) / len(values)
+    score = promoters - detractors
+    return 100 * score, 10_000 * (promoters + detractors - score * score)
 
 
 def median_standard_error(values: Sequence[float]) -> float:
