@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "frontline.sla",
     "frontline.escalations",
     "frontline.surveys",
+    "frontline.chat",
     "frontline.workforce",
     "frontline.schedules",
     "frontline.budget",
@@ -261,6 +262,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("FRONTLINE_LOG_LEVEL", "WARNING")},
 }
+
+# Live chat (docs/chat.md): the longest message, chats per agent unless set per agent or team,
+# how long a waiting client is held, how often each web process looks for news, how long a chat
+# is offered to one agent, how long a typing indicator lasts, when a quiet chat ends, how long the
+# widget's token works after the end.
+CHAT_MESSAGE_MAX_CHARS = int(os.environ.get("FRONTLINE_CHAT_MESSAGE_MAX_CHARS", "2000"))
+CHAT_MAX_PER_AGENT = int(os.environ.get("FRONTLINE_CHAT_MAX_PER_AGENT", "3"))
+CHAT_TICK_S = float(os.environ.get("FRONTLINE_CHAT_TICK_S", "0.1"))
+CHAT_OFFER_S = int(os.environ.get("FRONTLINE_CHAT_OFFER_S", "30"))
+CHAT_TYPING_S = 6
+CHAT_IDLE_END_S = int(os.environ.get("FRONTLINE_CHAT_IDLE_END_S", "300"))
+CHAT_IDLE_CHECK_EVERY_S = 60
+CHAT_TOKEN_TTL_S = int(os.environ.get("FRONTLINE_CHAT_TOKEN_TTL_S", "3600"))
 
 # Adherence (frontline.schedules.adherence): grace before the real-time alert; adherence below target shows red.
 # Customer revenue and other department-wide amounts (a budget plan has its own currency).

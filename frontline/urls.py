@@ -20,6 +20,7 @@ urlpatterns = [
     path("escalations/", include("frontline.escalations.urls")),
     path("surveys/", include("frontline.surveys.urls")),
     path("s/", include("frontline.surveys.public_urls")),
+    path("chat/", include("frontline.chat.urls")),
     path("customers/", include("frontline.customers.urls")),
     path("workforce/schedules/", include("frontline.schedules.urls")),
     path("workforce/budget/", include("frontline.budget.urls")),

@@ -1,6 +1,7 @@
 """Serve Frontline: a production-style web server plus a background task worker beside it.
 
-``frontline serve`` runs gunicorn (several stateless worker processes), Django's database task
+``frontline serve`` runs gunicorn with uvicorn workers (several stateless ASGI processes: the chat's
+long polls wait without holding a thread, see frontline/chat/live.py), Django's database task
 worker and the scheduler of periodic tasks (``frontline scheduler``) as child processes, prints
 where to go, and stops them on Ctrl-C.
 """
@@ -18,7 +19,7 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Serve the web app (gunicorn) with a background task worker beside it."
+    help = "Serve the web app (gunicorn, uvicorn workers) with a background task worker beside it."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--host", default="127.0.0.1")
@@ -30,9 +31,13 @@ class Command(BaseCommand):
         python = sys.executable
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "frontline.settings")}
         children: list[subprocess.Popen[bytes]] = []
-        web = [python, "-m", "gunicorn", "frontline.wsgi:application", "--bind", f"{options['host']}:{options['port']}",
-               "--workers", str(options["workers"]), "--access-logfile", "-", "--graceful-timeout", "5"]
-        children.append(subprocess.Popen(web, env=env))
+        # Under ASGI each request's synchronous work runs in a thread of its own: no persistent
+        # database connections there (they would be left behind by finished threads).
+        web_env = {**env, "FRONTLINE_DB_CONN_MAX_AGE": env.get("FRONTLINE_DB_CONN_MAX_AGE", "0")}
+        web = [python, "-m", "gunicorn", "frontline.asgi:application", "--worker-class", "uvicorn.workers.UvicornWorker",
+               "--bind", f"{options['host']}:{options['port']}", "--workers", str(options["workers"]),
+               "--access-logfile", "-", "--graceful-timeout", "5"]
+        children.append(subprocess.Popen(web, env=web_env))
         if not options["no_worker"]:
             children.append(subprocess.Popen([python, "manage.py", "db_worker", "--interval", "1", "--no-reload"], env=env))
             children.append(subprocess.Popen([python, "manage.py", "scheduler"], env=env))

@@ -1,0 +1,185 @@
+"""Reads of chats: the widget's token check, the live log, the agents' queue, capacity, availability.
+
+Agents see the chats whose tickets they may see (the desk's visibility rule: their teams' tickets,
+tickets with no team, tickets assigned to them; managers and admins everything). A chat they may
+not see is reported missing (404). The widget sees one chat: the one whose secret token it holds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from frontline.desk.selectors import ticket_visibility_q
+from frontline.people.models import STAFF_ROLES, Availability, User
+
+from .models import LIVE_STATES, Chat, ChatCapacity, ChatEntry, ChatState, ChatWidget
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def widget_get(*, key: str) -> ChatWidget:
+    """The enabled widget with this public key, else Http404."""
+    widget = ChatWidget.objects.filter(key=key, enabled=True).select_related("queue").first()
+    if widget is None:
+        raise Http404("No such chat widget.")
+    return widget
+
+
+def chat_get_for_token(*, widget: ChatWidget, chat_id: int, token: str, now: datetime | None = None) -> Chat:
+    """The chat the widget's secret ``token`` opens; PermissionDenied (403) for a wrong, missing or expired one.
+
+    A token works while the chat is live and for ``CHAT_TOKEN_TTL_S`` after it ended (so the
+    customer can read the transcript and ask for it by email); after that it is expired.
+    """
+    now = now or timezone.now()
+    chat = Chat.objects.filter(pk=chat_id, widget=widget).select_related("agent", "customer").first()
+    if chat is None or not token or not hmac.compare_digest(chat.token_digest, token_digest(token)):
+        raise PermissionDenied("This chat session is not valid.")
+    if chat.ended_at is not None and now - chat.ended_at > timedelta(seconds=settings.CHAT_TOKEN_TTL_S):
+        raise PermissionDenied("This chat session has expired.")
+    return chat
+
+
+def chat_queryset_for_viewer(*, viewer: User) -> QuerySet[Chat]:
+    if viewer.role not in STAFF_ROLES or not viewer.is_active:
+        return Chat.objects.none()
+    q = ticket_visibility_q(viewer=viewer)
+    chats = Chat.objects.all()
+    if q is None:
+        return chats
+    # ticket_visibility_q speaks of the ticket's columns: the same rule through the relation.
+    return chats.filter(ticket__in=_tickets(q))
+
+
+def _tickets(q: Q) -> QuerySet:  # type: ignore[type-arg]
+    from frontline.desk.models import Ticket
+
+    return Ticket.objects.filter(q).values("pk")
+
+
+def chat_get_for_viewer(*, chat_id: int, viewer: User) -> Chat:
+    """The chat, if the viewer (staff) may see its ticket; otherwise Http404."""
+    try:
+        return (chat_queryset_for_viewer(viewer=viewer)
+                .select_related("ticket", "customer", "agent", "queue", "widget", "offered_to").get(pk=chat_id))
+    except (Chat.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such chat.") from None
+
+
+def chat_waiting_for_viewer(*, viewer: User) -> QuerySet[Chat]:
+    """Chats waiting for an agent that the viewer may take, longest wait first."""
+    return (chat_queryset_for_viewer(viewer=viewer).filter(state=ChatState.WAITING)
+            .select_related("customer", "queue", "offered_to", "ticket").order_by("waiting_since", "id"))
+
+
+def chat_active_for_viewer(*, viewer: User) -> QuerySet[Chat]:
+    """Chats in progress the viewer may see (a lead's or manager's overview), oldest first."""
+    return (chat_queryset_for_viewer(viewer=viewer).filter(state=ChatState.ACTIVE)
+            .select_related("customer", "agent", "queue").order_by("segment_started_at", "id"))
+
+
+def chats_held_by(*, agent: User) -> QuerySet[Chat]:
+    """The agent's chats in progress, oldest first."""
+    return Chat.objects.filter(agent=agent, state=ChatState.ACTIVE).select_related("customer").order_by("segment_started_at", "id")
+
+
+def chat_capacity(*, agent: User) -> int:
+    """Chats the agent may hold at once: their own setting, else the highest of their teams', else the default."""
+    own = ChatCapacity.objects.filter(agent=agent).values_list("max_chats", flat=True).first()
+    if own is not None:
+        return own
+    teams = list(ChatCapacity.objects.filter(team__members=agent).values_list("max_chats", flat=True))
+    return max(teams) if teams else settings.CHAT_MAX_PER_AGENT
+
+
+def chat_load(*, agent: User) -> int:
+    return Chat.objects.filter(agent=agent, state=ChatState.ACTIVE).count()
+
+
+def agents_online_for(*, widget: ChatWidget) -> QuerySet[User]:
+    """Active staff who are Online now and answer this widget's chats (its queue's team; any team without one)."""
+    staff = User.objects.filter(role__in=STAFF_ROLES, is_active=True, agent_profile__availability=Availability.ONLINE)
+    team_id = widget.queue.team_id if widget.queue_id and widget.queue else None
+    if team_id is not None:
+        staff = staff.filter(teams__id=team_id)
+    return staff.distinct()
+
+
+def agents_available_for(*, widget: ChatWidget) -> bool:
+    """Whether a chat started now would reach someone: an agent who is online and takes chats."""
+    return any(chat_capacity(agent=agent) > 0 for agent in agents_online_for(widget=widget)[:200])
+
+
+def transfer_targets(*, chat: Chat, viewer: User) -> list[tuple[User, int, int]]:
+    """Agents the chat may go to: online, not the current agent, with (load, capacity); free ones first."""
+    staff = (User.objects.filter(role__in=STAFF_ROLES, is_active=True, agent_profile__availability=Availability.ONLINE)
+             .exclude(pk=chat.agent_id).annotate(load=Count("chats", filter=Q(chats__state=ChatState.ACTIVE)))
+             .order_by("first_name", "last_name"))
+    rows = [(agent, agent.load, chat_capacity(agent=agent)) for agent in staff[:200]]  # type: ignore[attr-defined]
+    return sorted(rows, key=lambda r: (r[1] >= r[2], r[0].display_name))
+
+
+@dataclass(frozen=True)
+class EntryView:
+    seq: int
+    kind: str
+    author: str
+    name: str
+    html: str
+    text: str
+    at: datetime
+
+    def as_json(self) -> dict[str, object]:
+        return {"seq": self.seq, "kind": self.kind, "author": self.author, "name": self.name, "html": self.html,
+                "text": self.text, "at": self.at.isoformat()}
+
+
+def chat_entries_after(*, chat: Chat, after: int, for_customer: bool, limit: int = 500) -> list[EntryView]:
+    """The chat's log after entry ``after``, oldest first. Customers see agents by first name."""
+    rows = (ChatEntry.objects.filter(chat=chat, seq__gt=after).select_related("message", "agent")
+            .order_by("seq")[:limit])
+    views = []
+    for entry in rows:
+        if entry.author == "agent" and entry.agent is not None:
+            name = (entry.agent.first_name or entry.agent.username) if for_customer else entry.agent.display_name
+        elif entry.author == "customer":
+            name = chat.customer.name or chat.customer.email
+        else:
+            name = ""
+        message = entry.message
+        views.append(EntryView(seq=entry.seq, kind=entry.kind, author=entry.author, name=name,
+                               html=message.body_html if message else "", text=message.body_text if message else entry.text,
+                               at=entry.created_at))
+    return views
+
+
+def typing_now(at: datetime | None, *, now: datetime) -> bool:
+    return at is not None and (now - at).total_seconds() < settings.CHAT_TYPING_S
+
+
+def chat_live_rows(*, now: datetime) -> list[tuple[int, int, int, str, int | None, int | None]]:
+    """(id, seq, pulse, state, agent, offered to) of every live chat and of those ended in the last two minutes.
+
+    What the live watcher compares tick to tick to wake the clients waiting on a chat.
+    """
+    return list(Chat.objects.filter(Q(state__in=LIVE_STATES) | Q(ended_at__gte=now - timedelta(seconds=120)))
+                .values_list("id", "seq", "pulse", "state", "agent_id", "offered_to_id"))
+
+
+def chats_idle(*, now: datetime) -> list[int]:
+    """Live chats whose widget stopped asking for news (the customer closed the page) for CHAT_IDLE_END_S."""
+    limit = now - timedelta(seconds=settings.CHAT_IDLE_END_S)
+    return list(Chat.objects.filter(state__in=LIVE_STATES)
+                .filter(Q(customer_seen_at__lt=limit) | Q(customer_seen_at__isnull=True, started_at__lt=limit))
+                .values_list("id", flat=True)[:500])

@@ -1,0 +1,98 @@
+"""Agent pages through HTTP: the queue, accept, the workspace, say, transfer, end, the agent poll; who may see what."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from frontline.chat import services
+from frontline.chat.models import Chat, ChatState
+from tests import factories as f
+
+from .conftest import online
+
+pytestmark = pytest.mark.django_db
+
+
+def start(widget, email="kim@example.com"):  # type: ignore[no-untyped-def]
+    return services.chat_start(widget=widget, name="Kim Lee", email=email, text="Where is order 1442?").chat
+
+
+def test_the_queue_shows_waiting_chats_with_their_wait_and_accept_takes_one(widget, ana, login):  # type: ignore[no-untyped-def]
+    chat = start(widget)
+    client = login(ana)
+    page = client.get("/chat/").content.decode()
+    accepted = client.post(f"/chat/{chat.pk}/accept/")
+    workspace = client.get(accepted["Location"]).content.decode()
+    assert ("Kim Lee" in page, "Where is order 1442?" in page, "Accept" in page, accepted.status_code,
+            "Ana joined the chat." in workspace, Chat.objects.get().agent) == (True, True, True, 302, True, ana)
+
+
+def test_the_queue_page_reads_in_a_fixed_number_of_queries(widget, ana, login):  # type: ignore[no-untyped-def]
+    client = login(ana)
+    start(widget)
+    with CaptureQueriesContext(connection) as one:
+        client.get("/chat/", HTTP_HX_REQUEST="true")
+    for i in range(5):
+        start(widget, email=f"c{i}@example.com")
+    with CaptureQueriesContext(connection) as six:
+        client.get("/chat/", HTTP_HX_REQUEST="true")
+    assert len(six) == len(one)
+
+
+def test_agents_of_other_teams_neither_see_nor_take_the_chat(widget, ana, login):  # type: ignore[no-untyped-def]
+    chat = start(widget)
+    outsider = online(f.agent(teams=[f.team()]))
+    client = login(outsider)
+    responses = [client.get("/chat/").content.decode(), client.post(f"/chat/{chat.pk}/accept/").status_code,
+                 client.get(f"/chat/{chat.pk}/").status_code,
+                 client.get(f"/chat/agent/poll/?chat={chat.pk}&wait=0").status_code]
+    poll = client.get("/chat/agent/poll/?wait=0").json()
+    assert ("Kim Lee" in responses[0], responses[1:], poll["waiting"], Chat.objects.get().state) == (
+        False, [404, 404, 404], 0, ChatState.WAITING)
+
+
+def test_customers_and_anonymous_visitors_get_no_agent_page(widget, ana, login, client):  # type: ignore[no-untyped-def]
+    chat = start(widget)
+    customer = f.customer(with_login=True)
+    signed_in = login(customer.user)
+    assert ([signed_in.get("/chat/").status_code, signed_in.post(f"/chat/{chat.pk}/accept/").status_code,
+             signed_in.get("/chat/agent/poll/?wait=0").status_code, client.get("/chat/").status_code,
+             client.get("/chat/agent/poll/?wait=0").status_code]) == [403, 403, 403, 302, 403]
+
+
+def test_say_transfer_and_end_from_the_workspace(widget, ana, team, login):  # type: ignore[no-untyped-def]
+    chat = start(widget)
+    bo = online(f.agent(teams=[team], first_name="Bo"))
+    client = login(ana)
+    client.post(f"/chat/{chat.pk}/accept/")
+    said = client.post(f"/chat/{chat.pk}/say/", {"text": "Hello Kim"}, HTTP_ACCEPT="application/json")
+    too_long = client.post(f"/chat/{chat.pk}/say/", {"text": "x" * 2001}, HTTP_ACCEPT="application/json")
+    moved = client.post(f"/chat/{chat.pk}/transfer/", {"to": f"agent:{bo.pk}"})
+    not_mine = client.post(f"/chat/{chat.pk}/say/", {"text": "still me"}, HTTP_ACCEPT="application/json")
+    ended = login(bo).post(f"/chat/{chat.pk}/end/", {"solve": "on"})
+    chat.refresh_from_db()
+    assert (said.status_code, too_long.status_code, too_long.json()["errors"][0]["field"], moved.status_code,
+            not_mine.status_code, ended.status_code, chat.state, chat.ticket.status_category) == (
+        201, 422, "text", 302, 403, 302, ChatState.ENDED, "solved")
+
+
+def test_a_bad_transfer_target_is_a_form_error_not_a_crash(widget, ana, login):  # type: ignore[no-untyped-def]
+    chat = start(widget)
+    client = login(ana)
+    client.post(f"/chat/{chat.pk}/accept/")
+    responses = [client.post(f"/chat/{chat.pk}/transfer/", {"to": to}, HTTP_ACCEPT="application/json").status_code
+                 for to in ["", "agent:999999", "queue:x", "agent:" + str(ana.pk)]]
+    assert responses == [422, 422, 422, 422]
+
+
+def test_the_agent_poll_gives_the_open_chat_and_their_chats(widget, ana, login):  # type: ignore[no-untyped-def]
+    chat = start(widget)
+    client = login(ana)
+    client.post(f"/chat/{chat.pk}/accept/")
+    services.chat_customer_says(chat=chat, text="Are you there?")
+    first = client.get(f"/chat/agent/poll/?chat={chat.pk}&after=0&wait=0").json()
+    again = client.get(f"/chat/agent/poll/?chat={chat.pk}&after={first['chat']['seq']}&sig={first['sig']}&wait=0").json()
+    assert ([e["seq"] for e in first["chat"]["entries"]], first["mine"][0]["name"], again["chat"]["entries"], again["sig"]) == (
+        [1, 2, 3], "Kim Lee", [], first["sig"])
