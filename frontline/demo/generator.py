@@ -46,6 +46,7 @@ from .mail import demo_mail, mail_reset
 from .replay import BulkReplayer, Op, ServiceReplayer, ops_in_order
 from .scripts import DAILY_TICKETS, Agent, World, build_scripts
 from .sla import demo_escalations, demo_sla, sla_reset
+from .surveys import demo_surveys, surveys_reset
 from .timing import Shift, agent_pace, handle_seconds
 
 EXTRA_STATUSES = (("Waiting on vendor", StatusCategory.ON_HOLD, 35),)
@@ -124,7 +125,10 @@ def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: 
     say(f"SLA policies applied to {clocked:,} tickets, with their clocks and breaches; {escalated} live escalations.")
     originals = demo_mail(anchor=anchor)
     say(f"Mailboxes set up (disabled: no mail server needed); {originals:,} recent emails kept as originals.")
-    return DemoSummary(anchor=anchor, counts=demo_counts(), seconds=time.monotonic() - started)
+    surveyed = demo_surveys(anchor=anchor, seed=seed)
+    say(f"Surveys: {surveyed['surveys']:,} sent, {surveyed['survey responses']:,} answered, "
+        f"{surveyed['NPS campaigns']} NPS campaigns.")
+    return DemoSummary(anchor=anchor, counts={**demo_counts(), **surveyed}, seconds=time.monotonic() - started)
 
 
 @transaction.atomic
@@ -135,6 +139,7 @@ def demo_reset() -> None:
                            "Point FRONTLINE_VAR_DIR at a fresh directory or remove var/frontline.sqlite3 instead.")
     sla_reset()
     mail_reset()
+    surveys_reset()
     tickets_delete_all()
     demo_customers = Customer.objects.filter(email__endswith=names.DEMO_TLD)
     User.objects.filter(Q(email__endswith="@" + names.STAFF_DOMAIN) | Q(customer__in=demo_customers)).delete()

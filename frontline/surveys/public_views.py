@@ -23,9 +23,11 @@ from .tokens import token_read
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """The token is a key: keep it out of caches, search engines and Referer headers."""
+    """The token is a key: keep it out of caches, search engines and other sites' Referer headers
+    (same-origin, not no-referrer: with no-referrer browsers send ``Origin: null`` on the form's
+    POST and the CSRF check refuses it)."""
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -160,7 +160,7 @@ def survey_link_for(*, ticket: Ticket, kind: str = SurveyKind.CSAT, channel: str
                          channel=channel or ticket.channel)
     survey.state, survey.sent_at, survey.expires_at = SurveyState.SENT, at, at + timedelta(days=config.link_days)
     survey.save(update_fields=["state", "sent_at", "expires_at"])
-    _event(ticket, EventKind.SURVEY_SENT, at, survey=kind, survey_id=survey.pk, delivery="chat",
+    _event(ticket, EventKind.SURVEY_SENT, at, survey=kind, delivery="chat",
            summary=f"{SurveyKind(kind).label} survey shown in the chat")
     return answer_url(survey)
 
@@ -234,7 +234,7 @@ def survey_send(*, survey_id: int, at: datetime | None = None) -> str:
             return survey.state
         if status == "sent":
             survey.state = SurveyState.SENT
-            _event(survey.ticket, EventKind.SURVEY_SENT, survey.sent_at or at, survey=survey.kind, survey_id=survey.pk,
+            _event(survey.ticket, EventKind.SURVEY_SENT, survey.sent_at or at, survey=survey.kind,
                    delivery="email", summary=f"{survey.get_kind_display()} survey emailed to {survey.customer.name}")
         else:
             error = OutgoingEmail.objects.filter(notice_key=key).values_list("last_error", flat=True).first() or ""
@@ -317,8 +317,8 @@ def survey_answer(*, survey: Survey, score: int, comment: str | None = None, via
     if response.comment:
         excerpt = " ".join(response.comment.split())
         summary += f": “{excerpt[:200]}{'…' if len(excerpt) > 200 else ''}”"
-    _event(survey.ticket, EventKind.SURVEY_ANSWERED, at, survey=survey.kind, score=score, survey_id=survey.pk,
-           response_id=response.pk, summary=summary, **({"previous": previous} if previous is not None else {}))
+    _event(survey.ticket, EventKind.SURVEY_ANSWERED, at, survey=survey.kind, score=score,
+           summary=summary, **({"previous": previous} if previous is not None else {}))
     return response
 
 

@@ -161,7 +161,7 @@ def test_arrivals_follow_the_working_day_and_week(demo_run: Any) -> None:
     assert min(week_days.values()) > max(weekend_days.values())
 
 
-ANNOTATIONS = {"escalated", "de_escalated", "escalation_resolved"}
+ANNOTATIONS = {"escalated", "de_escalated", "escalation_resolved", "survey_sent", "survey_answered"}
 
 
 def _events_by_ticket() -> dict[int, list[dict[str, Any]]]:
@@ -194,7 +194,7 @@ def _state_from_events(events: list[dict[str, Any]]) -> dict[str, Any]:
         "messages": messages, "counted_messages": messages,
         "assignee": assignments[-1] if assignments else created["assignee_id"], "merged": merges[-1] if merges else None,
         "closed": category == "closed",
-        # SLA and escalation events (frontline/sla, frontline/escalations) annotate the history;
+        # SLA, escalation and survey events (frontline/sla, escalations, surveys) annotate the history;
         # they change nothing on the ticket.
         "updated_at": max(e["created_at"] for e in events if e["kind"] not in ANNOTATIONS and not e["kind"].startswith("sla_")),
     }

@@ -31,7 +31,7 @@ def test_opening_a_link_records_nothing_and_shows_the_score_chosen(sent):  # typ
     assert (page.status_code, SurveyResponse.objects.count()) == (200, 0)
     html = page.content.decode()
     assert 'value="4" checked' in html and "Parcel lost" in html
-    assert (page["Referrer-Policy"], page["Cache-Control"]) == ("no-referrer", "private, no-store")
+    assert (page["Referrer-Policy"], page["Cache-Control"]) == ("same-origin", "private, no-store")
 
 
 def test_send_records_then_another_score_changes_the_answer(sent):  # type: ignore[no-untyped-def]
