@@ -107,7 +107,12 @@ def survey_schedule_for_solve(*, ticket: Ticket, at: datetime) -> Survey | None:
 
 
 def surveys_on_ticket_event(event: TicketEvent) -> None:
-    """The desk hook: a solve schedules the rule's survey; a reopen cancels one not yet sent."""
+    """The desk hook: a solve schedules the rule's survey; a reopen cancels one not yet sent; the
+    end of a chat an agent took part in surveys its ticket at once under the chat channel's rule."""
+    if event.kind == EventKind.CHAT_ENDED:
+        if event.payload.get("accepted"):
+            send_survey_for(ticket=event.ticket, channel="chat", at=event.created_at)
+        return
     if event.kind != EventKind.STATUS_CHANGED:
         return
     before, after = event.payload.get("from_category"), event.payload.get("to_category")

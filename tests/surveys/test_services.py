@@ -200,3 +200,28 @@ def test_the_metrics_export_counts_a_changed_answer_once_the_latest(smtp, rule):
                                        role=role, actor=a, value=v) for t, at, k, a, role, v in rows])
     assert surveys == [("survey", "customer", "csat:1"), ("survey", "customer", "csat:5")]
     assert (facts[0].csat, facts[0].nps) == (5, None)
+
+
+def test_the_end_of_an_accepted_chat_surveys_its_ticket_once(smtp):  # type: ignore[no-untyped-def]
+    from frontline.chat import services as chat
+    from frontline.chat.models import ChatWidget, EndedBy
+    from frontline.people.models import Availability
+    from frontline.people.services import availability_set
+
+    SurveyRule.objects.create(channel="chat", survey="csat", delay_minutes=5)
+    team = f.team()
+    widget = ChatWidget.objects.create(name="Shop", key="shop", allowed_origins="https://shop.example",
+                                       queue=f.queue(name="Chat", team=team))
+    ana = f.agent(teams=[team])
+    availability_set(user=ana, availability=Availability.ONLINE)
+    talked = chat.chat_start(widget=widget, name="Kim", email="kim@example.com", text="Where is my order?").chat
+    chat.accept_chat(chat=talked, agent=ana)
+    chat.chat_end(chat=talked, by=EndedBy.AGENT, actor=ana, solve=True)
+    unanswered = chat.chat_start(widget=widget, name="Lou", email="lou@example.com", text="Hello?",
+                                 require_agent=False).chat
+    chat.chat_end(chat=unanswered, by=EndedBy.CUSTOMER)
+    [survey] = Survey.objects.all()
+    assert (survey.ticket_id, survey.trigger, survey.channel, survey.due_at <= timezone.now()) == (
+        talked.ticket_id, SurveyTrigger.CHAT, "chat", True)
+    assert services.surveys_send_due(at=timezone.now()) == {SurveyState.SENT: 1}
+    assert smtp.messages[0]["To"] == "kim@example.com"
