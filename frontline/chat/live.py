@@ -136,6 +136,8 @@ async def wait_for_news(*, chat_ids: frozenset[int], agent_id: int | None, wait_
     if wait_s <= 0:
         return await read()
     loop = asyncio.get_running_loop()
+    if settings.CHAT_WAKE == "poll":
+        return await _poll_for_news(wait_s=wait_s, read=read, has_news=has_news)
     waiter = watcher.register(chat_ids=chat_ids, agent_id=agent_id)
     try:
         deadline = loop.time() + wait_s
@@ -149,3 +151,17 @@ async def wait_for_news(*, chat_ids: frozenset[int], agent_id: int | None, wait_
             waiter.event.clear()
     finally:
         watcher.unregister(waiter)
+
+
+async def _poll_for_news(*, wait_s: float, read, has_news):  # type: ignore[no-untyped-def]
+    """CHAT_WAKE=poll: each waiting request reads the database itself every CHAT_TICK_S, in its own
+    connection. For setups where a watcher thread's own connection is not wanted: the browser tests'
+    in-memory SQLite database, shared between threads, where a second connection's reads lock
+    tables for the first."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    while True:
+        result = await read()
+        if has_news(result) or loop.time() >= deadline:
+            return result
+        await asyncio.sleep(min(settings.CHAT_TICK_S, max(0.0, deadline - loop.time())))

@@ -107,6 +107,8 @@ class Chat(models.Model):
     agent_typing_at = models.DateTimeField(null=True, blank=True)
     customer_seen_at = models.DateTimeField(null=True, blank=True, help_text="The widget's last poll.")
     transcript_requested_at = models.DateTimeField(null=True, blank=True, help_text="Emailed once the chat ends.")
+    survey_url = models.CharField(max_length=500, blank=True, default="",
+                                  help_text="The CSAT survey shown in the widget at the end (frontline.surveys).")
 
     class Meta:
         ordering = ["-started_at", "-id"]

@@ -15,6 +15,9 @@ Times (definitions, the same in docs/chat.md):
   and when the segment closes a wrap-up note by that agent carries the rest, so the ticket's
   handle time (the sum over agent messages) equals the chat handle time.
 
+At the end of a chat an agent joined, the CSAT survey of the surveys app's rule for the chat
+channel (and the chat's queue) is shown in the widget (``surveys.services.survey_link_for``).
+
 Routing (a later app) calls ``offer_chat`` then the agent ``accept_chat``; the queue page calls
 ``accept_chat`` directly.
 """
@@ -46,6 +49,8 @@ from frontline.desk.services import (
     ticket_status_change,
 )
 from frontline.people.models import STAFF_ROLES, Role, User
+from frontline.surveys.selectors import rule_for as survey_rule_for
+from frontline.surveys.services import survey_link_for
 
 from . import selectors
 from .models import Chat, ChatEntry, ChatState, ChatWidget, EndedBy, EntryAuthor, EntryKind
@@ -396,6 +401,13 @@ def chat_end(*, chat: Chat, by: str, actor: User | None = None, solve: bool = Fa
     _event(chat.ticket, EventKind.CHAT_ENDED, actor, at, chat_id=chat.pk, ended_by=by, accepted=accepted,
            wait_seconds=chat.wait_seconds, handle_seconds=chat.handle_seconds, last_segment_seconds=segment,
            agent_id=agent.pk if agent else None, summary=summary)
+    if accepted:
+        # The CSAT survey, shown in the widget (surveys decides: its rules, its throttle); before
+        # the solve below, so that the solve does not schedule a second one by email.
+        rule = survey_rule_for(channel=Channel.CHAT, queue_id=chat.ticket.queue_id)
+        if rule is not None and rule.enabled:
+            chat.survey_url = survey_link_for(ticket=chat.ticket, kind=rule.survey, channel=Channel.CHAT, at=at) or ""
+            chat.save(update_fields=["survey_url"])
     if solve and actor is not None:
         ticket = Ticket.objects.get(pk=chat.ticket_id)
         if ticket.status_category not in (StatusCategory.SOLVED, StatusCategory.CLOSED):

@@ -189,6 +189,7 @@ def _customer_view(chat: Chat, after: int) -> dict[str, Any]:
     return {"state": chat.state, "seq": chat.seq, "pulse": chat.pulse,
             "agent": {"name": agent.first_name or agent.username} if agent and chat.state == ChatState.ACTIVE else None,
             "agent_typing": selectors.typing_now(chat.agent_typing_at, now=now) and chat.state == ChatState.ACTIVE,
+            "survey_url": chat.survey_url if chat.state == ChatState.ENDED else "",
             "entries": [e.as_json() for e in entries]}
 
 

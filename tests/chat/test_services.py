@@ -230,3 +230,21 @@ def test_the_transcript_is_mailed_once_after_the_end(widget, ana, mailoutbox, dj
     with django_capture_on_commit_callbacks(execute=True):
         services.chat_end(chat=chat, by=EndedBy.CUSTOMER, at=T0)
     assert ([m.to for m in mailoutbox], "Ana: Your parcel ships today." in mailoutbox[0].body) == ([["kim@example.com"]], True)
+
+
+def test_a_chat_an_agent_joined_ends_with_the_surveys_rule_shown_in_the_widget(widget, ana):  # type: ignore[no-untyped-def]
+    from frontline.surveys.models import Survey, SurveyRule
+
+    SurveyRule.objects.create(channel=Channel.CHAT, survey="csat", delay_minutes=60)
+    chat = start(widget, at=timezone.now()).chat
+    services.accept_chat(chat=chat, agent=ana)
+    chat = services.chat_end(chat=chat, by=EndedBy.AGENT, actor=ana, solve=True)
+    missed = services.chat_end(chat=start(widget, email="missed@example.com", at=timezone.now()).chat, by=EndedBy.CUSTOMER)
+    assert (chat.survey_url.startswith("http://"), Survey.objects.filter(ticket=chat.ticket).count(), missed.survey_url,
+            Survey.objects.filter(ticket=missed.ticket).count()) == (True, 1, "", 0)
+
+
+def test_no_survey_rule_no_survey(widget, ana):  # type: ignore[no-untyped-def]
+    chat = start(widget, at=timezone.now()).chat
+    services.accept_chat(chat=chat, agent=ana)
+    assert services.chat_end(chat=chat, by=EndedBy.CUSTOMER).survey_url == ""

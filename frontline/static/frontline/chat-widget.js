@@ -208,10 +208,10 @@
     typingLine.textContent = view.agent_typing && view.agent ? view.agent.name + " is typing…" : "";
     clearTimeout(typingTimer);
     if (view.agent_typing) { typingTimer = setTimeout(function () { typingLine.hidden = true; }, (config.typing_s || 6) * 1000); }
-    if (state === "ended") { ended(); }
+    if (state === "ended") { ended(view.survey_url); }
   }
 
-  function ended() {
+  function ended(surveyUrl) {
     status.textContent = "This chat has ended.";
     compose.hidden = true;
     after.textContent = "";
@@ -225,6 +225,10 @@
       });
     });
     again.addEventListener("click", function () { save(null); showIntro(); });
+    if (surveyUrl) {
+      var survey = el("a", { href: surveyUrl, target: "_blank", rel: "noopener", "class": "fc-survey" }, "How did we do? Rate this chat");
+      after.appendChild(survey);
+    }
     after.appendChild(mail); after.appendChild(again); after.appendChild(note);
   }
 

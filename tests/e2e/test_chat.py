@@ -1,0 +1,155 @@
+"""Live chat in two browsers: a customer on a company's own page (another origin) and an agent in the desk.
+
+The company's page is a plain HTML file served on loopback by a second server, on its own port
+(a different origin from Frontline's live server): the widget runs there cross-origin, as it
+would on a customer's site.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import threading
+import time
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from frontline.chat.models import Chat, ChatState, ChatWidget
+from frontline.desk.models import Channel, Ticket
+from frontline.people.models import Availability
+from frontline.people.services import availability_set
+from tests import factories as f
+from tests.e2e.conftest import sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def company_site(tmp_path: Path, live_server) -> Iterator[str]:  # type: ignore[no-untyped-def]
+    """http://127.0.0.1:PORT/ — a shop's page with the widget's one script tag."""
+    (tmp_path / "index.html").write_text(
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Acme shop</title>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'></head>"
+        "<body><h1>Acme shop</h1><p>Garden tools since 1952.</p>"
+        f"<script src='{live_server.url}/chat/widget.js' data-widget='acme' async></script></body></html>")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(tmp_path)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def desk(company_site: str, settings):  # type: ignore[no-untyped-def]
+    # The live server shares one in-memory SQLite connection between its threads; the watcher
+    # thread's own connection would lock its tables (SQLite's shared cache). Waiting requests read
+    # for themselves here; the watcher runs against a real server in bench/bench_chat.py and its test.
+    settings.CHAT_WAKE = "poll"
+    team = f.team(name="Orders")
+    queue = f.queue(name="Shop chat", team=team)
+    ChatWidget.objects.create(name="Acme shop", key="acme", allowed_origins=company_site, queue=queue)
+    ana = f.agent(teams=[team], first_name="Ana", last_name="Silva")
+    availability_set(user=ana, availability=Availability.ONLINE)
+    return {"ana": ana, "site": company_site}
+
+
+def _widget(page: Page):  # type: ignore[no-untyped-def]
+    return page.locator(".frontline-chat-host")
+
+
+def test_a_customer_chats_from_the_shop_while_an_agent_answers_in_the_desk(new_page, desk) -> None:  # type: ignore[no-untyped-def]
+    agent = new_page()
+    sign_in(agent, desk["ana"])
+    agent.goto("/chat/")
+    expect(agent.get_by_text("No customer is waiting.")).to_be_visible()
+
+    customer = new_page()
+    customer.goto(desk["site"] + "/")
+    widget = _widget(customer)
+    widget.get_by_role("button", name="Chat with us").click()
+    widget.get_by_label("Your name").fill("Kim Lee")
+    widget.get_by_label("Email").fill("kim@example.com")
+    widget.get_by_label("How can we help?").fill("My rake arrived broken, order 1442.")
+    widget.get_by_role("button", name="Start chat").click()
+    expect(widget.locator(".fc-status")).to_have_text("Waiting for an agent…")
+    expect(widget.locator(".fc-log")).to_contain_text("My rake arrived broken")
+
+    # The queue refreshes itself; the agent accepts and lands in the workspace.
+    row = agent.locator("tr", has_text="Kim Lee")
+    expect(row).to_contain_text("My rake arrived broken, order 1442.")
+    row.get_by_role("button", name="Accept").click()
+    expect(agent).to_have_url(re.compile(r"/chat/\d+/$"))
+    expect(agent.locator("[data-chat-log]")).to_contain_text("My rake arrived broken")
+    expect(widget.locator(".fc-status")).to_have_text("You are chatting with Ana.")
+    expect(widget.locator(".fc-log")).to_contain_text("Ana joined the chat.")
+
+    # Typing shows on the other side; messages arrive within a second each way.
+    widget.get_by_label("Your message").press_sequentially("A photo")
+    expect(agent.locator("[data-customer-typing]")).to_be_visible()
+    widget.get_by_label("Your message").fill("")
+    agent.get_by_label("Your message").fill("Sorry about that, Kim! I will send a new one today.")
+    sent = time.monotonic()
+    agent.get_by_role("button", name="Send").click()
+    expect(widget.locator(".fc-log")).to_contain_text("I will send a new one today.", timeout=5_000)
+    to_customer = time.monotonic() - sent
+    widget.get_by_label("Your message").fill("Thank you!")
+    sent = time.monotonic()
+    widget.get_by_label("Your message").press("Enter")
+    expect(agent.locator("[data-chat-log]")).to_contain_text("Thank you!", timeout=5_000)
+    to_agent = time.monotonic() - sent
+    assert (to_customer < 1.5, to_agent < 1.5) == (True, True), (to_customer, to_agent)  # a second, plus the browser's work
+
+    # A message over the limit is refused with the server's reason; nothing is sent.
+    widget.get_by_label("Your message").fill("x" * 2001)
+    widget.get_by_role("button", name="Send").click()
+    expect(widget.get_by_role("alert")).to_contain_text("the limit is 2,000")
+
+    # A reload keeps the chat (its token lives in the tab) and shows the whole transcript again.
+    customer.reload()
+    widget = _widget(customer)
+    expect(widget.locator(".fc-log")).to_contain_text("I will send a new one today.")
+    expect(widget.locator(".fc-log .fc-line")).to_have_count(4)
+
+    # The agent ends the chat and solves the ticket; the customer asks for the transcript.
+    agent.get_by_role("button", name="End chat").click()
+    expect(agent.locator("[data-chat-state]")).to_contain_text(re.compile("ended", re.I))
+    expect(widget.locator(".fc-status")).to_have_text("This chat has ended.")
+    widget.get_by_role("button", name="Email me the transcript").click()
+    expect(widget.locator(".fc-note")).to_have_text("On its way to kim@example.com.")
+    chat = Chat.objects.get()
+    assert (chat.state, chat.ticket.channel, chat.ticket.status_category, chat.ticket.messages.count() >= 4) == (
+        ChatState.ENDED, Channel.CHAT, "solved", True)
+
+    # Back in the desk: the ticket's history tells the chat's story.
+    agent.goto(f"/tickets/{chat.ticket_id}/")
+    expect(agent.locator("body")).to_contain_text("Ana Silva accepted the chat after")
+
+
+def test_with_nobody_online_a_phone_visitor_leaves_a_message(new_page, desk) -> None:  # type: ignore[no-untyped-def]
+    availability_set(user=desk["ana"], availability=Availability.OFFLINE)
+    customer = new_page()
+    customer.set_viewport_size({"width": 390, "height": 800})
+    customer.goto(desk["site"] + "/")
+    widget = _widget(customer)
+    widget.get_by_role("button", name="Chat with us").click()
+    expect(widget).to_contain_text("No one is available to chat right now.")
+    widget.get_by_label("Your name").fill("Lee Park")
+    widget.get_by_label("Email").fill("lee@example.com")
+    widget.get_by_label("Your message").fill("Do you ship to Norway?")
+    widget.get_by_role("button", name="Send message").click()
+    expect(widget).to_contain_text(re.compile(r"We have your message \(request #\d+\)"))
+    ticket = Ticket.objects.get()
+    assert (ticket.subject, ticket.channel, ticket.requester.email, Chat.objects.count()) == (
+        "Do you ship to Norway?", Channel.CHAT, "lee@example.com", 0)
+    box = widget.locator(".fc-panel").bounding_box()
+    assert box is not None and box["width"] <= 390
