@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "frontline.escalations",
     "frontline.surveys",
     "frontline.chat",
+    "frontline.metrics",
     "frontline.workforce",
     "frontline.schedules",
     "frontline.budget",
@@ -230,6 +231,8 @@ SLA_CHECK_EVERY_S = int(os.environ.get("FRONTLINE_SLA_CHECK_EVERY_S", "60"))
 # Surveys: how often due surveys are emailed, and how often the NPS schedule is checked.
 SURVEY_SEND_EVERY_S = int(os.environ.get("FRONTLINE_SURVEY_SEND_EVERY_S", "60"))
 SURVEY_NPS_CHECK_EVERY_S = int(os.environ.get("FRONTLINE_SURVEY_NPS_CHECK_EVERY_S", "3600"))
+# How often `frontline scheduler` recomputes the metrics of changed tickets: docs/metrics.md.
+METRICS_REFRESH_EVERY_S = int(os.environ.get("FRONTLINE_METRICS_REFRESH_EVERY_S", "60"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("FRONTLINE_SECURE_COOKIES", False)

@@ -21,6 +21,7 @@ urlpatterns = [
     path("surveys/", include("frontline.surveys.urls")),
     path("s/", include("frontline.surveys.public_urls")),
     path("chat/", include("frontline.chat.urls")),
+    path("metrics/", include("frontline.metrics.urls")),
     path("customers/", include("frontline.customers.urls")),
     path("workforce/schedules/", include("frontline.schedules.urls")),
     path("workforce/budget/", include("frontline.budget.urls")),

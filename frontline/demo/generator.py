@@ -45,6 +45,7 @@ from . import content, names
 from .mail import demo_mail, mail_reset
 from .replay import BulkReplayer, Op, ServiceReplayer, ops_in_order
 from .scripts import DAILY_TICKETS, Agent, World, build_scripts
+from .metrics import demo_metrics, metrics_demo_reset
 from .sla import demo_escalations, demo_sla, sla_reset
 from .surveys import demo_surveys, surveys_reset
 from .timing import Shift, agent_pace, handle_seconds
@@ -128,6 +129,8 @@ def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: 
     surveyed = demo_surveys(anchor=anchor, seed=seed)
     say(f"Surveys: {surveyed['surveys']:,} sent, {surveyed['survey responses']:,} answered, "
         f"{surveyed['NPS campaigns']} NPS campaigns.")
+    measured, targets = demo_metrics(anchor=anchor)  # last: after every step that writes ticket events
+    say(f"Metrics computed for {measured:,} tickets (facts and hourly rollups); {targets} targets in force.")
     return DemoSummary(anchor=anchor, counts={**demo_counts(), **surveyed}, seconds=time.monotonic() - started)
 
 
@@ -140,6 +143,7 @@ def demo_reset() -> None:
     sla_reset()
     mail_reset()
     surveys_reset()
+    metrics_demo_reset()
     tickets_delete_all()
     demo_customers = Customer.objects.filter(email__endswith=names.DEMO_TLD)
     User.objects.filter(Q(email__endswith="@" + names.STAFF_DOMAIN) | Q(customer__in=demo_customers)).delete()

@@ -15,7 +15,7 @@ A ticket a viewer may not see is reported as missing (404), so its existence doe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -105,6 +105,7 @@ class TicketFilters:
     updated_from: date | None = None
     updated_to: date | None = None
     updated_since: datetime | None = None
+    ids: frozenset[int] = frozenset()  # only these tickets (a metric's "the tickets behind this number")
 
 
 def ticket_list_for_viewer(*, viewer: User, view: str = "all", filters: TicketFilters | None = None) -> QuerySet[Ticket]:
@@ -136,6 +137,8 @@ def ticket_list_for_viewer(*, viewer: User, view: str = "all", filters: TicketFi
 def _apply_filters(tickets: QuerySet[Ticket], f: TicketFilters) -> QuerySet[Ticket]:
     if f.status_category == "unresolved":
         tickets = tickets.filter(status_category__in=UNRESOLVED_CATEGORIES)
+    elif f.status_category == "resolved":
+        tickets = tickets.exclude(status_category__in=UNRESOLVED_CATEGORIES)
     elif f.status_category:
         tickets = tickets.filter(status_category=f.status_category)
     if f.states:
@@ -164,6 +167,8 @@ def _apply_filters(tickets: QuerySet[Ticket], f: TicketFilters) -> QuerySet[Tick
     tickets = tickets.filter(_day_range_q("updated_at", f.updated_from, f.updated_to))
     if f.updated_since:
         tickets = tickets.filter(updated_at__gte=f.updated_since)
+    if f.ids:
+        tickets = tickets.filter(pk__in=sorted(f.ids))
     if f.q:
         tickets = ticket_search(tickets=tickets, query=f.q)
     return tickets
@@ -281,7 +286,7 @@ def ticket_counts_for_viewer(*, viewer: User) -> dict[str, str]:
 
 
 def ticket_status_category_choices() -> list[tuple[str, str]]:
-    return [("unresolved", "Unresolved"), *StatusCategory.choices]
+    return [("unresolved", "Unresolved"), ("resolved", "Solved or closed"), *StatusCategory.choices]
 
 
 # ``frontline metrics export``: the event log in the CSV form of ``frontline metrics compute``.
@@ -297,7 +302,7 @@ _METRICS_KINDS = {
 }
 
 
-def metrics_event_rows() -> Iterator[tuple[str, str, str, str, str, str]]:
+def metrics_event_rows(*, ticket_ids: Iterable[int] | None = None) -> Iterator[tuple[str, str, str, str, str, str]]:
     """Every ticket's events as ``ticket,at,kind,actor,role,value`` rows (docs/metrics.md).
 
     created -> ``created`` (value = channel; a ticket created in another category than new
@@ -310,10 +315,14 @@ def metrics_event_rows() -> Iterator[tuple[str, str, str, str, str, str]]:
     status change; team, priority, tags, SLA, escalation ...) are not KPI events and are left
     out.  ``actor`` is the user id (empty for none); ``role`` is agent for staff, customer for a
     customer (and for a creation or customer reply with no user, e.g. by email), else system.
-    Rows come per ticket in time order; instants are UTC.
+    Rows come per ticket in time order; instants are UTC.  ``ticket_ids``: only these tickets
+    (the metrics app recomputes a ticket's facts from them).
     """
+    events = TicketEvent.objects.filter(kind__in=list(_METRICS_KINDS))
+    if ticket_ids is not None:
+        events = events.filter(ticket_id__in=list(ticket_ids))
     events = (
-        TicketEvent.objects.filter(kind__in=list(_METRICS_KINDS))
+        events
         .order_by("ticket_id", "created_at", "id")
         .values_list("ticket_id", "created_at", "kind", "actor_id", "actor__role", "payload")
     )

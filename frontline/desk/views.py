@@ -90,7 +90,9 @@ MAX_ID = 2**63 - 1
 # Days outside these bounds name no ticket (and would overflow a database's time range).
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
 FILTER_PARAMS = ("status", "priority", "type", "channel", "assignee", "team", "queue", "tag", "q", "requester", "company",
-                 "created_from", "created_to", "updated_from", "updated_to")
+                 "created_from", "created_to", "updated_from", "updated_to", "ids")
+# At most this many ids in ``?ids=1,2,3`` (links from a metric to the tickets behind it).
+MAX_IDS = 1000
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -122,7 +124,14 @@ def _filters_from(request: HttpRequest) -> TicketFilters:
         created_to=_day_or_none(g.get("created_to")),
         updated_from=_day_or_none(g.get("updated_from")),
         updated_to=_day_or_none(g.get("updated_to")),
+        ids=_ids(g.get("ids", "")),
     )
+
+
+def _ids(value: str) -> frozenset[int]:
+    """Ticket ids from ``1,2,3`` (ids that are not ids are dropped; at most MAX_IDS)."""
+    found = (_int_or_none(part.strip()) for part in value.split(",")[:MAX_IDS])
+    return frozenset(i for i in found if i is not None)
 
 
 def _day_or_none(value: str | None) -> date | None:
@@ -201,6 +210,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "queues": Queue.objects.order_by("name"),
         "agents": User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by("first_name", "last_name"),
         "has_filters": any(request.GET.get(k) for k in FILTER_PARAMS),
+        "ids_param": ",".join(str(i) for i in sorted(filters.ids)),
     }
     if request.htmx and request.htmx.target == "ticket-table":
         response = render(request, "desk/partials/ticket_table.html", context)

@@ -1,0 +1,212 @@
+"""Statistics on slices, through :mod:`frontline.engine.kpis`: a target's status and projection, the
+variance-explained decomposition of a KPI's change, and agents far from their team. Reads only."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from frontline.desk.models import Queue
+from frontline.engine.kpis.compare import median_standard_error
+from frontline.engine.kpis.decompose import decompose_change
+from frontline.engine.kpis.outliers import flag_duration_outliers, flag_rate_outliers
+from frontline.engine.kpis.targets import target_status
+from frontline.people.models import AgentProfile, Team, User
+
+from .dashboard import tickets_link
+from .periods import Period
+from .selectors import Scope, fact_rows, kpi_parts, kpi_value
+
+Z95 = 1.959963984540054
+
+
+@dataclass(frozen=True)
+class TargetStatus:
+    status: str | None  # "met", "missed", "on_track", "at_risk"; None: nothing measured yet
+    projected: float | None
+    reason: str
+
+    @property
+    def label(self) -> str:
+        return {"on_track": "On track", "at_risk": "At risk", "missed": "Missed", "met": "Met"}.get(self.status or "", "")
+
+
+_TARGET_KIND = {"solved": "count", "one_touch_rate": "rate", "reopen_rate": "rate", "reassignment_rate": "rate",
+                "escalation_rate": "rate", "csat": "rate", "first_reply_median": "level", "resolution_median": "level",
+                "handle_time_mean": "level", "nps": "level"}
+_TARGET_UNIT = {"first_reply_median": "min", "resolution_median": "min", "handle_time_mean": "s"}
+
+
+def target_progress(*, kpi: str, target: float, actual: float | None, higher_is_better: bool, period: Period,
+                    now: datetime, rows: Sequence[dict]) -> TargetStatus:
+    """Status and projection of a target from the tickets of its period so far (engine ``target_status``).
+
+    The interval a level is judged with: a median's is the Price-Bonett standard error's, a mean's
+    the normal one (sd / sqrt n); NPS has none (judged on its value).
+    """
+    kind = _TARGET_KIND[kpi]
+    parts = kpi_parts(rows, kpi)
+    n = parts[1] if isinstance(parts, tuple) else len(parts)
+    ci = None
+    if kind == "level" and isinstance(parts, list) and len(parts) >= 2 and actual is not None and kpi != "nps":
+        if kpi.endswith("_median"):
+            se = median_standard_error(parts)
+        else:
+            mean = sum(parts) / len(parts)
+            se = math.sqrt(sum((x - mean) ** 2 for x in parts) / (len(parts) - 1) / len(parts))
+        ci = (actual - Z95 * se, actual + Z95 * se)
+    result = target_status(
+        direction="higher" if higher_is_better else "lower", target=target, value_so_far=actual,
+        n_so_far=n, elapsed_fraction=period.elapsed_share(now), kind=kind, ci=ci,
+        label=kpi.replace("_", " "), unit=_TARGET_UNIT.get(kpi, ""),
+    )
+    status = None if result.status == "no_data" else result.status
+    return TargetStatus(status=status, projected=result.projection, reason=result.reading)
+
+
+# --- variance explained --------------------------------------------------------------------------------------------
+
+# KPI -> (unit of the decomposition (None: a proportion), what the weights count, is a median explained by its mean)
+_EXPLAINED = {"first_reply_median": ("minutes", "replied tickets", True),
+              "resolution_median": ("minutes", "solved tickets", True),
+              "handle_time_mean": ("seconds", "tickets with handle time", False),
+              "one_touch_rate": ("fraction", "solved tickets", False),
+              "reopen_rate": ("fraction", "tickets ever solved", False),
+              "reassignment_rate": ("fraction", "tickets", False),
+              "escalation_rate": ("fraction", "tickets", False),
+              "csat": ("fraction", "survey responses", False)}
+TENURE_BANDS = (("< 3 months", 91), ("3\u201312 months", 365), ("1 year or more", None))
+
+
+def _segment_names(by: str, keys: set) -> dict:
+    if by == "team_id":
+        return {**dict(Team.objects.filter(pk__in=[k for k in keys if k]).values_list("pk", "name")), None: "No team"}
+    if by == "agent_id":
+        return {**{u.pk: u.display_name for u in User.objects.filter(pk__in=[k for k in keys if k])}, None: "Unassigned"}
+    if by == "queue_id":
+        return {**dict(Queue.objects.filter(pk__in=[k for k in keys if k]).values_list("pk", "name")), None: "No queue"}
+    return {}
+
+
+def _tenure_of(rows: Sequence[dict]) -> dict[int, str]:
+    """Each row's agent tenure band on the day the ticket was created."""
+    starts = dict(AgentProfile.objects.filter(user_id__in={r["agent_id"] for r in rows if r["agent_id"]})
+                  .values_list("user_id", "start_date"))
+    out = {}
+    for r in rows:
+        start = starts.get(r["agent_id"])
+        if r["agent_id"] is None or start is None:
+            out[r["ticket_id"]] = "Unassigned or unknown"
+            continue
+        days = (r["created_at"].date() - start).days
+        out[r["ticket_id"]] = next(label for label, limit in TENURE_BANDS if limit is None or days < limit)
+    return out
+
+
+def _segments(rows: Sequence[dict], kpi: str, by: str) -> dict[object, tuple[float, float, list[dict]]]:
+    """Segment -> (weight, rate or mean, its rows) of a KPI; segments with no weight are left out."""
+    tenure = _tenure_of(rows) if by == "tenure" else {}
+    groups: dict[object, list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[tenure[r["ticket_id"]] if by == "tenure" else r[by]].append(r)
+    out = {}
+    for key, members in groups.items():
+        parts = kpi_parts(members, kpi)
+        if isinstance(parts, tuple):
+            if parts[1]:
+                out[key] = (float(parts[1]), parts[0] / parts[1], members)
+        elif parts:
+            out[key] = (float(len(parts)), sum(parts) / len(parts), members)
+    return out
+
+
+def explain_change(*, scope: Scope, period: Period, kpi: str, by: str, now_rows: Sequence[dict]) -> dict | None:
+    """Split the change of ``kpi`` from the previous period into mix and rate by ``by`` (engine ``decompose_change``).
+
+    A median does not decompose: its change is explained through the mean of the same durations,
+    and the page says so. None when either period has nothing to measure.
+    """
+    if kpi not in _EXPLAINED:
+        return None
+    unit, weights, via_mean = _EXPLAINED[kpi]
+    before_rows = fact_rows(scope=scope, period=period.previous())
+    now_segments, before_segments = _segments(now_rows, kpi, by), _segments(before_rows, kpi, by)
+    if not now_segments or not before_segments:
+        return None
+    names = _segment_names(by, set(now_segments) | set(before_segments))
+    label = {k: str(names.get(k, k if k not in (None, "") else "—")) for k in set(now_segments) | set(before_segments)}
+    result = decompose_change(
+        before={label[k]: (w, r) for k, (w, r, _) in before_segments.items()},
+        after={label[k]: (w, r) for k, (w, r, _) in now_segments.items()},
+        unit=None if unit == "fraction" else ("min" if unit == "minutes" else "s"),
+    )
+    by_label = {label[k]: members for k, (_, _, members) in now_segments.items()}
+    segments = [{
+        "name": s.segment, "weight_before": s.before_share, "weight_now": s.after_share,
+        "value_before": s.before_rate, "value_now": s.after_rate, "mix": s.mix, "rate": s.rate,
+        "link": tickets_link(by_label[s.segment], scope=scope, period=period) if s.segment in by_label else "",
+    } for s in result.segments]
+    dimension = dict((("channel", "Channel"), ("team_id", "Team"), ("queue_id", "Queue"), ("agent_id", "Agent"),
+                      ("priority", "Priority"), ("tier", "Customer tier"), ("tenure", "Agent tenure"))).get(by, by)
+    what = "mean" if via_mean else "value"
+    summary = (f"{'The mean of these durations' if via_mean else 'It'} went from "
+               f"{_show(result.before, unit)} to {_show(result.after, unit)}: "
+               f"{_show_change(result.mix, unit)} from mix (where the {weights} went) and "
+               f"{_show_change(result.rate, unit)} from rate (each {dimension.lower()}'s own {what} moving).")
+    if via_mean:
+        summary = "Medians do not split into parts, so this explains the mean of the same durations. " + summary
+    return {"kpi": kpi, "dimension": dimension, "unit": unit, "summary": summary, "segments": segments,
+            "before": result.before, "after": result.after, "mix": result.mix, "rate": result.rate,
+            "reading": result.reading}
+
+
+def _show(value: float, unit: str) -> str:
+    from frontline.core import formats
+
+    if unit == "fraction":
+        return formats.pct(value, 1)
+    return formats.duration(value * 60 if unit == "minutes" else value)
+
+
+def _show_change(value: float, unit: str) -> str:
+    from frontline.core import formats
+
+    sign = "+" if value > 0 else formats.MINUS if value < 0 else "±"
+    if unit == "fraction":
+        return f"{sign}{formats.number(abs(value) * 100, 1)} points"
+    return sign + formats.duration(abs(value) * 60 if unit == "minutes" else abs(value))
+
+
+# --- outliers -----------------------------------------------------------------------------------------------------
+
+
+def outliers_for(*, rows: Sequence[dict], scope: Scope, period: Period) -> list[dict]:
+    """Agents far from the rest of their team on reopen rate or handle time, with the statistical reason
+    (engine: Fisher's exact test / Mann-Whitney U, Benjamini-Hochberg across agents; see docs/metrics.md)."""
+    by_agent: dict[int, list[dict]] = defaultdict(list)
+    for r in rows:
+        if r["agent_id"] is not None:
+            by_agent[r["agent_id"]].append(r)
+    if len(by_agent) < 2:
+        return []
+    names = {str(u.pk): u.display_name for u in User.objects.filter(pk__in=list(by_agent))}
+    found = []
+    reopen = flag_rate_outliers(
+        per_agent={str(a): kpi_parts(members, "reopen_rate") for a, members in by_agent.items()},  # type: ignore[misc]
+        label="reopen rate", higher_is_worse=True)
+    handle = flag_duration_outliers(
+        per_agent={str(a): [float(r["handle_seconds"]) / 60 for r in members if r["handle_seconds"]]
+                   for a, members in by_agent.items()},
+        label="handle time", unit="min", higher_is_worse=True)
+    for report in (reopen, handle):
+        for agent in report.flagged:
+            found.append({"agent_id": int(agent.agent), "name": names.get(agent.agent, agent.agent),
+                          "measure": report.measure, "reason": agent.reason,
+                          "link": tickets_link(by_agent[int(agent.agent)], scope=scope, period=period)})
+    return found
+
+
+__all__ = ["TargetStatus", "explain_change", "kpi_value", "outliers_for", "target_progress"]

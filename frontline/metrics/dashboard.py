@@ -1,0 +1,282 @@
+"""What the metrics pages, the API and the CSV files show: the catalogue of a slice with its
+comparisons, the breakdown table, trends and links to the tickets behind each number. Reads only."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from frontline.people.models import Role, Team, User
+
+from . import compare
+from .periods import Period
+from .selectors import (
+    Scope,
+    SliceKpis,
+    breakdown,
+    daily_volume,
+    fact_rows,
+    kpi_parts,
+    kpi_value,
+    kpis_of_rows,
+    scope_with,
+    sla_attainment_counts,
+    weekday_hour_volume,
+)
+
+# Links name tickets by id up to this many; beyond, they use the ticket list's own filters.
+MAX_LINK_IDS = 400
+
+# (key, label, unit) of the cards; unit: "count", "minutes", "seconds", "fraction", "score"
+CARDS: tuple[tuple[str, str, str], ...] = (
+    ("tickets", "Tickets created", "count"),
+    ("solved", "Solved", "count"),
+    ("backlog", "Still open", "count"),
+    ("first_reply_median", "First reply, median", "minutes"),
+    ("first_reply_p90", "First reply, p90", "minutes"),
+    ("first_reply_business_median", "First reply, median (business)", "minutes"),
+    ("resolution_median", "Full resolution, median", "minutes"),
+    ("resolution_p90", "Full resolution, p90", "minutes"),
+    ("resolution_business_median", "Full resolution, median (business)", "minutes"),
+    ("one_touch_rate", "One-touch resolution (FCR)", "fraction"),
+    ("reopen_rate", "Reopen rate", "fraction"),
+    ("reassignment_rate", "Reassignment rate", "fraction"),
+    ("escalation_rate", "Escalation rate", "fraction"),
+    ("handle_time_mean", "Average handle time", "seconds"),
+    ("replies_per_solved", "Replies per solved ticket", "number"),
+)
+# Cards compared with the previous period and last year, and what kind of test compares them.
+COMPARED = {"tickets": "count", "solved": "count", "first_reply_median": "median", "resolution_median": "median",
+            "one_touch_rate": "rate", "reopen_rate": "rate", "reassignment_rate": "rate", "escalation_rate": "rate",
+            "handle_time_mean": "mean", "csat": "rate", "nps": "nps"}
+
+
+@dataclass(frozen=True)
+class Card:
+    key: str
+    label: str
+    unit: str
+    value: float | None
+    link: str
+    previous: compare.Change | None
+    last_year: compare.Change | None
+
+
+def card_values(k: SliceKpis) -> dict[str, float | None]:
+    r = k.report
+    return {
+        "tickets": r.tickets, "solved": r.solved, "backlog": r.backlog,
+        "first_reply_median": r.first_reply_minutes.median, "first_reply_p90": r.first_reply_minutes.p90,
+        "first_reply_business_median": k.first_reply_business_minutes.median,
+        "resolution_median": r.resolution_minutes.median, "resolution_p90": r.resolution_minutes.p90,
+        "resolution_business_median": k.resolution_business_minutes.median,
+        "one_touch_rate": r.one_touch_rate, "reopen_rate": r.reopen_rate, "reassignment_rate": r.reassignment_rate,
+        "escalation_rate": k.escalation_rate, "handle_time_mean": k.handle_time_mean_s,
+        "replies_per_solved": r.replies_per_solved, "csat": r.csat, "nps": r.nps, "ces": r.ces,
+    }
+
+
+def _behind(rows: Sequence[dict], key: str) -> list[dict]:
+    """The rows (tickets) a card's number is about."""
+    if key in ("solved", "one_touch_rate", "resolution_median", "resolution_p90", "resolution_business_median",
+               "replies_per_solved"):
+        solved = [r for r in rows if r["solved"]]
+        return [r for r in solved if r["one_touch"]] if key == "one_touch_rate" else solved
+    if key == "backlog":
+        return [r for r in rows if not r["solved"]]
+    if key.startswith("first_reply"):
+        return [r for r in rows if r["first_reply_at"] is not None]
+    if key == "reopen_rate":
+        return [r for r in rows if r["ever_solved"] and r["reopens"] > 0]
+    if key == "reassignment_rate":
+        return [r for r in rows if r["reassigned"]]
+    if key == "escalation_rate":
+        return [r for r in rows if r["escalated"]]
+    if key == "handle_time_mean":
+        return [r for r in rows if r["handle_seconds"]]
+    if key in ("csat", "nps", "ces"):
+        return [r for r in rows if r[key] is not None]
+    return list(rows)
+
+
+def tickets_link(rows: Sequence[dict], *, scope: Scope, period: Period, status: str = "") -> str:
+    """The desk's ticket list showing ``rows``: by id when few, else by the list's filters (same tickets
+    where the slice is one team or all, whole days and no tier)."""
+    base = reverse("desk:ticket_list")
+    if len(rows) <= MAX_LINK_IDS:
+        return f"{base}?{urlencode({'view': 'all', 'ids': ','.join(str(r['ticket_id']) for r in rows) or '0'})}"
+    params: dict[str, object] = {"view": "all", "created_from": period.first.isoformat(),
+                                 "created_to": period.last.isoformat()}
+    if scope.team_ids is not None and len(scope.team_ids) == 1:
+        params["team"] = next(iter(scope.team_ids))
+    if scope.agent_id is not None:
+        params["assignee"] = scope.agent_id
+    for name in ("channel", "priority", "tag"):
+        if getattr(scope, name):
+            params[name] = getattr(scope, name)
+    if scope.queue_id is not None:
+        params["queue"] = scope.queue_id
+    if status:
+        params["status"] = status
+    return f"{base}?{urlencode(params)}"
+
+
+SLA_LABELS = {"first_reply": "First reply", "next_reply": "Next reply", "resolution": "Resolution"}
+_STATUS_OF = {"solved": "resolved", "backlog": "unresolved"}
+
+
+def cards_for(*, scope: Scope, period: Period, now: datetime) -> tuple[SliceKpis, list[Card]]:
+    rows = fact_rows(scope=scope, period=period)
+    current = kpis_of_rows(rows, sla=sla_attainment_counts(scope=scope, period=period))
+    prev_rows = fact_rows(scope=scope, period=period.previous())
+    year_rows = fact_rows(scope=scope, period=period.year_before())
+    values = card_values(current)
+    cards = []
+    for key, label, unit in CARDS:
+        test = COMPARED.get(key)
+        cards.append(Card(
+            key=key, label=label, unit=unit, value=values[key],
+            link=tickets_link(_behind(rows, key), scope=scope, period=period, status=_STATUS_OF.get(key, "")),
+            previous=compare.change(key=key, test=test, now=rows, before=prev_rows) if test else None,
+            last_year=compare.change(key=key, test=test, now=rows, before=year_rows) if test else None,
+        ))
+    return current, cards
+
+
+def survey_cards(*, kpis: SliceKpis, scope: Scope, period: Period) -> list[Card]:
+    """CSAT, NPS and CES when responses exist in the slice (empty list: "no survey data yet")."""
+    r = kpis.report
+    rows = kpis.rows
+    out = []
+    for key, label, unit, n in (("csat", "CSAT", "fraction", r.csat_responses), ("nps", "NPS", "score", r.nps_responses),
+                                ("ces", "CES (1\u20137)", "number", r.ces_responses)):
+        if n:
+            out.append(Card(key=key, label=f"{label} ({n} responses)", unit=unit, value=card_values(kpis)[key],
+                            link=tickets_link(_behind(rows, key), scope=scope, period=period),
+                            previous=None, last_year=None))
+    return out
+
+
+def breakdown_table(*, viewer: User, scope: Scope, period: Period, rows: Sequence[dict]) -> tuple[str, list[dict]]:
+    """Per team (department view), per agent (a team's view), or me and my team (an agent)."""
+    if scope.agent_id is not None or viewer.role == Role.AGENT:  # an agent sees no colleague's own numbers
+        return "agent", []
+    if scope.team_ids is None or (viewer.role != Role.AGENT and len(scope.team_ids) > 1):
+        names = dict(Team.objects.values_list("pk", "name"))
+        by = "team_id"
+    else:
+        names = {u.pk: u.display_name for u in User.objects.filter(pk__in={r["agent_id"] for r in rows if r["agent_id"]})}
+        names[None] = "Unassigned"
+        by = "agent_id"
+    table = []
+    for group in breakdown(rows, by=by, names=names):
+        k = group["kpis"]
+        members = [r for r in rows if r[by] == group["key"]]
+        sub = scope_with(scope, **({"team_ids": frozenset({group["key"]})} if by == "team_id" and group["key"] else
+                                   {"agent_id": group["key"]} if by == "agent_id" and group["key"] else {}))
+        table.append({
+            "key": group["key"], "name": group["name"], "kpis": k, "values": card_values(k),
+            "link": tickets_link(members, scope=sub, period=period),
+        })
+    return ("team" if by == "team_id" else "agent"), table
+
+
+def trend_chart_spec(daily: list[dict]) -> dict:
+    from frontline.core import charts
+
+    data = [{"day": d["day"], "series": s, "tickets": d[key]} for d in daily
+            for s, key in (("Created", "created"), ("Solved", "solved"), ("Still open at day end", "backlog"))]
+    return charts.spec(
+        data=data, title="Tickets per day", description="Tickets created and solved per day, and the backlog at day end",
+        mark={"type": "line", "point": True},
+        encoding={"x": {"field": "day", "type": "temporal", "title": None},
+                  "y": {"field": "tickets", "type": "quantitative", "title": "tickets"},
+                  "color": {"field": "series", "type": "nominal", "title": None}},
+    )
+
+
+def heatmap_spec(cells: list[dict]) -> dict:
+    from frontline.core import charts
+
+    return charts.spec(
+        data=cells, title="Tickets created by weekday and hour", height=170,
+        description="Tickets created by weekday and local hour",
+        mark="rect",
+        encoding={"x": {"field": "hour", "type": "ordinal", "title": "hour"},
+                  "y": {"field": "weekday", "type": "ordinal", "title": None,
+                        "sort": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]},
+                  "color": {"field": "tickets", "type": "quantitative", "title": "tickets",
+                            "scale": {"scheme": "blues"}}},
+    )
+
+
+def team_chart_spec(table: list[dict], *, kind: str) -> dict:
+    from frontline.core import charts
+
+    data = [{"name": str(row["name"]), "minutes": row["values"]["first_reply_median"]} for row in table
+            if row["values"]["first_reply_median"] is not None]
+    return charts.spec(
+        data=data, title=f"First reply time, median, per {kind}", height=max(60, 22 * len(data)),
+        description=f"Median first reply time in minutes per {kind}", mark="bar",
+        encoding={"y": {"field": "name", "type": "nominal", "title": None, "sort": "-x"},
+                  "x": {"field": "minutes", "type": "quantitative", "title": "minutes"}},
+    )
+
+
+def dashboard_data(*, viewer: User, scope: Scope, period: Period, now: datetime) -> dict:
+    kpis, cards = cards_for(scope=scope, period=period, now=now)
+    kind, table = breakdown_table(viewer=viewer, scope=scope, period=period, rows=kpis.rows)
+    daily = daily_volume(scope=scope, period=period)
+    return {
+        "kpis": kpis, "cards": cards, "surveys": survey_cards(kpis=kpis, scope=scope, period=period),
+        "sla": [{"kind": kind, "label": SLA_LABELS.get(kind, kind), "share": met / total if total else None,
+                 "met": met, "total": total} for kind, (met, total) in sorted(kpis.sla.items())],
+        "sla_counts": kpis.sla,
+        "table_kind": kind, "table": table, "daily": daily,
+        "heatmap": weekday_hour_volume(scope=scope, period=period),
+    }
+
+
+__all__ = ["CARDS", "Card", "dashboard_data", "heatmap_spec", "kpi_parts", "kpi_value", "team_chart_spec",
+           "tickets_link", "trend_chart_spec"]
+
+
+def csv_rows(table: str, data: dict, goals: list) -> list[list[object]]:
+    """The rows of one of the dashboard's tables as CSV (raw numbers: minutes, seconds, fractions)."""
+    def num(value: object) -> object:
+        if isinstance(value, float):
+            return int(value) if value.is_integer() else round(value, 6)
+        return "" if value is None else value
+
+    if table == "breakdown":
+        keys = [k for k, _, _ in CARDS]
+        out: list[list[object]] = [[data["table_kind"], *keys]]
+        out += [[row["name"], *[num(row["values"][k]) for k in keys]] for row in data["table"]]
+        return out
+    if table == "daily":
+        return [["day", "created", "solved", "backlog"],
+                *[[d["day"], d["created"], d["solved"], d["backlog"]] for d in data["daily"]]]
+    if table == "heatmap":
+        return [["weekday", "hour", "tickets"], *[[c["weekday"], c["hour"], c["tickets"]] for c in data["heatmap"]]]
+    if table == "targets":
+        return [["kpi", "period", "scope", "team", "agent", "target", "actual", "status", "projected"],
+                *[[g.target.kpi, g.target.period, g.target.scope, g.target.team.name if g.target.team else "",
+                   g.target.agent.display_name if g.target.agent else "", num(g.target.value), num(g.actual),
+                   g.status.status or "", num(g.status.projected)] for g in goals]]
+    out = [["kpi", "label", "unit", "value", "previous_period", "change_vs_previous", "significant_vs_previous",
+            "last_year", "change_vs_last_year", "significant_vs_last_year"]]
+    for card in [*data["cards"], *data["surveys"]]:
+        prev, year = card.previous, card.last_year
+        out.append([card.key, card.label, card.unit, num(card.value),
+                    num(prev.before) if prev else "", num(prev.delta) if prev else "",
+                    "" if prev is None or prev.significant is None else prev.significant,
+                    num(year.before) if year else "", num(year.delta) if year else "",
+                    "" if year is None or year.significant is None else year.significant])
+    for kind, (met, total) in sorted(data["sla_counts"].items()):
+        out.append([f"sla_{kind}", f"SLA attainment, {kind.replace('_', ' ')}", "fraction",
+                    num(met / total if total else None), "", "", "", "", "", ""])
+    return out

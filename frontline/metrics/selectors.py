@@ -1,0 +1,329 @@
+"""Reads of the metrics, scoped to what the viewer may see. Nothing here writes.
+
+Who sees what (tests/metrics/test_permissions.py):
+- managers and admins: every ticket's numbers, any team or agent;
+- team leads: the teams they lead (and their sub-teams) or belong to, and the agents of those
+  teams — always restricted to those teams' tickets;
+- agents: their own numbers (tickets assigned to them) and their teams' aggregate, nobody else's.
+A team or agent outside that is reported as missing (404), as the desk does for tickets.
+
+A slice is the tickets **created** in a period (in the viewer's zone) that match the filters; every
+KPI of the catalogue is computed over that cohort with :func:`frontline.engine.kpis.summarize`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from frontline.engine.kpis import Distribution, KpiReport, TicketFacts, distribution, summarize
+from frontline.people.models import STAFF_ROLES, Role, Team, User
+from frontline.people.selectors import team_ids_for_viewer
+from frontline.sla.models import ClockState, SLAClock
+
+from .models import HourlyRollup, TicketFact
+from .periods import Period
+
+FACT_COLUMNS = (
+    "ticket_id", "created_at", "team_id", "agent_id", "channel", "queue_id", "priority", "tier", "category",
+    "first_reply_at", "solved_at", "ever_solved", "reopens", "agent_replies", "assignee_count", "csat", "ces", "nps",
+    "solved", "one_touch", "reassigned", "first_reply_minutes", "resolution_minutes",
+    "first_reply_business_minutes", "resolution_business_minutes", "handle_seconds", "escalated",
+)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which tickets: ``team_ids`` None means every ticket (managers only); the rest are filters."""
+
+    team_ids: frozenset[int] | None
+    agent_id: int | None = None
+    channel: str = ""
+    queue_id: int | None = None
+    priority: str = ""
+    tier: str = ""
+    tag: str = ""
+
+    def q(self) -> Q:
+        q = Q()
+        if self.team_ids is not None:
+            q &= Q(team_id__in=sorted(self.team_ids))
+        if self.agent_id is not None:
+            q &= Q(agent_id=self.agent_id)
+        if self.channel:
+            q &= Q(channel=self.channel)
+        if self.queue_id is not None:
+            q &= Q(queue_id=self.queue_id)
+        if self.priority:
+            q &= Q(priority=self.priority)
+        if self.tier:
+            q &= Q(tier=self.tier)
+        if self.tag:
+            q &= Q(ticket__tags__name=self.tag)
+        return q
+
+
+def metrics_teams_for_viewer(*, viewer: User) -> QuerySet[Team]:
+    """The teams whose numbers ``viewer`` may read."""
+    if getattr(viewer, "role", None) not in STAFF_ROLES:
+        return Team.objects.none()
+    ids = team_ids_for_viewer(viewer=viewer)
+    return Team.objects.all() if ids is None else Team.objects.filter(pk__in=ids)
+
+
+def metrics_agents_for_viewer(*, viewer: User) -> QuerySet[User]:
+    """The agents whose own numbers ``viewer`` may read (an agent: only themselves)."""
+    staff = User.objects.filter(role__in=STAFF_ROLES)
+    if getattr(viewer, "role", None) not in STAFF_ROLES:
+        return staff.none()
+    if viewer.role == Role.AGENT:
+        return staff.filter(pk=viewer.pk)
+    ids = team_ids_for_viewer(viewer=viewer)
+    if ids is None:
+        return staff
+    return staff.filter(Q(teams__in=ids) | Q(pk=viewer.pk)).distinct()
+
+
+def scope_for_viewer(*, viewer: User, team_id: int | None = None, agent_id: int | None = None, **filters: object) -> Scope:
+    """The scope ``viewer`` asked for, within what they may see; Http404 for a team or agent they may not read.
+
+    Without a team or agent: a manager gets the department, a lead their teams, an agent their own numbers.
+    """
+    if getattr(viewer, "role", None) not in STAFF_ROLES or not viewer.is_active:
+        raise Http404("No such metrics.")
+    visible = team_ids_for_viewer(viewer=viewer)
+    if team_id is not None and visible is not None and team_id not in visible:
+        raise Http404("No such team.")
+    if team_id is not None and not Team.objects.filter(pk=team_id).exists():
+        raise Http404("No such team.")
+    if agent_id is not None and not metrics_agents_for_viewer(viewer=viewer).filter(pk=agent_id).exists():
+        raise Http404("No such agent.")
+    if viewer.role == Role.AGENT and team_id is None and agent_id is None:
+        agent_id = viewer.pk
+    teams = frozenset({team_id}) if team_id is not None else (None if visible is None else frozenset(visible))
+    return Scope(team_ids=teams, agent_id=agent_id, **filters)  # type: ignore[arg-type]
+
+
+def facts_in(*, scope: Scope, period: Period) -> QuerySet[TicketFact]:
+    """The fact rows of the tickets created in ``period`` within ``scope``."""
+    facts = TicketFact.objects.filter(scope.q(), created_at__gte=period.start, created_at__lt=period.end)
+    return facts.distinct() if scope.tag else facts
+
+
+def fact_rows(*, scope: Scope, period: Period) -> list[dict]:
+    return list(facts_in(scope=scope, period=period).order_by("created_at", "ticket_id").values(*FACT_COLUMNS))
+
+
+@dataclass(frozen=True)
+class SliceKpis:
+    """The catalogue over one slice, and the pieces period comparisons and decompositions need."""
+
+    report: KpiReport
+    first_reply_business_minutes: Distribution
+    resolution_business_minutes: Distribution
+    handle_time_mean_s: float | None
+    handled: int
+    escalated: int
+    escalation_rate: float | None
+    sla: dict[str, tuple[int, int]]  # target kind -> (met, met + breached)
+    rows: list[dict] = field(repr=False)
+
+    @property
+    def sla_attainment(self) -> dict[str, float | None]:
+        return {kind: (met / total if total else None) for kind, (met, total) in self.sla.items()}
+
+
+def kpis_of_rows(rows: Sequence[dict], *, sla: dict[str, tuple[int, int]] | None = None) -> SliceKpis:
+    """The catalogue over fact rows: the engine's :func:`summarize` plus the app-level KPIs."""
+    report = summarize(facts=[engine_facts_of(r) for r in rows])
+    handled = [r["handle_seconds"] for r in rows if r["handle_seconds"]]
+    escalated = sum(1 for r in rows if r["escalated"])
+    return SliceKpis(
+        report=report,
+        first_reply_business_minutes=distribution(
+            values=[r["first_reply_business_minutes"] for r in rows if r["first_reply_business_minutes"] is not None]),
+        resolution_business_minutes=distribution(
+            values=[r["resolution_business_minutes"] for r in rows
+                    if r["resolution_business_minutes"] is not None and r["solved"]]),
+        handle_time_mean_s=sum(handled) / len(handled) if handled else None,
+        handled=len(handled),
+        escalated=escalated,
+        escalation_rate=escalated / len(rows) if rows else None,
+        sla=sla or {},
+        rows=list(rows),
+    )
+
+
+def slice_kpis(*, scope: Scope, period: Period) -> SliceKpis:
+    rows = fact_rows(scope=scope, period=period)
+    return kpis_of_rows(rows, sla=sla_attainment_counts(scope=scope, period=period))
+
+
+def sla_attainment_counts(*, scope: Scope, period: Period) -> dict[str, tuple[int, int]]:
+    """Per SLA target kind: clocks met, and clocks met or breached, on the slice's tickets (frontline.sla)."""
+    tickets = facts_in(scope=scope, period=period).values("ticket_id")
+    counts = (
+        SLAClock.objects.filter(ticket_id__in=tickets, state__in=[ClockState.MET, ClockState.BREACHED],
+                                application__superseded_at__isnull=True)
+        .values("kind").order_by("kind")
+        .annotate(met=Count("pk", filter=Q(state=ClockState.MET)), total=Count("pk"))
+    )
+    return {c["kind"]: (c["met"], c["total"]) for c in counts}
+
+
+def engine_facts_of(row: dict) -> TicketFacts:
+    """A stored fact row back as the engine's :class:`TicketFacts` (to summarise with the engine).
+
+    Only the number of distinct assignees is stored; the engine reads nothing else of them.
+    """
+    get = row.get
+    return TicketFacts(
+        ticket=str(get("ticket_id")), channel=get("channel"), created_at=get("created_at"), category=get("category"),
+        first_reply_at=get("first_reply_at"), solved_at=get("solved_at"), ever_solved=get("ever_solved"),
+        reopens=get("reopens"), agent_replies=get("agent_replies"),
+        assignees=frozenset(str(i) for i in range(get("assignee_count"))),
+        csat=get("csat"), ces=get("ces"), nps=get("nps"),
+    )
+
+
+
+# --- values of one KPI, and the pieces a comparison needs ---------------------------------------------------------
+
+# kind: "rate" (successes of trials), "median" (of values), "mean" (of values), "count"
+KPI_KINDS: dict[str, str] = {
+    "first_reply_median": "median", "resolution_median": "median", "one_touch_rate": "rate",
+    "reopen_rate": "rate", "reassignment_rate": "rate", "escalation_rate": "rate", "handle_time_mean": "mean",
+    "csat": "rate", "nps": "nps", "solved": "count", "tickets": "count",
+}
+
+
+def kpi_parts(rows: Sequence[dict], kpi: str) -> tuple[int, int] | list[float]:
+    """For a rate: (successes, trials); for a median or mean: the values; for a count: (count, count)."""
+    solved = [r for r in rows if r["solved"]]
+    if kpi == "first_reply_median":
+        return [r["first_reply_minutes"] for r in rows if r["first_reply_minutes"] is not None]
+    if kpi == "resolution_median":
+        return [r["resolution_minutes"] for r in solved if r["resolution_minutes"] is not None]
+    if kpi == "handle_time_mean":
+        return [float(r["handle_seconds"]) for r in rows if r["handle_seconds"]]
+    if kpi == "one_touch_rate":
+        return sum(1 for r in solved if r["one_touch"]), len(solved)
+    if kpi == "reopen_rate":
+        ever = [r for r in rows if r["ever_solved"]]
+        return sum(1 for r in ever if r["reopens"] > 0), len(ever)
+    if kpi == "reassignment_rate":
+        return sum(1 for r in rows if r["reassigned"]), len(rows)
+    if kpi == "escalation_rate":
+        return sum(1 for r in rows if r["escalated"]), len(rows)
+    if kpi == "csat":
+        answered = [r["csat"] for r in rows if r["csat"] is not None]
+        return sum(1 for s in answered if s >= 4), len(answered)
+    if kpi == "nps":
+        return [float(r["nps"]) for r in rows if r["nps"] is not None]
+    if kpi == "solved":
+        return len(solved), len(solved)
+    if kpi == "tickets":
+        return len(rows), len(rows)
+    raise ValueError(f"kpi: unknown KPI {kpi!r}")
+
+
+def kpi_value(rows: Sequence[dict], kpi: str) -> float | None:
+    """One KPI's value over fact rows (rates as fractions, times in minutes, handle time in seconds, NPS -100..100)."""
+    parts = kpi_parts(rows, kpi)
+    kind = KPI_KINDS[kpi]
+    if kind == "count":
+        assert isinstance(parts, tuple)
+        return float(parts[0])
+    if kind == "rate":
+        assert isinstance(parts, tuple)
+        return parts[0] / parts[1] if parts[1] else None
+    assert isinstance(parts, list)
+    if not parts:
+        return None
+    if kind == "median":
+        return distribution(values=parts).median
+    if kind == "nps":
+        return 100 * (sum(1 for s in parts if s >= 9) - sum(1 for s in parts if s <= 6)) / len(parts)
+    return sum(parts) / len(parts)
+
+
+# --- trends, heatmap, breakdowns -------------------------------------------------------------------------------
+
+
+def daily_volume(*, scope: Scope, period: Period) -> list[dict]:
+    """Per local day of ``period``: tickets created, tickets solved (by their last solve) and the backlog at day end.
+
+    Backlog at the end of a day: tickets created before it whose last solve is not before it (a
+    ticket reopened and solved again counts as open from creation to its last solve).
+    """
+    zone = period.zone
+    days = [period.first + timedelta(days=i) for i in range(period.days)]
+    created: dict[date, int] = defaultdict(int)
+    solved: dict[date, int] = defaultdict(int)
+    base = TicketFact.objects.filter(scope.q())
+    if scope.tag:
+        base = base.distinct()
+    for at in base.filter(created_at__gte=period.start, created_at__lt=period.end).values_list("created_at", flat=True):
+        created[at.astimezone(zone).date()] += 1
+    for at in base.filter(solved_at__gte=period.start, solved_at__lt=period.end).values_list("solved_at", flat=True):
+        solved[at.astimezone(zone).date()] += 1
+    open_before = base.filter(created_at__lt=period.start).exclude(solved_at__lt=period.start).count()
+    # tickets created before the period and solved in it leave the backlog on their solve day
+    backlog, out = open_before, []
+    for day in days:
+        backlog += created[day] - solved[day]
+        out.append({"day": day.isoformat(), "created": created[day], "solved": solved[day], "backlog": backlog})
+    return out
+
+
+def weekday_hour_volume(*, scope: Scope, period: Period) -> list[dict]:
+    """Tickets created per (weekday, local hour) over ``period`` (from the hourly rollups when no tag is set)."""
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    if scope.tag:
+        source: Iterable[tuple[datetime, int]] = (
+            (at, 1) for at in facts_in(scope=scope, period=period).values_list("created_at", flat=True))
+    else:
+        source = rollup_rows(scope=scope, period=period).values_list("hour", "tickets")
+    for at, n in source:
+        local = at.astimezone(period.zone)
+        counts[(local.weekday(), local.hour)] += n
+    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    return [{"weekday": names[d], "hour": h, "tickets": counts[(d, h)]} for d in range(7) for h in range(24)]
+
+
+def rollup_rows(*, scope: Scope, period: Period) -> QuerySet[HourlyRollup]:
+    """The hourly rollup rows of ``scope`` (no tag) whose hour lies in ``period``."""
+    if scope.tag:
+        raise ValueError("scope: rollups have no tags; read facts for a tag")
+    q = Q(hour__gte=period.start, hour__lt=period.end)
+    if scope.team_ids is not None:
+        q &= Q(team_id__in=sorted(scope.team_ids))
+    if scope.agent_id is not None:
+        q &= Q(agent_id=scope.agent_id)
+    for name in ("channel", "priority", "tier"):
+        if getattr(scope, name):
+            q &= Q(**{name: getattr(scope, name)})
+    if scope.queue_id is not None:
+        q &= Q(queue_id=scope.queue_id)
+    return HourlyRollup.objects.filter(q)
+
+
+def breakdown(rows: Sequence[dict], *, by: str, names: dict | None = None) -> list[dict]:
+    """The catalogue per value of one dimension of the fact rows (``team_id``, ``agent_id``, ``channel``...)."""
+    groups: dict[object, list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[r[by]].append(r)
+    out = []
+    for key, members in groups.items():
+        k = kpis_of_rows(members)
+        out.append({"key": key, "name": (names or {}).get(key, key if key not in (None, "") else "—"), "kpis": k})
+    return sorted(out, key=lambda g: (-g["kpis"].report.tickets, str(g["name"])))
+
+
+def scope_with(scope: Scope, **changes: object) -> Scope:
+    return replace(scope, **changes)  # type: ignore[arg-type]
