@@ -43,9 +43,9 @@ from frontline.people.models import STAFF_ROLES, AgentProfile, Availability, Rol
 
 from . import content, names
 from .mail import demo_mail, mail_reset
+from .metrics import demo_metrics, metrics_demo_reset
 from .replay import BulkReplayer, Op, ServiceReplayer, ops_in_order
 from .scripts import DAILY_TICKETS, Agent, World, build_scripts
-from .metrics import demo_metrics, metrics_demo_reset
 from .sla import demo_escalations, demo_sla, sla_reset
 from .surveys import demo_surveys, surveys_reset
 from .timing import Shift, agent_pace, handle_seconds

@@ -46,11 +46,11 @@ def test_29_february_a_year_earlier_is_28_february():
 def test_a_custom_range_and_its_errors():
     custom = period_of("custom", date(2026, 3, 1), BERLIN, last=date(2026, 3, 10))
     assert (custom.previous().first, custom.previous().last) == (date(2026, 2, 19), date(2026, 2, 28))
-    with pytest.raises(ValueError, match="^end: must not be before"):
+    with pytest.raises(ValueError, match=r"^end: must not be before"):
         period_of("custom", date(2026, 3, 10), BERLIN, last=date(2026, 3, 1))
-    with pytest.raises(ValueError, match="^end: a custom period is at most"):
+    with pytest.raises(ValueError, match=r"^end: a custom period is at most"):
         period_of("custom", date(2020, 1, 1), BERLIN, last=date(2026, 1, 1))
-    with pytest.raises(ValueError, match="^end: a custom period needs"):
+    with pytest.raises(ValueError, match=r"^end: a custom period needs"):
         period_of("custom", date(2026, 3, 1), BERLIN)
 
 

@@ -16,7 +16,7 @@ def test_a_manager_sees_the_department_with_charts_and_comparisons(department, l
     page = login(department["boss"]).get("/metrics/", WEEK_QUERY)
     text = page.content.decode()
     assert page.status_code == 200
-    assert "2 Mar 2026 – 8 Mar 2026" in text and "All teams" in text
+    assert "2 Mar 2026 \u2013 8 Mar 2026" in text and "All teams" in text
     assert 'id="kpi-tickets"' in text and "vs previous: +5" in text  # 6 tickets against 1 the week before
     assert text.count("<svg") >= 3  # trend, per-team bars, heatmap
     assert "No survey data yet" in text
