@@ -152,8 +152,9 @@ def _change(c: object) -> ChangeOut | None:
             summary="The KPI catalogue of a slice, compared with the previous period and last year")
 def metrics_summary(request: HttpRequest, params: Query[SliceParams]) -> SummaryOut:
     scope, period = _slice(request, params)
-    kpis, cards = dashboard.cards_for(scope=scope, period=period, now=timezone.now())
-    cards += dashboard.survey_cards(kpis=kpis, scope=scope, period=period)
+    now = timezone.now()
+    kpis, cards = dashboard.cards_for(scope=scope, period=period, now=now)
+    cards += dashboard.survey_cards(kpis=kpis, scope=scope, period=period, now=now)
     return SummaryOut(
         period=_period(period), previous_period=_period(period.previous()), last_year=_period(period.year_before()),
         kpis=[KpiOut(key=c.key, label=c.label, unit=c.unit, value=c.value, previous_period=_change(c.previous),

@@ -5,8 +5,8 @@ whether it is larger than noise: the statistics are :mod:`frontline.engine.kpis.
   two-proportion z test) on successes of trials;
 - medians (first reply, full resolution): ``compare_medians`` (Price-Bonett standard errors);
 - means (handle time): ``compare_means`` (Welch);
-- counts (tickets, solved) are not tested: a count has no sampling noise to speak of here, the
-  change is shown as it is.
+- counts (tickets, solved): ``compare_counts`` (Poisson, per hour of the lengths compared);
+- NPS: ``compare_nps``; CES: ``compare_means``.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from frontline.engine.kpis.compare import compare_means, compare_medians, compare_rates
+from frontline.engine.kpis.compare import compare_counts, compare_means, compare_medians, compare_nps, compare_rates
 
 from .selectors import kpi_parts, kpi_value
 
@@ -22,7 +22,7 @@ from .selectors import kpi_parts, kpi_value
 _KPI_OF = {"tickets": "tickets", "solved": "solved", "first_reply_median": "first_reply_median",
            "resolution_median": "resolution_median", "one_touch_rate": "one_touch_rate", "reopen_rate": "reopen_rate",
            "reassignment_rate": "reassignment_rate", "escalation_rate": "escalation_rate",
-           "handle_time_mean": "handle_time_mean", "csat": "csat", "nps": "nps"}
+           "handle_time_mean": "handle_time_mean", "csat": "csat", "nps": "nps", "ces": "ces"}
 _UNITS = {"first_reply_median": "min", "resolution_median": "min", "handle_time_mean": "s"}
 
 
@@ -38,8 +38,13 @@ class Change:
     reading: str = ""
 
 
-def change(*, key: str, test: str, now: Sequence[dict], before: Sequence[dict]) -> Change:
-    """The change of card ``key`` from ``before`` to ``now`` with the test of its kind (``test``)."""
+def change(*, key: str, test: str, now: Sequence[dict], before: Sequence[dict],
+           hours: tuple[float, float] = (1.0, 1.0)) -> Change:
+    """The change of card ``key`` from ``before`` to ``now`` with the test of its kind (``test``).
+
+    ``hours``: the lengths (before, now) the rows were counted over: a count is tested as a rate per
+    hour (Poisson), so a 31-day month is not "more tickets" than a 28-day one.
+    """
     kpi = _KPI_OF[key]
     value_now, value_before = kpi_value(now, kpi), kpi_value(before, kpi)
     delta = None if value_now is None or value_before is None else value_now - value_before
@@ -48,6 +53,14 @@ def change(*, key: str, test: str, now: Sequence[dict], before: Sequence[dict]) 
         if not n1 or not n2:
             return Change(before=value_before, delta=delta, significant=None)
         result = compare_rates(k1, n1, k2, n2)
+    elif test == "count":
+        (c2, _), (c1, _) = kpi_parts(now, kpi), kpi_parts(before, kpi)  # type: ignore[misc]
+        if hours[0] <= 0 or hours[1] <= 0:
+            return Change(before=value_before, delta=delta, significant=None)
+        result = compare_counts(c1, c2, exposure1=hours[0], exposure2=hours[1])
+    elif test == "nps":
+        a, b = kpi_parts(before, kpi), kpi_parts(now, kpi)
+        result = compare_nps([int(x) for x in a], [int(x) for x in b])  # type: ignore[union-attr]
     elif test in ("median", "mean"):
         a, b = kpi_parts(before, kpi), kpi_parts(now, kpi)
         compare = compare_medians if test == "median" else compare_means

@@ -52,7 +52,7 @@ CARDS: tuple[tuple[str, str, str], ...] = (
 # Cards compared with the previous period and last year, and what kind of test compares them.
 COMPARED = {"tickets": "count", "solved": "count", "first_reply_median": "median", "resolution_median": "median",
             "one_touch_rate": "rate", "reopen_rate": "rate", "reassignment_rate": "rate", "escalation_rate": "rate",
-            "handle_time_mean": "mean", "csat": "rate", "nps": "nps"}
+            "handle_time_mean": "mean", "csat": "rate", "nps": "nps", "ces": "mean"}
 
 
 @dataclass(frozen=True)
@@ -129,11 +129,36 @@ SLA_LABELS = {"first_reply": "First reply", "next_reply": "Next reply", "resolut
 _STATUS_OF = {"solved": "resolved", "backlog": "unresolved"}
 
 
+@dataclass(frozen=True)
+class Baselines:
+    """The rows the period is compared with. While the period runs, the earlier periods are cut to
+    the same elapsed time (week to date against the same hours of last week), so that counts and
+    rates compare like with like; ``hours`` are the lengths compared (a count's exposure)."""
+
+    previous: list[dict]
+    last_year: list[dict]
+    hours_now: float
+    hours_previous: float
+    hours_last_year: float
+    to_date: bool
+
+
+def baselines(*, scope: Scope, period: Period, now: datetime) -> Baselines:
+    elapsed = min(max(now, period.start), period.end) - period.start
+    to_date = now < period.end
+    out = []
+    for other in (period.previous(), period.year_before()):
+        until = other.start + elapsed if to_date else None
+        rows = fact_rows(scope=scope, period=other, until=until)
+        out.append((rows, ((until or other.end) - other.start).total_seconds() / 3600))
+    return Baselines(previous=out[0][0], last_year=out[1][0], hours_now=elapsed.total_seconds() / 3600,
+                     hours_previous=out[0][1], hours_last_year=out[1][1], to_date=to_date)
+
+
 def cards_for(*, scope: Scope, period: Period, now: datetime) -> tuple[SliceKpis, list[Card]]:
     rows = fact_rows(scope=scope, period=period)
     current = kpis_of_rows(rows, sla=sla_attainment_counts(scope=scope, period=period))
-    prev_rows = fact_rows(scope=scope, period=period.previous())
-    year_rows = fact_rows(scope=scope, period=period.year_before())
+    base = baselines(scope=scope, period=period, now=now)
     values = card_values(current)
     cards = []
     for key, label, unit in CARDS:
@@ -141,23 +166,28 @@ def cards_for(*, scope: Scope, period: Period, now: datetime) -> tuple[SliceKpis
         cards.append(Card(
             key=key, label=label, unit=unit, value=values[key],
             link=tickets_link(_behind(rows, key), scope=scope, period=period, status=_STATUS_OF.get(key, "")),
-            previous=compare.change(key=key, test=test, now=rows, before=prev_rows) if test else None,
-            last_year=compare.change(key=key, test=test, now=rows, before=year_rows) if test else None,
+            previous=compare.change(key=key, test=test, now=rows, before=base.previous,
+                                    hours=(base.hours_previous, base.hours_now)) if test else None,
+            last_year=compare.change(key=key, test=test, now=rows, before=base.last_year,
+                                     hours=(base.hours_last_year, base.hours_now)) if test else None,
         ))
     return current, cards
 
 
-def survey_cards(*, kpis: SliceKpis, scope: Scope, period: Period) -> list[Card]:
+def survey_cards(*, kpis: SliceKpis, scope: Scope, period: Period, now: datetime) -> list[Card]:
     """CSAT, NPS and CES when responses exist in the slice (empty list: "no survey data yet")."""
     r = kpis.report
     rows = kpis.rows
+    base = baselines(scope=scope, period=period, now=now) if (r.csat_responses or r.nps_responses or
+                                                                r.ces_responses) else None
     out = []
     for key, label, unit, n in (("csat", "CSAT", "fraction", r.csat_responses), ("nps", "NPS", "score", r.nps_responses),
                                 ("ces", "CES (1\u20137)", "number", r.ces_responses)):
-        if n:
+        if n and base is not None:
             out.append(Card(key=key, label=f"{label} ({n} responses)", unit=unit, value=card_values(kpis)[key],
                             link=tickets_link(_behind(rows, key), scope=scope, period=period),
-                            previous=None, last_year=None))
+                            previous=compare.change(key=key, test=COMPARED[key], now=rows, before=base.previous),
+                            last_year=compare.change(key=key, test=COMPARED[key], now=rows, before=base.last_year)))
     return out
 
 
@@ -232,12 +262,13 @@ def dashboard_data(*, viewer: User, scope: Scope, period: Period, now: datetime)
     kind, table = breakdown_table(viewer=viewer, scope=scope, period=period, rows=kpis.rows)
     daily = daily_volume(scope=scope, period=period)
     return {
-        "kpis": kpis, "cards": cards, "surveys": survey_cards(kpis=kpis, scope=scope, period=period),
+        "kpis": kpis, "cards": cards, "surveys": survey_cards(kpis=kpis, scope=scope, period=period, now=now),
         "sla": [{"kind": kind, "label": SLA_LABELS.get(kind, kind), "share": met / total if total else None,
                  "met": met, "total": total} for kind, (met, total) in sorted(kpis.sla.items())],
         "sla_counts": kpis.sla,
         "table_kind": kind, "table": table, "daily": daily,
         "heatmap": weekday_hour_volume(scope=scope, period=period),
+        "to_date": now < period.end,
     }
 
 

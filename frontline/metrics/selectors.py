@@ -109,14 +109,16 @@ def scope_for_viewer(*, viewer: User, team_id: int | None = None, agent_id: int 
     return Scope(team_ids=teams, agent_id=agent_id, **filters)  # type: ignore[arg-type]
 
 
-def facts_in(*, scope: Scope, period: Period) -> QuerySet[TicketFact]:
-    """The fact rows of the tickets created in ``period`` within ``scope``."""
-    facts = TicketFact.objects.filter(scope.q(), created_at__gte=period.start, created_at__lt=period.end)
+def facts_in(*, scope: Scope, period: Period, until: datetime | None = None) -> QuerySet[TicketFact]:
+    """The fact rows of the tickets created in ``period`` (or from its start to ``until``) within ``scope``."""
+    end = period.end if until is None else min(until, period.end)
+    facts = TicketFact.objects.filter(scope.q(), created_at__gte=period.start, created_at__lt=end)
     return facts.distinct() if scope.tag else facts
 
 
-def fact_rows(*, scope: Scope, period: Period) -> list[dict]:
-    return list(facts_in(scope=scope, period=period).order_by("created_at", "ticket_id").values(*FACT_COLUMNS))
+def fact_rows(*, scope: Scope, period: Period, until: datetime | None = None) -> list[dict]:
+    return list(facts_in(scope=scope, period=period, until=until).order_by("created_at", "ticket_id")
+                .values(*FACT_COLUMNS))
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,7 @@ def engine_facts_of(row: dict) -> TicketFacts:
 KPI_KINDS: dict[str, str] = {
     "first_reply_median": "median", "resolution_median": "median", "one_touch_rate": "rate",
     "reopen_rate": "rate", "reassignment_rate": "rate", "escalation_rate": "rate", "handle_time_mean": "mean",
-    "csat": "rate", "nps": "nps", "solved": "count", "tickets": "count",
+    "csat": "rate", "nps": "nps", "ces": "mean", "solved": "count", "tickets": "count",
 }
 
 
@@ -225,6 +227,8 @@ def kpi_parts(rows: Sequence[dict], kpi: str) -> tuple[int, int] | list[float]:
         return sum(1 for s in answered if s >= 4), len(answered)
     if kpi == "nps":
         return [float(r["nps"]) for r in rows if r["nps"] is not None]
+    if kpi == "ces":
+        return [float(r["ces"]) for r in rows if r["ces"] is not None]
     if kpi == "solved":
         return len(solved), len(solved)
     if kpi == "tickets":
