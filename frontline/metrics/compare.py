@@ -14,7 +14,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from frontline.engine.kpis.compare import compare_counts, compare_means, compare_medians, compare_nps, compare_rates
+from frontline.engine.kpis.compare import (
+    compare_counts,
+    compare_means,
+    compare_medians,
+    compare_nps,
+    compare_rates,
+)
 
 from .selectors import kpi_parts, kpi_value
 

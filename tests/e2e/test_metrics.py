@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -80,7 +81,7 @@ def test_a_lead_reads_the_dashboard_follows_a_number_and_exports(page: Page, tea
 
     with page.expect_download() as download:
         page.locator("#csv-breakdown").click()
-    content = open(download.value.path(), encoding="utf-8").read()
+    content = Path(download.value.path()).read_text(encoding="utf-8")
     assert content.splitlines()[0].startswith("agent,tickets,solved,backlog")
     assert "Ann" in content and "Tia" not in content
 
