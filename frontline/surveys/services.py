@@ -23,7 +23,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from frontline.core import background, formats
+from frontline.core import formats
 from frontline.customers.models import Customer
 from frontline.desk.hooks import ticket_event_written
 from frontline.desk.models import EventKind, StatusCategory, Ticket, TicketEvent
@@ -107,12 +107,8 @@ def survey_schedule_for_solve(*, ticket: Ticket, at: datetime) -> Survey | None:
 
 
 def surveys_on_ticket_event(event: TicketEvent) -> None:
-    """The desk hook: a solve schedules the rule's survey; a reopen cancels one not yet sent; the
-    end of a chat an agent took part in surveys its ticket at once under the chat channel's rule."""
-    if event.kind == EventKind.CHAT_ENDED:
-        if event.payload.get("accepted"):
-            send_survey_for(ticket=event.ticket, channel="chat", at=event.created_at)
-        return
+    """The desk hook: a solve schedules the rule's survey; a reopen cancels one not yet sent. (The
+    end of a chat an agent took part in is surveyed in the chat window: ``survey_link_for``.)"""
     if event.kind != EventKind.STATUS_CHANGED:
         return
     before, after = event.payload.get("from_category"), event.payload.get("to_category")
@@ -122,23 +118,6 @@ def surveys_on_ticket_event(event: TicketEvent) -> None:
         Survey.objects.filter(ticket_id=event.ticket_id, state=SurveyState.SCHEDULED,
                               trigger=SurveyTrigger.SOLVED).update(state=SurveyState.CANCELLED,
                                                                    note="The ticket was reopened before sending.")
-
-
-@transaction.atomic
-def send_survey_for(*, ticket: Ticket, channel: str | None = None, at: datetime | None = None) -> Survey | None:
-    """For the chat app: survey ``ticket`` now (the end of a chat), by email, under the rule of
-    ``channel`` (default the ticket's) and its queue, without the rule's delay. Throttling applies
-    when it is sent. None when the rule says no survey or the ticket already has it."""
-    at = at or timezone.now()
-    rule = selectors.rule_for(channel=channel or ticket.channel, queue_id=ticket.queue_id)
-    if rule is None or not rule.enabled:
-        return None
-    if Survey.objects.filter(ticket=ticket, kind=rule.survey).exclude(state=SurveyState.CANCELLED).exists():
-        return None
-    survey = _new_survey(ticket=ticket, kind=rule.survey, trigger=SurveyTrigger.CHAT, at=at, due_at=at,
-                         channel=channel or ticket.channel)
-    background.enqueue_on_commit("surveys.send", survey.pk)
-    return survey
 
 
 @transaction.atomic

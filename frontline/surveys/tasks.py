@@ -7,7 +7,7 @@ from django_tasks import task
 
 from frontline.core import background
 
-from .services import nps_campaign_run, survey_send, surveys_send_due
+from .services import nps_campaign_run, surveys_send_due
 
 
 @background.runs_as("surveys.send_due")
@@ -16,13 +16,6 @@ def surveys_send_due_task() -> str:
     """Email every survey whose delay after solve has passed (periodic: SURVEY_SEND_EVERY_S)."""
     outcome = surveys_send_due()
     return ", ".join(f"{n} {state}" for state, n in sorted(outcome.items())) or "nothing due"
-
-
-@background.runs_as("surveys.send")
-@task()
-def survey_send_task(survey_id: int) -> str:
-    """Email one survey now (the end of a chat)."""
-    return survey_send(survey_id=survey_id)
 
 
 @background.runs_as("surveys.nps")

@@ -1,15 +1,16 @@
 """Browser end-to-end tests: Playwright (sync API) drives Debian's chromium against ``live_server``.
 
 Why ``DJANGO_ALLOW_ASYNC_UNSAFE``: Playwright's sync API drives an asyncio event loop from the
-test thread (through greenlets) and leaves it installed as the thread's running loop while the
-session-wide browser lives. Django sees that loop and refuses ORM calls from the test body and
+test thread (through greenlets) and can leave it installed as the thread's running loop while the
+browser lives. Django sees that loop and refuses ORM calls from the test body and
 from pytest-django's own fixtures ("You cannot call this from an async context - use a thread or
 sync_to_async") although every call is an ordinary synchronous one: the test thread and the live
 server thread each have their own connection and no coroutine ever touches them. So the check is
 switched off. It is set when this conftest is imported (collection time) and so holds for the
-rest of the pytest process: it has to, because the loop stays installed until the session ends
-and transactional tests of other packages may run after these. Frontline has no async views or
-ORM calls from coroutines, so the check guards nothing in this suite.
+rest of the pytest process. The browser is one per test module, not per session: a loop left
+installed past the module would make the next file's calls to async views (the chat's long
+polls) through Django's test client fail with "You cannot use AsyncToSync in the same thread as
+an async event loop" — pytest-xdist runs other packages' files after these on the same worker.
 
 The live server runs in a thread of this process against the test database; the tests use
 ``django_db(transaction=True)`` so that the data they create is committed and visible to it.
@@ -40,9 +41,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 expect.set_options(timeout=15_000)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    """One headless chromium for the whole run."""
+    """One headless chromium per test module (its event loop ends with the module)."""
     if not CHROMIUM.is_file():
         pytest.fail(
             f"The browser tests need Debian's chromium at {CHROMIUM}, which is missing. "

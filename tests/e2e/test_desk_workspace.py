@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from frontline.desk.models import EventKind, Message, Ticket, TicketEvent
 from tests import factories
@@ -31,8 +32,17 @@ def _submit(page: Page, ticket: Ticket, *, status: int = 200) -> None:
     assert answer.value.status == status
 
 
+_DRAFTS = "Object.keys(localStorage).filter(k => k.startsWith('frontline-draft:') && !k.endsWith(':mode'))"
+
+
 def _drafts(page: Page) -> list[str]:
-    return page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('frontline-draft:') && !k.endsWith(':mode'))")
+    """The drafts kept in this browser, once the page's script has settled them: the sent one is
+    removed when the next page's deferred script runs, which may be just after its status shows."""
+    try:
+        page.wait_for_function(f"{_DRAFTS}.length === 0", timeout=3_000)
+    except PlaywrightTimeout:
+        pass  # some are kept: the caller's assertion says which
+    return page.evaluate(_DRAFTS)
 
 
 def test_a_sent_note_does_not_come_back_as_a_public_reply(page: Page, live_server) -> None:  # type: ignore[no-untyped-def]
