@@ -4,6 +4,7 @@ happened, and fails on the code before its fix."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from urllib.parse import parse_qsl, urlsplit
 
@@ -38,10 +39,8 @@ _DRAFTS = "Object.keys(localStorage).filter(k => k.startsWith('frontline-draft:'
 def _drafts(page: Page) -> list[str]:
     """The drafts kept in this browser, once the page's script has settled them: the sent one is
     removed when the next page's deferred script runs, which may be just after its status shows."""
-    try:
+    with contextlib.suppress(PlaywrightTimeout):  # some are kept: the caller's assertion says which
         page.wait_for_function(f"{_DRAFTS}.length === 0", timeout=3_000)
-    except PlaywrightTimeout:
-        pass  # some are kept: the caller's assertion says which
     return page.evaluate(_DRAFTS)
 
 
