@@ -66,6 +66,7 @@ bench: install bench-peers
 	$(BIN)/python -m bench.bench_sla
 	$(BIN)/python -m bench.bench_mail
 	$(BIN)/python -m bench.bench_api
+	$(BIN)/python -m bench.bench_metrics
 
 # Each benchmark on tiny data (tests/bench/test_quick.py runs the same in the suite).
 bench-quick: install
@@ -77,6 +78,7 @@ bench-quick: install
 	$(BIN)/python -m bench.bench_sla --quick
 	$(BIN)/python -m bench.bench_mail --quick
 	$(BIN)/python -m bench.bench_api --quick
+	$(BIN)/python -m bench.bench_metrics --quick
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

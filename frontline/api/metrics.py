@@ -153,8 +153,9 @@ def _change(c: object) -> ChangeOut | None:
 def metrics_summary(request: HttpRequest, params: Query[SliceParams]) -> SummaryOut:
     scope, period = _slice(request, params)
     now = timezone.now()
-    kpis, cards = dashboard.cards_for(scope=scope, period=period, now=now)
-    cards += dashboard.survey_cards(kpis=kpis, scope=scope, period=period, now=now)
+    base = dashboard.baselines(scope=scope, period=period, now=now)
+    kpis, cards = dashboard.cards_for(scope=scope, period=period, now=now, base=base)
+    cards += dashboard.survey_cards(kpis=kpis, scope=scope, period=period, now=now, base=base)
     return SummaryOut(
         period=_period(period), previous_period=_period(period.previous()), last_year=_period(period.year_before()),
         kpis=[KpiOut(key=c.key, label=c.label, unit=c.unit, value=c.value, previous_period=_change(c.previous),

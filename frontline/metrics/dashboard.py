@@ -15,6 +15,7 @@ from frontline.people.models import Role, Team, User
 from . import compare
 from .periods import Period
 from .selectors import (
+    COMPARE_COLUMNS,
     Scope,
     SliceKpis,
     breakdown,
@@ -149,16 +150,17 @@ def baselines(*, scope: Scope, period: Period, now: datetime) -> Baselines:
     out = []
     for other in (period.previous(), period.year_before()):
         until = other.start + elapsed if to_date else None
-        rows = fact_rows(scope=scope, period=other, until=until)
+        rows = fact_rows(scope=scope, period=other, until=until, columns=COMPARE_COLUMNS)
         out.append((rows, ((until or other.end) - other.start).total_seconds() / 3600))
     return Baselines(previous=out[0][0], last_year=out[1][0], hours_now=elapsed.total_seconds() / 3600,
                      hours_previous=out[0][1], hours_last_year=out[1][1], to_date=to_date)
 
 
-def cards_for(*, scope: Scope, period: Period, now: datetime) -> tuple[SliceKpis, list[Card]]:
+def cards_for(*, scope: Scope, period: Period, now: datetime, base: Baselines | None = None) -> tuple[SliceKpis, list[Card]]:
+    """The cards; ``base`` the baselines when the caller has them already (survey cards share them)."""
     rows = fact_rows(scope=scope, period=period)
     current = kpis_of_rows(rows, sla=sla_attainment_counts(scope=scope, period=period))
-    base = baselines(scope=scope, period=period, now=now)
+    base = base or baselines(scope=scope, period=period, now=now)
     values = card_values(current)
     cards = []
     for key, label, unit in CARDS:
@@ -174,12 +176,14 @@ def cards_for(*, scope: Scope, period: Period, now: datetime) -> tuple[SliceKpis
     return current, cards
 
 
-def survey_cards(*, kpis: SliceKpis, scope: Scope, period: Period, now: datetime) -> list[Card]:
+def survey_cards(*, kpis: SliceKpis, scope: Scope, period: Period, now: datetime,
+                 base: Baselines | None = None) -> list[Card]:
     """CSAT, NPS and CES when responses exist in the slice (empty list: "no survey data yet")."""
     r = kpis.report
     rows = kpis.rows
-    base = baselines(scope=scope, period=period, now=now) if (r.csat_responses or r.nps_responses or
-                                                                r.ces_responses) else None
+    if not (r.csat_responses or r.nps_responses or r.ces_responses):
+        return []
+    base = base or baselines(scope=scope, period=period, now=now)
     out = []
     for key, label, unit, n in (("csat", "CSAT", "fraction", r.csat_responses), ("nps", "NPS", "score", r.nps_responses),
                                 ("ces", "CES (1\u20137)", "number", r.ces_responses)):
@@ -258,11 +262,12 @@ def team_chart_spec(table: list[dict], *, kind: str) -> dict:
 
 
 def dashboard_data(*, viewer: User, scope: Scope, period: Period, now: datetime) -> dict:
-    kpis, cards = cards_for(scope=scope, period=period, now=now)
+    base = baselines(scope=scope, period=period, now=now)  # read once: the cards and the survey cards compare with it
+    kpis, cards = cards_for(scope=scope, period=period, now=now, base=base)
     kind, table = breakdown_table(viewer=viewer, scope=scope, period=period, rows=kpis.rows)
     daily = daily_volume(scope=scope, period=period)
     return {
-        "kpis": kpis, "cards": cards, "surveys": survey_cards(kpis=kpis, scope=scope, period=period, now=now),
+        "kpis": kpis, "cards": cards, "surveys": survey_cards(kpis=kpis, scope=scope, period=period, now=now, base=base),
         "sla": [{"kind": kind, "label": SLA_LABELS.get(kind, kind), "share": met / total if total else None,
                  "met": met, "total": total} for kind, (met, total) in sorted(kpis.sla.items())],
         "sla_counts": kpis.sla,

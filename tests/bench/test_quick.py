@@ -68,3 +68,16 @@ def test_schedule_benchmark_compares_pyworkforce_with_both_models(shared_data: P
     assert len(rows(out, "pyworkforce 0.5.1 MinRequiredResources")) == 1
     assert len(rows(out, "frontline (a) cover every interval")) == 1
     assert len(rows(out, "frontline (b) service level")) == 1
+
+
+def test_metrics_benchmark_times_the_dashboard_next_to_duckdb_and_they_agree(tmp_path: Path) -> None:
+    out = run_bench("bench_metrics", "--db", "postgres,sqlite", env={"FRONTLINE_BENCH_DATA": str(tmp_path / "bench-data")})
+
+    assert "the manager dashboard of the last 90 days" in out
+    systems = [*([] if "PostgreSQL unavailable" in out else ["Frontline on PostgreSQL"]), "Frontline on SQLite",
+               "DuckDB over Parquet (floor)"]
+    found = {name: rows(out, name) for name in systems}
+    assert all(len(r) == 1 for r in found.values()), out
+    # tickets in range, first reply median, teams, days: the same from the database and from DuckDB
+    assert len({tuple(r[0].split()[-4:]) for r in found.values()}) == 1, out
+    assert "MISMATCH" not in out
