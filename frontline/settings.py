@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "frontline.surveys",
     "frontline.chat",
     "frontline.metrics",
+    "frontline.quality",
     "frontline.workforce",
     "frontline.schedules",
     "frontline.budget",
