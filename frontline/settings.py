@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "frontline.chat",
     "frontline.metrics",
     "frontline.quality",
+    "frontline.coaching",
     "frontline.workforce",
     "frontline.schedules",
     "frontline.budget",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("s/", include("frontline.surveys.public_urls")),
     path("chat/", include("frontline.chat.urls")),
     path("metrics/", include("frontline.metrics.urls")),
+    path("coaching/", include("frontline.coaching.urls")),
     path("customers/", include("frontline.customers.urls")),
     path("workforce/schedules/", include("frontline.schedules.urls")),
     path("workforce/budget/", include("frontline.budget.urls")),

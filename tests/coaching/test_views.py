@@ -1,0 +1,70 @@
+"""Coaching pages through HTTP: each renders, forms answer 422 with the failing field, the flow of a lead."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from frontline.coaching import services
+from frontline.coaching.models import Focus, Session
+from tests.coaching.conftest import NOW
+
+
+def test_lead_prepares_a_session_and_records_focus_and_action(dept, login) -> None:  # type: ignore[no-untyped-def]
+    lena, ann = login(dept["lena"]), dept["ann"]
+    assert lena.post(f"/coaching/people/{ann.pk}/plan/", {"cadence": "biweekly", "starts_on": "2026-03-02"}
+                     ).status_code == 302
+    response = lena.post(f"/coaching/people/{ann.pk}/sessions/new/", {"kind": "one_on_one",
+                                                                       "scheduled_on": "2026-03-16"})
+    session = Session.objects.get(agent=ann)
+    assert response.url == f"/coaching/sessions/{session.pk}/"
+    page = lena.get(response.url)
+    assert b"Rest of team" in page.content and b"First reply, median" in page.content
+    bad = lena.post(f"/coaching/sessions/{session.pk}/focus/", {"behaviour": "Confirm the fix", "kpi": ""})
+    assert bad.status_code == 422 and b'data-field="kpi"' in bad.content
+    assert lena.post(f"/coaching/sessions/{session.pk}/focus/", {"behaviour": "Confirm the fix",
+                                                                 "kpi": "reopen_rate"}).status_code == 302
+    assert Focus.objects.get().kpi == "reopen_rate"
+    bad = lena.post(f"/coaching/sessions/{session.pk}/action/", {"text": "Read SOP", "owner": ann.pk, "due_on": "x"})
+    assert bad.status_code == 422 and b'data-field="due_on"' in bad.content
+    assert lena.post(f"/coaching/sessions/{session.pk}/action/", {"text": "Read SOP", "owner": ann.pk,
+                                                                  "due_on": "2026-03-20"}).status_code == 302
+    assert lena.post(f"/coaching/sessions/{session.pk}/hold/").status_code == 302
+    assert b"Read SOP" in login(ann).get(f"/coaching/people/{ann.pk}/").content
+
+
+def test_every_page_renders_for_a_lead_and_an_agent(dept, login) -> None:  # type: ignore[no-untyped-def]
+    session = services.session_prepare(actor=dept["lena"], agent=dept["ann"], scheduled_on=date(2026, 3, 2), now=NOW)
+    services.focus_add(actor=dept["lena"], session=session, behaviour="Faster replies", kpi="first_reply_median")
+    version = services.policy_publish(actor=dept["boss"], title="Refunds", body="**Bold** <script>x</script>",
+                                      effective_on=date(2026, 3, 1))
+    for user in (dept["lena"], dept["ann"], dept["boss"]):
+        client = login(user)
+        for url in ("/coaching/", f"/coaching/people/{user.pk}/", "/coaching/effects/", "/coaching/reviews/",
+                    "/coaching/kudos/", "/coaching/onboarding/", "/coaching/policies/",
+                    f"/coaching/policies/{version.pk}/", f"/coaching/people/{dept['ann'].pk}/"):
+            response = client.get(url, follow=True)
+            assert response.status_code == 200, url
+    policy = login(dept["ann"]).get(f"/coaching/policies/{version.pk}/")
+    assert b"<strong>Bold</strong>" in policy.content and b"<script>x" not in policy.content
+
+
+def test_policy_acknowledge_and_publish_form_errors(dept, login) -> None:  # type: ignore[no-untyped-def]
+    boss = login(dept["boss"])
+    bad = boss.post("/coaching/policies/", {"title": "Refunds", "body": "", "effective_on": "2026-03-01"})
+    assert bad.status_code == 422 and b'data-field="body"' in bad.content
+    assert boss.post("/coaching/policies/", {"title": "Refunds", "body": "Text", "effective_on": "2026-03-01"}
+                     ).status_code == 302
+    from frontline.coaching.models import PolicyVersion
+
+    v1 = PolicyVersion.objects.get()
+    ann = login(dept["ann"])
+    assert ann.post(f"/coaching/policies/{v1.pk}/acknowledge/").status_code == 302
+    assert b"You acknowledged this version" in ann.get(f"/coaching/policies/{v1.pk}/").content
+
+
+def test_kudos_form(dept, login) -> None:  # type: ignore[no-untyped-def]
+    ann = login(dept["ann"])
+    bad = ann.post("/coaching/kudos/", {"receiver": dept["bob"].pk, "message": "", "ticket": "abc"})
+    assert bad.status_code == 422 and b'data-field="ticket"' in bad.content
+    assert ann.post("/coaching/kudos/", {"receiver": dept["bob"].pk, "message": "Saved my day"}).status_code == 302
+    assert b"Saved my day" in login(dept["bob"]).get("/coaching/kudos/").content
