@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "frontline.escalations",
     "frontline.surveys",
     "frontline.chat",
+    "frontline.routing",
     "frontline.metrics",
     "frontline.quality",
     "frontline.coaching",
@@ -283,6 +284,21 @@ CHAT_TYPING_S = 6
 CHAT_IDLE_END_S = int(os.environ.get("FRONTLINE_CHAT_IDLE_END_S", "300"))
 CHAT_IDLE_CHECK_EVERY_S = 60
 CHAT_TOKEN_TTL_S = int(os.environ.get("FRONTLINE_CHAT_TOKEN_TTL_S", "3600"))
+
+# Routing (frontline.routing, docs/routing.md): the periodic pass over waiting work, how many
+# tickets one pass routes per queue, open tickets per agent and channel where none is set, which
+# customer (or company) tiers are VIP, and how old an event may be and still be routed at once
+# (older ones are replayed history: the demo).
+ROUTING_EVERY_S = int(os.environ.get("FRONTLINE_ROUTING_EVERY_S", "15"))
+ROUTING_BATCH = int(os.environ.get("FRONTLINE_ROUTING_BATCH", "500"))
+ROUTING_CAPACITY_DEFAULT = int(os.environ.get("FRONTLINE_ROUTING_CAPACITY_DEFAULT", "10"))
+ROUTING_VIP_TIERS = os.environ.get("FRONTLINE_ROUTING_VIP_TIERS", "gold,platinum")
+ROUTING_LIVE_WINDOW_S = 300
+# Collision detection on the ticket page: how long a viewer / typist counts as present after
+# their last poll, and how often the page polls.
+PRESENCE_TTL_S = 20
+PRESENCE_TYPING_S = 6
+PRESENCE_POLL_S = 4
 
 # Adherence (frontline.schedules.adherence): grace before the real-time alert; adherence below target shows red.
 # Customer revenue and other department-wide amounts (a budget plan has its own currency).

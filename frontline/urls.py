@@ -21,6 +21,7 @@ urlpatterns = [
     path("surveys/", include("frontline.surveys.urls")),
     path("s/", include("frontline.surveys.public_urls")),
     path("chat/", include("frontline.chat.urls")),
+    path("routing/", include("frontline.routing.urls")),
     path("metrics/", include("frontline.metrics.urls")),
     path("coaching/", include("frontline.coaching.urls")),
     path("customers/", include("frontline.customers.urls")),
