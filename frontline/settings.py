@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "frontline.metrics",
     "frontline.quality",
     "frontline.coaching",
+    "frontline.insights",
     "frontline.workforce",
     "frontline.schedules",
     "frontline.budget",
@@ -236,6 +237,8 @@ SURVEY_SEND_EVERY_S = int(os.environ.get("FRONTLINE_SURVEY_SEND_EVERY_S", "60"))
 SURVEY_NPS_CHECK_EVERY_S = int(os.environ.get("FRONTLINE_SURVEY_NPS_CHECK_EVERY_S", "3600"))
 # How often `frontline scheduler` recomputes the metrics of changed tickets: docs/metrics.md.
 METRICS_REFRESH_EVERY_S = int(os.environ.get("FRONTLINE_METRICS_REFRESH_EVERY_S", "60"))
+# Insights: how often new survey comments and tickets enter the feedback inbox (docs/insights.md).
+INSIGHTS_SYNC_EVERY_S = int(os.environ.get("FRONTLINE_INSIGHTS_SYNC_EVERY_S", "300"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("FRONTLINE_SECURE_COOKIES", False)

@@ -1,0 +1,1 @@
+"""Insights pages: ``inbox`` (feedback, labels, imports), and the manager's pages."""
