@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "frontline.surveys",
     "frontline.chat",
     "frontline.routing",
+    "frontline.phone",
     "frontline.metrics",
     "frontline.quality",
     "frontline.coaching",

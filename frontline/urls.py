@@ -22,6 +22,8 @@ urlpatterns = [
     path("s/", include("frontline.surveys.public_urls")),
     path("chat/", include("frontline.chat.urls")),
     path("routing/", include("frontline.routing.urls")),
+    path("phone/", include("frontline.phone.urls")),
+    path("webhooks/phone/", include("frontline.phone.webhook_urls")),
     path("metrics/", include("frontline.metrics.urls")),
     path("coaching/", include("frontline.coaching.urls")),
     path("insights/", include("frontline.insights.urls")),

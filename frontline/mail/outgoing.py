@@ -119,6 +119,8 @@ def message_send(*, message_id: int, at: datetime | None = None) -> str:
                    .filter(pk=message_id).first())
         if message is None or not message.is_public or message.author_kind == AuthorKind.SYSTEM:
             return "skipped"
+        if selectors.address_is_placeholder(address=message.ticket.requester.email):
+            return "skipped"  # no email address (phone, messaging): nothing to send, nothing to show
         outgoing = OutgoingEmail.objects.select_for_update().filter(desk_message=message).first()
         if outgoing is not None and outgoing.status in (Delivery.SENT, Delivery.GAVE_UP, Delivery.UNCERTAIN,
                                                         Delivery.SKIPPED):
@@ -187,6 +189,8 @@ def notice_send(*, key: str, to: str, subject: str, body: str, ticket: Ticket, k
             return outgoing.status
         if selectors.address_is_bouncing(address=address):
             outgoing.status, outgoing.last_error = Delivery.SKIPPED, "The address bounces (Admin → Mail addresses)."
+        elif selectors.address_is_placeholder(address=address):
+            outgoing.status, outgoing.last_error = Delivery.SKIPPED, "No email address (the customer came by phone or messaging)."
         elif not selectors.automail_allowed(address=address, at=at, kind=kind, limit=settings.MAIL_NOTICE_LIMIT):
             outgoing.status = Delivery.SKIPPED
             outgoing.last_error = (f"Rate limit: {settings.MAIL_NOTICE_LIMIT} automatic notices per "

@@ -95,6 +95,12 @@ def own_addresses() -> set[str]:
     return addresses
 
 
+def address_is_placeholder(*, address: str) -> bool:
+    """An address under the reserved ``.invalid`` top-level domain (RFC 2606): a customer who came by
+    phone or a messaging platform without an email address (``phone-…@phone.invalid``). Never sent to."""
+    return address.strip().rstrip(">").lower().endswith(".invalid")
+
+
 def address_is_bouncing(*, address: str) -> bool:
     return MailAddress.objects.filter(address=address.lower(), bouncing=True).exists()
 

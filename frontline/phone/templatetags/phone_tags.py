@@ -1,0 +1,25 @@
+"""``{% phone_panel %}`` on the ticket page (its calls and the "log a call" form); ``|tickets_link`` for counts."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from .. import selectors
+from ..forms import CallForm
+
+register = template.Library()
+
+
+@register.filter
+def tickets_link(ticket_ids: list[int]) -> str:
+    """The desk's ticket list of these ticket ids (a count on the phone page links to its tickets)."""
+    return selectors.tickets_link(list(ticket_ids))
+
+
+@register.inclusion_tag("phone/partials/ticket_panel.html", takes_context=True)
+def phone_panel(context: template.Context, ticket: Any) -> dict[str, Any]:
+    """The ticket's calls (one query) and, while it is open, the form to log one."""
+    return {"ticket": ticket, "calls": selectors.calls_for_ticket(ticket=ticket), "form": CallForm(),
+            "csrf_token": context.get("csrf_token"), "request": context.get("request")}
