@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
@@ -227,3 +227,60 @@ def criterion_scores(agent: User, criterion_ids: Iterable[int], since: datetime,
             ticket_id=s.review.ticket_id, submitted_at=s.review.submitted_at,  # type: ignore[arg-type]
             value=value, fraction=None if value is None else scoring.fraction(c.scale, value)))
     return out
+
+
+# --- summaries for the QA pages ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ScoreRow:
+    key: int | str
+    label: str
+    reviews: int
+    mean: float | None  # mean total, percent
+    critical: int  # reviews with an auto-fail
+    disputed: int
+
+
+def score_summary(*, viewer: User, since: datetime, until: datetime, group: str = "agent") -> list[ScoreRow]:
+    """Reviews submitted in [since, until) the viewer may see, grouped by agent, team (the agent's
+    teams: a review counts for each), rubric or week (Monday, UTC); the mean total of each group."""
+    reviews = reviews_for_viewer(viewer=viewer, filters=ReviewFilters(since=since, until=until)).order_by()
+    groups: dict[int | str, list] = {}
+    labels: dict[int | str, str] = {}
+    if group == "team":
+        rows = reviews.values_list("agent__teams__id", "agent__teams__name", "total", "auto_failed", "agent_response")
+        for team_id, name, *rest in rows:
+            key = team_id or 0
+            groups.setdefault(key, []).append(rest)
+            labels[key] = name or "No team"
+    elif group == "rubric":
+        for rubric_id, name, *rest in reviews.values_list("version__rubric_id", "version__rubric__name", "total",
+                                                          "auto_failed", "agent_response"):
+            groups.setdefault(rubric_id, []).append(rest)
+            labels[rubric_id] = name
+    elif group == "week":
+        for at, *rest in reviews.values_list("submitted_at", "total", "auto_failed", "agent_response"):
+            monday = (at.date() - timedelta(days=at.weekday())).isoformat()
+            groups.setdefault(monday, []).append(rest)
+            labels[monday] = monday
+    else:
+        for agent_id, first, last, username, *rest in reviews.values_list(
+                "agent_id", "agent__first_name", "agent__last_name", "agent__username", "total", "auto_failed",
+                "agent_response"):
+            groups.setdefault(agent_id, []).append(rest)
+            labels[agent_id] = f"{first} {last}".strip() or username
+    out = []
+    for key, items in groups.items():
+        totals = [t for t, _, _ in items if t is not None]
+        out.append(ScoreRow(key=key, label=labels[key], reviews=len(items),
+                            mean=sum(totals) / len(totals) if totals else None,
+                            critical=sum(1 for _, failed, _ in items if failed),
+                            disputed=sum(1 for _, _, r in items if r in ("disputed", "resolved"))))
+    return sorted(out, key=lambda r: str(r.key) if group == "week" else r.label)
+
+
+def agents_for_viewer(*, viewer: User) -> QuerySet[User]:
+    """The agents whose reviews the viewer may filter by (leads: their teams'; managers: all staff)."""
+    agents = agent_ids_for_viewer(viewer=viewer)
+    staff = User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by("first_name", "last_name")
+    return staff if agents is None else staff.filter(pk__in=agents)

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "quality"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("reviews/", views.review_list, name="review_list"),
+    path("go/", views.review_go, name="review_go"),
+    path("mine/", views.mine, name="mine"),
+    path("tickets/<int:ticket_id>/review/", views.review_start, name="review_start"),
+    path("reviews/<int:review_id>/", views.review_detail, name="review_detail"),
+    path("reviews/<int:review_id>/acknowledge/", views.review_acknowledge, name="review_acknowledge"),
+    path("reviews/<int:review_id>/dispute/", views.review_dispute, name="review_dispute"),
+    path("reviews/<int:review_id>/resolve/", views.review_resolve, name="review_resolve"),
+]
