@@ -18,7 +18,7 @@ from frontline.metrics.selectors import Scope, fact_rows, kpi_parts, kpi_value
 from frontline.people.models import User
 
 from . import quality_bridge
-from .followup import KPIS, compare_parts, verdict
+from .followup import KPIS, MIN_N, compare_parts, verdict
 from .models import ActionItem, Focus, FocusKind, Session
 
 
@@ -148,15 +148,47 @@ def focus_followup(*, focus: Focus, now: datetime | None = None) -> dict:
             return {**result, "comparison": None, "verdict": "too_little_data",
                     "verdict_words": "QA results are not available"}
         comparison = compare_parts("mean", parts[0], parts[1], unit="")
-        higher = True
-        unit = "score"
+        higher, unit, min_n = True, "fraction", quality_bridge.MIN_REVIEWS
     else:
         _label, kind, engine_unit, higher, unit = KPIS[focus.kpi]
+        min_n = MIN_N
         before = agent_rows(agent=agent, first=before_first, last=before_last)
         after = agent_rows(agent=agent, first=after_first, last=after_last)
         comparison = compare_parts(kind, kpi_parts(before, focus.kpi), kpi_parts(after, focus.kpi), unit=engine_unit)
         result["before_ids"] = [r["ticket_id"] for r in before][:400]
         result["after_ids"] = [r["ticket_id"] for r in after][:400]
-    judged = verdict(comparison, higher_is_better=higher)
+    judged = verdict(comparison, higher_is_better=higher, min_n=min_n)
     return {**result, "comparison": comparison, "unit": unit, "verdict": judged.code, "verdict_words": judged.words,
             "before_window": (before_first, before_last), "after_window": (after_first, after_last)}
+
+
+def proficiency_weeks(*, hire: User, start: date, today: date, max_weeks: int = 26) -> list:
+    """The hire's weeks from ``start`` (each a :class:`proficiency.Week`), up to the last ended before ``today``."""
+    from . import proficiency
+
+    weeks = []
+    for k in range(1, max_weeks + 1):
+        end = start + timedelta(days=7 * k)  # excluded
+        if end > today:
+            break
+        first = max(start, end - timedelta(days=proficiency.WINDOW_DAYS))
+        last = end - timedelta(days=1)
+        mine, theirs = agent_rows(agent=hire, first=first, last=last), team_rows(agent=hire, first=first, last=last)
+        qa, team_qa = (quality_bridge.review_totals(agent=hire, first=first, last=last),
+                       quality_bridge.team_review_totals(agent=hire, first=first, last=last))
+        weeks.append(proficiency.Week(
+            tickets=len(mine), hire={k_: kpi_value(mine, k_) for k_ in proficiency.KPIS},
+            team={k_: kpi_value(theirs, k_) for k_ in proficiency.KPIS},
+            qa_reviews=len(qa), qa_mean=sum(qa) / len(qa) if qa else None,
+            team_qa_reviews=len(team_qa), team_qa_mean=sum(team_qa) / len(team_qa) if team_qa else None))
+    return weeks
+
+
+def time_to_proficiency(*, hire: User, start: date, today: date) -> dict:
+    """``{"week": k or None, "reached_on": day or None, "weeks_measured": n, "missing": [...]}``."""
+    from . import proficiency
+
+    weeks = proficiency_weeks(hire=hire, start=start, today=today)
+    week = proficiency.first_proficient_week(weeks)
+    return {"week": week, "reached_on": start + timedelta(days=7 * week - 1) if week else None,
+            "weeks_measured": len(weeks), "missing": proficiency.shortfalls(weeks[-1]) if weeks and not week else []}

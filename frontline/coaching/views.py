@@ -17,7 +17,7 @@ from frontline.people.models import User
 
 from . import agenda, quality_bridge, selectors, services
 from .followup import KPIS
-from .models import Cadence, CoachingPlan, SessionKind, SessionState
+from .models import Cadence, CoachingPlan, SessionKind, SessionState, TrainingPlan
 
 
 def staff(request: HttpRequest) -> User:
@@ -80,6 +80,7 @@ def _person_context(viewer: User, person: User) -> dict:
         "reviews": selectors.reviews_for_viewer(viewer=viewer).filter(agent=person),
         "enrolments": selectors.enrolments_for_viewer(viewer=viewer).filter(hire=person),
         "to_ack": selectors.policy_versions_to_ack(user=person) if own else [],
+        "plans": TrainingPlan.objects.all() if coach else [],
         "reminders": person.policy_reminders.filter(version__acks__isnull=True).select_related("version__policy")
         if own else [],
     }

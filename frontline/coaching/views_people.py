@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,10 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from frontline.people.models import User
 
-from . import markdown, selectors, services
+from . import agenda, markdown, selectors, services
 from .models import (
     COMPETENCIES,
     RATINGS,
+    Enrolment,
     ModuleKind,
     PolicyVersion,
     ReviewPeriod,
@@ -144,8 +147,10 @@ def kudos(request: HttpRequest) -> HttpResponse:
 @login_required
 def onboarding(request: HttpRequest) -> HttpResponse:
     viewer = staff(request)
-    enrolments = list(selectors.enrolments_for_viewer(viewer=viewer))
-    rows = [(e, selectors.enrolment_progress(enrolment=e)) for e in enrolments]
+    enrolments = list(selectors.enrolments_for_viewer(viewer=viewer).select_related("hire__agent_profile")[:100])
+    today = timezone.localdate()
+    rows = [(e, selectors.enrolment_progress(enrolment=e),
+             agenda.time_to_proficiency(hire=e.hire, start=_start_of(e), today=today)) for e in enrolments]
     return render(request, "coaching/onboarding.html", {"nav": "coaching", "rows": rows,
                                                         "plans": TrainingPlan.objects.all(),
                                                         "today": timezone.localdate()})
@@ -169,11 +174,20 @@ def enrol_new(request: HttpRequest, person_id: int) -> HttpResponse:
     return redirect("coaching:enrolment", enrolment_id=enrolment.pk)
 
 
+def _start_of(enrolment: Enrolment) -> date:
+    """A hire's first day: their profile's start date, else the plan's start."""
+    profile = getattr(enrolment.hire, "agent_profile", None)
+    return (profile.start_date if profile and profile.start_date else None) or enrolment.starts_on
+
+
 def _enrolment_context(viewer: User, enrolment: object) -> dict:
     progress = selectors.enrolment_progress(enrolment=enrolment)  # type: ignore[arg-type]
     return {"nav": "coaching", "enrolment": enrolment, "progress": progress,
             "own": viewer.pk == enrolment.hire_id,  # type: ignore[attr-defined]
-            "bodies": {m.pk: markdown.render(m.body) for m, _ in progress["modules"]}, "check": ModuleKind.CHECK}
+            "bodies": {m.pk: markdown.render(m.body) for m, _ in progress["modules"]}, "check": ModuleKind.CHECK,
+            "proficiency": agenda.time_to_proficiency(hire=enrolment.hire, start=_start_of(enrolment),  # type: ignore[attr-defined]
+                                                      today=timezone.localdate()),
+            "start": _start_of(enrolment)}  # type: ignore[arg-type]
 
 
 @require_GET
