@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import home, inbox
+from .views import home, inbox, problems
 
 app_name = "insights"
 urlpatterns = [
@@ -12,4 +12,10 @@ urlpatterns = [
     path("import/<int:batch_id>/", inbox.import_map, name="import_map"),
     path("import/<int:batch_id>/status/", inbox.import_status, name="import_status"),
     path("topics/<int:topic_id>/", home.topic_detail, name="topic_detail"),
+    path("problems/", problems.problem_list, name="problem_list"),
+    path("problems/new/", problems.problem_new, name="problem_new"),
+    path("problems/<int:problem_id>/", problems.problem_detail, name="problem_detail"),
+    path("problems/<int:problem_id>/edit/", problems.problem_edit, name="problem_edit"),
+    path("problems/<int:problem_id>/link/", problems.problem_link, name="problem_link"),
+    path("report/", problems.report, name="report"),
 ]
