@@ -99,7 +99,7 @@ def csv_rows(drivers: list[Driver]) -> list[list[object]]:
         i = d.impact
         csat = i.csat if i is not None else None
         fix = i.fix if i is not None else None
-        verbatims = [_cell(v) for v in (d.verbatims + ["", "", ""])[:3]]
+        verbatims = [_cell(v) for v in ([*d.verbatims, "", "", ""])[:3]]
         rows.append([
             d.kind, _cell(d.name), d.owner, d.status, d.volume, d.previous, d.trend.reading,
             "" if d.trend.p_value is None else f"{d.trend.p_value:.4f}",

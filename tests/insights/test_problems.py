@@ -158,7 +158,7 @@ def test_problem_pages_create_link_and_show_form_errors(login) -> None:  # type:
     detail = client.get(f"/insights/problems/{problem.pk}/")
     assert detail.context["impact"].tickets == 1 and f"ids={ticket.pk}".encode() in detail.content
     history = client.get(f"/tickets/{ticket.pk}/")
-    assert "Late parcels".encode() in history.content
+    assert b"Late parcels" in history.content
     assert client.get("/insights/problems/").status_code == 200
     assert client.get("/insights/problems/999999/").status_code == 404
 

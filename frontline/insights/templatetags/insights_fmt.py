@@ -7,10 +7,12 @@ from django import template
 from frontline.core import formats
 
 register = template.Library()
+MINUS = "\u2212"
 
 
 @register.filter
 def points(change: float | None) -> str:
     if change is None:
         return formats.NONE
-    return f"{'+' if change > 0 else '−' if change < 0 else ''}{abs(100 * change):.1f} points"
+    sign = "+" if change > 0 else MINUS if change < 0 else ""
+    return f"{sign}{abs(100 * change):.1f} points"
