@@ -26,6 +26,7 @@ from frontline.people.models import User
 from . import scoring, selectors
 from .models import (
     AgentResponse,
+    Assignment,
     Criterion,
     Dispute,
     Review,
@@ -228,6 +229,8 @@ def review_save(*, review: Review, actor: User, scores: Mapping[int, ScoreIn], s
         fields += ["state", "submitted_at"]
     review.save(update_fields=fields)
     if first_submit and review.calibration_id is None:
+        Assignment.objects.filter(ticket_id=review.ticket_id, agent_id=review.agent_id, review__isnull=True).update(
+            review=review)
         _event(review.ticket, EventKind.QA_REVIEWED, at, actor, review=review.pk,
                rubric=str(review.version), agent=review.agent_id,
                summary=f"Quality review by {actor.display_name} ({review.version})")

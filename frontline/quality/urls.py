@@ -7,6 +7,7 @@ app_name = "quality"
 urlpatterns = [
     path("", views.home, name="home"),
     path("reviews/", views.review_list, name="review_list"),
+    path("sampling/", views.sampling_run, name="sampling_run"),
     path("go/", views.review_go, name="review_go"),
     path("mine/", views.mine, name="mine"),
     path("tickets/<int:ticket_id>/review/", views.review_start, name="review_start"),

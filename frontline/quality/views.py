@@ -5,7 +5,7 @@ lead's resolution. Views parse, check access through the selectors, call one ser
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,9 +21,9 @@ from frontline.core import charts
 from frontline.desk.selectors import ticket_get_for_viewer, ticket_messages_for_viewer
 from frontline.people.models import STAFF_ROLES, User
 
-from . import selectors, services
+from . import sampling, selectors, services
 from .forms import DisputeForm, ResolveForm, scores_from_post
-from .models import AgentResponse, Criterion, Dispute, Review, Rubric
+from .models import AgentResponse, Criterion, Dispute, Pool, Review, Rubric
 
 PERIODS = (7, 30, 90, 365)
 GROUPS = {"agent": "Agent", "team": "Team", "rubric": "Rubric"}
@@ -86,14 +86,51 @@ def home(request: HttpRequest) -> HttpResponse:
         "rows": rows, "chart": _weekly_chart(weekly), "since": since,
         "disputes": list(selectors.disputes_to_resolve(viewer=viewer)[:20]),
         "drafts": list(selectors.drafts_for_reviewer(reviewer=viewer)[:20]),
-        "extras": _home_extras(viewer, since, until),
+        "extras": _home_extras(viewer, request),
     }
     return render(request, "quality/home.html", context)
 
 
-def _home_extras(viewer: User, since, until) -> dict:  # type: ignore[no-untyped-def]
-    """Sections other modules add to the QA home (sampling, calibration, auto-QA)."""
-    return {}
+def _week_of(request: HttpRequest) -> date:
+    try:
+        return sampling.week_start(date.fromisoformat(request.GET.get("week", "")))
+    except ValueError:
+        return sampling.week_start(timezone.localdate())
+
+
+def _home_extras(viewer: User, request: HttpRequest) -> dict:  # type: ignore[type-arg]
+    """The sampling and coverage sections of the QA home."""
+    week = _week_of(request)
+    rows = sampling.coverage(viewer=viewer, week=week)
+    return {
+        "week": week, "prev_week": week - timedelta(days=7), "next_week": week + timedelta(days=7),
+        "assignments": sampling.assignments_for_reviewer(reviewer=viewer, week=week),
+        "coverage": [(c, ",".join(map(str, c.solved_reviewed_ids))) for c in rows],
+        "pools": Pool.choices,
+    }
+
+
+@require_POST
+@login_required
+def sampling_run(request: HttpRequest) -> HttpResponse:
+    """Make (top up) the week's assignments for the agents the viewer may review."""
+    viewer = _reviewer(request)
+    week = _week_of_post(request)
+    try:
+        made = sampling.assignments_generate(week=week, per_agent=_int(request.POST.get("per_agent")) or 0,
+                                             seed=_int(request.POST.get("seed")) or 0, actor=viewer)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"{len(made)} new assignment{'s' if len(made) != 1 else ''} for the week of {week:%d %b %Y}.")
+    return redirect(f"{reverse('quality:home')}?week={week.isoformat()}#sampling")
+
+
+def _week_of_post(request: HttpRequest) -> date:
+    try:
+        return sampling.week_start(date.fromisoformat(request.POST.get("week", "")))
+    except ValueError:
+        return sampling.week_start(timezone.localdate())
 
 
 @require_GET
