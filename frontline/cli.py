@@ -1,6 +1,6 @@
 """The ``frontline`` command.
 
-Database-free subcommands (``staffing``, ``forecast``, ``sla``, ``metrics``, ``insights``) run the pure engine on the
+Database-free subcommands (``staffing``, ``forecast``, ``sla``, ``metrics``, ``insights``, ``quality``) run the pure engine on the
 numbers or files they are given; everything else is passed to Django's management
 commands (``frontline demo``, ``frontline migrate``, ``frontline runserver`` ...).
 """
@@ -18,6 +18,7 @@ ENGINE_COMMANDS = {
     "sla": "frontline.commands.sla",
     "metrics": "frontline.commands.metrics",
     "insights": "frontline.commands.insights",
+    "quality": "frontline.commands.quality",
 }
 
 
