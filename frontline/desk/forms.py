@@ -110,6 +110,9 @@ class ReplyForm(HandleTimerForm):
         queryset=Status.objects.all(), required=False, empty_label="Keep status", label="Submit as",
     )
     attachments = MultipleFileField(label="Attachments")
+    # Collision detection: the newest message the agent had on screen; a reply sent after a newer
+    # one arrived is held once with a warning (views.ticket_reply).
+    seen_message = forms.IntegerField(required=False, min_value=0, max_value=2**63 - 1, widget=forms.HiddenInput)
 
 
 class CustomerReplyForm(forms.Form):

@@ -266,6 +266,12 @@ def ticket_messages_for_viewer(*, ticket: Ticket, viewer: User) -> QuerySet[Mess
     return messages.order_by("created_at", "id")
 
 
+def ticket_messages_after_for_viewer(*, ticket: Ticket, viewer: User, after_id: int) -> list[Message]:
+    """Messages the viewer may see that others wrote after message ``after_id`` (collision detection)."""
+    return list(ticket_messages_for_viewer(ticket=ticket, viewer=viewer).filter(pk__gt=after_id)
+                .exclude(author_user=viewer).select_related("author_user", "author_customer"))
+
+
 def ticket_events_for_viewer(*, ticket: Ticket, viewer: User) -> QuerySet[TicketEvent]:
     if viewer.role not in STAFF_ROLES:
         return TicketEvent.objects.none()

@@ -33,7 +33,7 @@ from .forms import (
     add_service_errors,
     uploads_from,
 )
-from .models import Attachment, Channel, Priority, Queue, Ticket, TicketType
+from .models import Attachment, Channel, Message, Priority, Queue, Ticket, TicketType
 from .selectors import (
     VIEWS,
     TicketFilters,
@@ -41,6 +41,7 @@ from .selectors import (
     ticket_events_for_viewer,
     ticket_get_for_viewer,
     ticket_list_for_viewer,
+    ticket_messages_after_for_viewer,
     ticket_messages_for_viewer,
     ticket_queryset_for_viewer,
     ticket_status_category_choices,
@@ -258,7 +259,8 @@ def _workspace_context(request: HttpRequest, ticket: Ticket, *, reply_form: Repl
         "handle_cap": services.CAPTURE_CAP_SECONDS,
         "events": events,
         "names": names,
-        "reply_form": reply_form or ReplyForm(user_id=request.user.pk, ticket_id=ticket.pk, opened=opened),
+        "reply_form": _with_seen(reply_form or ReplyForm(user_id=request.user.pk, ticket_id=ticket.pk, opened=opened),
+                                 conversation),
         "note_mode": _note_mode(reply_form),
         "sent": sent,
         "props_form": props_form,
@@ -270,6 +272,40 @@ def _workspace_context(request: HttpRequest, ticket: Ticket, *, reply_form: Repl
         "requester_open": ticket_queryset_for_viewer(viewer=request.user)
         .filter(requester_id=ticket.requester_id).exclude(pk=ticket.pk).order_by("-updated_at")[:5],
     }
+
+
+def _with_seen(form: ReplyForm, conversation: list[Message]) -> ReplyForm:
+    """An unbound reply form remembers the newest message on screen (collision detection)."""
+    if not form.is_bound and conversation:
+        form.initial["seen_message"] = max(m.pk for m in conversation)
+    return form
+
+
+def _held_for_newer(request: HttpRequest, ticket: Ticket, form: ReplyForm) -> ReplyForm | None:
+    """Collision detection: when others wrote on the ticket after the message the agent last saw,
+    the reply is not sent; the form comes back (now marking those messages seen) with a warning
+    that quotes them, and sending again sends it."""
+    seen = form.cleaned_data.get("seen_message")
+    if seen is None:
+        return None
+    newer = ticket_messages_after_for_viewer(ticket=ticket, viewer=request.user, after_id=seen)
+    if not newer:
+        return None
+    data = request.POST.copy()
+    data["seen_message"] = str(max(m.pk for m in newer))
+    held = ReplyForm(data, user_id=request.user.pk, ticket_id=ticket.pk)
+    held.is_valid()
+    quoted = "; ".join(
+        f"{m.author_customer.name if m.author_customer else m.author_user.display_name if m.author_user else 'Frontline'}"
+        f"{'' if m.is_public else ' (internal note)'}: “{m.body_text[:140]}{'…' if len(m.body_text) > 140 else ''}”"
+        for m in newer[-3:])
+    count = len(newer)
+    held.add_error(None, f"Not sent yet: {count} new message{'s' if count != 1 else ''} arrived since you opened this "
+                         f"ticket ({quoted}). Read {'them' if count != 1 else 'it'} above (Properties now show the ticket as it is); "
+                         f"send again to send your "
+                         f"{'reply' if form.cleaned_data['public'] else 'note'} as it is"
+                         f"{' (attach your files again)' if form.cleaned_data['attachments'] else ''}.")
+    return held
 
 
 def _note_mode(form: ReplyForm | None) -> bool:
@@ -313,6 +349,9 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     props_form = TicketPropertiesForm(request.POST) if request.POST.get("with_properties") else None
     if not form.is_valid() or (props_form is not None and not props_form.is_valid()):
         return _render_workspace(request, ticket, status=422, reply_form=form, props_form=props_form)
+    held = _held_for_newer(request, ticket, form)
+    if held is not None:  # Properties show the ticket as it is now: the new message may have changed it
+        return _render_workspace(request, ticket, status=409, reply_form=held)
     changes = props_form.changes_from(ticket) if props_form is not None else None
     changed = changes is not None and changes != services.TicketChanges()
     try:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("agents/", views.agent_list, name="agents"),
     path("agents/<int:agent_id>/", views.agent_detail, name="agent"),
     path("log/", views.log, name="log"),
+    path("presence/<int:ticket_id>/", views.presence, name="presence"),
 ]

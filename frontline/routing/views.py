@@ -16,8 +16,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from frontline.desk.models import Queue
+from frontline.desk.selectors import ticket_get_for_viewer
 from frontline.people.models import STAFF_ROLES, User
 
+from . import presence as presence_store
 from . import selectors, services
 from .forms import AgentForm, QueueRoutingForm
 from .models import Mode, OfflineAction
@@ -134,6 +136,22 @@ def agent_detail(request: HttpRequest, agent_id: int) -> HttpResponse:
     return render(request, "routing/agent.html", {
         "nav": "routing", "agent": agent, "skills": skills, "capacities": sorted(capacities.items()),
         "form": form, "may_edit": may_edit}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def presence(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Collision detection: GET who else views and types on the ticket; POST reports the viewer
+    (``typing=1`` while typing, ``left=1`` on leaving the page) and answers the same."""
+    viewer = _staff(request)
+    ticket = ticket_get_for_viewer(ticket_id=ticket_id, viewer=viewer)
+    if request.method == "POST":
+        presence_store.presence_report(ticket_id=ticket.pk, user=viewer, typing=request.POST.get("typing") == "1",
+                                       left=request.POST.get("left") == "1")
+    others = presence_store.presence_others(ticket_id=ticket.pk, viewer=viewer)
+    response = render(request, "routing/partials/presence_list.html", {"others": others})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_GET
