@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "frontline.routing",
     "frontline.phone",
     "frontline.metrics",
+    "frontline.automations",
     "frontline.quality",
     "frontline.coaching",
     "frontline.insights",
@@ -240,6 +241,14 @@ SURVEY_NPS_CHECK_EVERY_S = int(os.environ.get("FRONTLINE_SURVEY_NPS_CHECK_EVERY_
 METRICS_REFRESH_EVERY_S = int(os.environ.get("FRONTLINE_METRICS_REFRESH_EVERY_S", "60"))
 # Insights: how often new survey comments and tickets enter the feedback inbox (docs/insights.md).
 INSIGHTS_SYNC_EVERY_S = int(os.environ.get("FRONTLINE_INSIGHTS_SYNC_EVERY_S", "300"))
+# Automations (docs/automations.md): how often schedule rules run, how many tickets each looks at per
+# run, how many rules may fire in a row on one change, and the webhook's timeout and retries.
+AUTOMATION_SCHEDULE_EVERY_S = int(os.environ.get("FRONTLINE_AUTOMATION_SCHEDULE_EVERY_S", "300"))
+AUTOMATION_SCHEDULE_BATCH = int(os.environ.get("FRONTLINE_AUTOMATION_SCHEDULE_BATCH", "20000"))
+AUTOMATION_MAX_CHAIN = int(os.environ.get("FRONTLINE_AUTOMATION_MAX_CHAIN", "5"))
+AUTOMATION_WEBHOOK_TIMEOUT_S = float(os.environ.get("FRONTLINE_AUTOMATION_WEBHOOK_TIMEOUT_S", "5"))
+AUTOMATION_WEBHOOK_ATTEMPTS = int(os.environ.get("FRONTLINE_AUTOMATION_WEBHOOK_ATTEMPTS", "3"))
+AUTOMATION_WEBHOOK_BACKOFF_S = float(os.environ.get("FRONTLINE_AUTOMATION_WEBHOOK_BACKOFF_S", "1"))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("FRONTLINE_SECURE_COOKIES", False)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("coaching/", include("frontline.coaching.urls")),
     path("insights/", include("frontline.insights.urls")),
     path("quality/", include("frontline.quality.urls")),
+    path("automations/", include("frontline.automations.urls")),
     path("customers/", include("frontline.customers.urls")),
     path("workforce/schedules/", include("frontline.schedules.urls")),
     path("workforce/budget/", include("frontline.budget.urls")),
