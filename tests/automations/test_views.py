@@ -1,0 +1,100 @@
+"""Pages: rules for managers only (a bad field shown as a form error with its path, fixed, dry-run,
+saved), macros by role, applying a macro from the ticket page (preview, edit, send), 403s and 404s."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from frontline.automations import services
+from frontline.automations.models import Macro, Rule, Visibility
+from frontline.desk.models import EventKind, Message, Ticket
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def rule_post(**kw):  # type: ignore[no-untyped-def]
+    data = {"name": "Urgent VIP", "trigger": "ticket_created", "active": "on", "description": "",
+            "conditions": json.dumps({"all": [{"field": "ticket.priority", "op": "eq", "value": "urgent"}]}),
+            "actions": json.dumps([{"type": "add_tags", "value": ["vip"]}])}
+    data.update(kw)
+    return data
+
+
+def test_rules_are_for_managers(login, agent, lead, manager) -> None:  # type: ignore[no-untyped-def]
+    assert login(agent).get("/automations/").status_code == 403
+    assert login(lead).get("/automations/rules/new/").status_code == 403
+    assert login(lead).post("/automations/rules/new/", rule_post()).status_code == 403
+    page = login(manager).get("/automations/")
+    assert page.status_code == 200 and b"No rules yet" in page.content
+    assert Rule.objects.count() == 0
+
+
+def test_a_bad_field_is_a_form_error_then_dry_run_then_save(login, manager, team) -> None:  # type: ignore[no-untyped-def]
+    urgent = f.ticket(team=team, priority="urgent")
+    f.ticket(team=team)
+    client = login(manager)
+    bad = rule_post(conditions=json.dumps({"all": [{"field": "ticket.priorty", "op": "eq", "value": "urgent"}]}))
+    page = client.post("/automations/rules/new/", {**bad, "save": "1"})
+    assert page.status_code == 422
+    assert "conditions.all.0.field: Unknown field &#x27;ticket.priorty&#x27;." in page.content.decode()
+    broken = client.post("/automations/rules/new/", rule_post(conditions="{all: ["))
+    assert broken.status_code == 422 and b"Not valid JSON" in broken.content
+    dry = client.post("/automations/rules/new/", {**rule_post(), "dry_run": "1"})
+    assert dry.status_code == 200
+    assert f"?view=all&amp;ids={urgent.pk}".encode() in dry.content and b"1 open ticket</a>" in dry.content
+    assert Rule.objects.count() == 0  # a dry run saves nothing
+    saved = client.post("/automations/rules/new/", {**rule_post(), "save": "1"})
+    assert saved.status_code == 302
+    rule = Rule.objects.get()
+    listing = client.get("/automations/").content.decode()
+    assert "Urgent VIP" in listing and "Priority is urgent" in listing and "Add tags vip" in listing
+    assert client.get(f"/automations/rules/{rule.pk}/").status_code == 200
+    assert client.post(f"/automations/rules/{rule.pk}/delete/").status_code == 302
+    assert client.get(f"/automations/rules/{rule.pk}/").status_code == 404
+
+
+def test_apply_a_macro_from_the_ticket_page(login, manager, agent, team) -> None:  # type: ignore[no-untyped-def]
+    macro = services.macro_save(macro=None, actor=manager, name="Password reset", visibility=Visibility.SHARED,
+                                body="Hi {{ customer.first_name }}, use the *reset* link.",
+                                actions=[{"type": "set_status", "value": "pending"}, {"type": "add_tags", "value": ["password"]}])
+    ticket = f.ticket(team=team)
+    client = login(agent)
+    page = client.get(f"/tickets/{ticket.pk}/").content.decode()
+    assert 'id="macros"' in page and "Password reset" in page
+    preview = client.get(f"/automations/tickets/{ticket.pk}/macro/?macro={macro.pk}")
+    assert preview.status_code == 200
+    assert b"Status \xe2\x86\x92 Pending; Add tags password" in preview.content and b"<em>reset</em>" in preview.content
+    partial = client.get(f"/automations/tickets/{ticket.pk}/macro/?macro={macro.pk}", HTTP_HX_REQUEST="true")
+    assert b"<html" not in partial.content and b"macro-preview-body" in partial.content
+    done = client.post(f"/automations/tickets/{ticket.pk}/macro/",
+                       {"macro": macro.pk, "reply": "Hi Customer, use the reset link. Edited.", "public": "1", "send": "1"})
+    assert done.status_code == 302 and done["Location"].endswith("?history=1#history")
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    assert ticket.status_category == "pending"
+    assert Message.objects.get(ticket=ticket, author_user=agent).body_text == "Hi Customer, use the reset link. Edited."
+    history = client.get(done["Location"]).content.decode()
+    assert "Macro “Password reset”: reply sent; Status → Pending; Add tags password" in history
+    assert ticket.events.filter(kind=EventKind.MACRO_APPLIED).count() == 1
+
+
+def test_macro_pages_refuse_what_a_role_may_not_do(login, agent, team, manager) -> None:  # type: ignore[no-untyped-def]
+    other = f.agent()
+    mine = services.macro_save(macro=None, actor=agent, name="Mine", body="x", actions=[], visibility=Visibility.PERSONAL)
+    hidden_ticket = f.ticket(team=f.team(name="Far away"))
+    assert login(other).get(f"/automations/macros/{mine.pk}/").status_code == 404
+    assert login(other).post(f"/automations/macros/{mine.pk}/delete/").status_code == 404
+    assert login(other).get(f"/automations/tickets/{f.ticket().pk}/macro/?macro={mine.pk}").status_code == 404
+    assert login(agent).get(f"/automations/tickets/{hidden_ticket.pk}/macro/?macro={mine.pk}").status_code == 404
+    assert "Mine" not in login(other).get("/automations/macros/").content.decode()
+    refused = login(agent).post("/automations/macros/new/", {"name": "Everyone", "body": "x", "actions": "[]",
+                                                              "visibility": "shared", "active": "on"})
+    assert refused.status_code == 403
+    customer = f.customer(with_login=True)
+    assert login(customer.user).get("/automations/macros/").status_code == 403
+    made = login(agent).post("/automations/macros/new/", {"name": "Bad", "body": "Hi {{ customer.ssn }}",
+                                                           "actions": "[]", "visibility": "personal", "active": "on"})
+    assert made.status_code == 422 and b"Unknown placeholder {{ customer.ssn }}" in made.content
+    assert Macro.objects.count() == 1
