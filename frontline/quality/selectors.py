@@ -86,9 +86,13 @@ def review_queryset_for_viewer(*, viewer: User) -> QuerySet[Review]:
 
 
 def review_get_for_viewer(*, review_id: int, viewer: User) -> Review:
+    """A review the viewer may see, or their own calibration scores; otherwise Http404."""
+    reviews = review_queryset_for_viewer(viewer=viewer)
+    if viewer.is_authenticated and viewer.role in STAFF_ROLES:
+        reviews = reviews | Review.objects.filter(calibration__isnull=False, reviewer_id=viewer.pk)
     try:
-        return review_queryset_for_viewer(viewer=viewer).select_related(
-            "ticket", "agent", "reviewer", "version__rubric").get(pk=review_id)
+        return reviews.select_related(
+            "ticket", "agent", "reviewer", "version__rubric", "calibration").get(pk=review_id)
     except (Review.DoesNotExist, ValueError, TypeError):
         raise Http404("No such review.") from None
 

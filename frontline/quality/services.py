@@ -27,6 +27,7 @@ from . import scoring, selectors
 from .models import (
     AgentResponse,
     Assignment,
+    Calibration,
     Criterion,
     Dispute,
     Review,
@@ -210,7 +211,7 @@ def review_save(*, review: Review, actor: User, scores: Mapping[int, ScoreIn], s
         raise PermissionDenied("Only the reviewer changes a review.")
     if review.agent_response:
         raise ValidationError({"review": ["The agent has responded to this review; it can no longer be changed."]})
-    if review.calibration_id and review.calibration.state != review.calibration.State.OPEN:
+    if review.calibration_id and review.calibration.state != Calibration.State.OPEN:
         raise ValidationError({"review": ["The calibration session is revealed; scores are final."]})
     at = at or timezone.now()
     _write_scores(review, scores)

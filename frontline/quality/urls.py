@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calibration_views, views
 
 app_name = "quality"
 
@@ -8,6 +8,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("reviews/", views.review_list, name="review_list"),
     path("sampling/", views.sampling_run, name="sampling_run"),
+    path("calibrations/", calibration_views.calibration_list, name="calibration_list"),
+    path("calibrations/<int:calibration_id>/", calibration_views.calibration_detail, name="calibration_detail"),
+    path("calibrations/<int:calibration_id>/tickets/<int:ticket_id>/score/", calibration_views.calibration_score,
+         name="calibration_score"),
+    path("calibrations/<int:calibration_id>/reveal/", calibration_views.calibration_reveal, name="calibration_reveal"),
+    path("calibrations/<int:calibration_id>/notes/", calibration_views.calibration_note, name="calibration_note"),
     path("go/", views.review_go, name="review_go"),
     path("mine/", views.mine, name="mine"),
     path("tickets/<int:ticket_id>/review/", views.review_start, name="review_start"),

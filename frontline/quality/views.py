@@ -23,7 +23,7 @@ from frontline.people.models import STAFF_ROLES, User
 
 from . import sampling, selectors, services
 from .forms import DisputeForm, ResolveForm, scores_from_post
-from .models import AgentResponse, Criterion, Dispute, Pool, Review, Rubric
+from .models import AgentResponse, Calibration, Criterion, Dispute, Pool, Review, Rubric
 
 PERIODS = (7, 30, 90, 365)
 GROUPS = {"agent": "Agent", "team": "Team", "rubric": "Rubric"}
@@ -107,7 +107,14 @@ def _home_extras(viewer: User, request: HttpRequest) -> dict:  # type: ignore[ty
         "assignments": sampling.assignments_for_reviewer(reviewer=viewer, week=week),
         "coverage": [(c, ",".join(map(str, c.solved_reviewed_ids))) for c in rows],
         "pools": Pool.choices,
+        "calibrations": _recent_calibrations(viewer),
     }
+
+
+def _recent_calibrations(viewer: User) -> list[Calibration]:
+    from .calibration import calibrations_for_viewer
+
+    return list(calibrations_for_viewer(viewer=viewer)[:5])
 
 
 @require_POST
@@ -243,7 +250,8 @@ def _detail_context(request: HttpRequest, viewer: User, review: Review, *, poste
                     errors: Mapping[str, str] | None = None) -> dict:  # type: ignore[type-arg]
     errors = errors or {}
     sections = _criterion_rows(review, posted, errors)
-    editable = (review.reviewer_id == viewer.pk and not review.agent_response)
+    editable = (review.reviewer_id == viewer.pk and not review.agent_response
+                and (review.calibration_id is None or review.calibration.state == Calibration.State.OPEN))
     dispute = Dispute.objects.filter(review=review).select_related("resolved_by").first()
     return {
         "nav": "quality", "review": review, "sections": sections, "editable": editable,
@@ -291,6 +299,10 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
     if errors:
         context = _detail_context(request, viewer, review, posted=request.POST, errors=errors)
         return render(request, "quality/review_detail.html", context, status=422)
+    if review.calibration_id:
+        messages.success(request, "Your scores are in; the others' appear when the session is revealed." if submit
+                         else "Draft saved.")
+        return redirect("quality:calibration_detail", review.calibration_id)
     messages.success(request, "Review submitted: the agent sees it now." if submit else "Draft saved.")
     return redirect("quality:review_detail", review.pk)
 
