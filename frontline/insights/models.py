@@ -149,6 +149,7 @@ class TopicRun(models.Model):
     items = models.PositiveIntegerField(default=0)
     topics = models.PositiveIntegerField(default=0)
     matched = models.PositiveIntegerField(default=0, help_text="Topics that kept an identity from the run before.")
+    assign_threshold = models.FloatField(default=0.0, help_text="Cosine similarity a new item needs to join a topic.")
     split_topic = models.ForeignKey("Topic", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="+")

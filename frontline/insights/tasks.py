@@ -35,7 +35,8 @@ def sync() -> str:
 def label() -> str:
     """Label new feedback (kind, sentiment, language) and place it in the existing topics."""
     done = services.feedback_label_pending()
-    return f"{done} items labelled"
+    placed = services.topics_assign_new()
+    return f"{done} items labelled, {placed} placed in topics"
 
 
 @background.runs_as("insights.train")
@@ -50,4 +51,20 @@ def train() -> str:
     return "; ".join(outcome)
 
 
+@background.runs_as("insights.topics")
+@task()
+def topics(run_id: int) -> str:
+    """Discover topics over the inbox, or split one topic (progress on the insights page)."""
+    run = services.topic_run_execute(run_id=run_id)
+    return f"{run.topics} topics ({run.backend}), {run.matched} kept from the run before"
+
+
+@background.runs_as("insights.alerts")
+@task()
+def alerts() -> str:
+    """Recompute spike and emerging-topic alerts (periodic: daily)."""
+    return f"{services.alerts_refresh()} alerts"
+
+
+background.every("insights.alerts", 24 * 3600)
 background.every("insights.sync", settings.INSIGHTS_SYNC_EVERY_S)

@@ -19,9 +19,18 @@ from .imports import (
 )
 from .labels import classifier_train, feedback_label_pending
 from .text import content_hash, text_clean
+from .topics import (
+    topic_merge,
+    topic_rename,
+    topic_run_execute,
+    topic_run_request,
+    topics_assign_new,
+)
+from .trends import alerts_refresh
 
 __all__ = [
     "FIELDS",
+    "alerts_refresh",
     "batch_run",
     "batch_start",
     "batch_upload",
@@ -35,4 +44,9 @@ __all__ = [
     "mapping_check",
     "rows_of",
     "text_clean",
+    "topic_merge",
+    "topic_rename",
+    "topic_run_execute",
+    "topic_run_request",
+    "topics_assign_new",
 ]
