@@ -253,7 +253,7 @@ def _split(run: TopicRun) -> None:
         if not topic.renamed:
             topic.label = engine.topic_label(words0)[:LABEL_MAX]
         topic.save(update_fields=["centroid", "size", "representatives", "keywords", "label"])
-        ids1, centroid1, reps1, words1, sims1 = parts[1]
+        ids1, centroid1, reps1, words1, _ = parts[1]
         other = Topic.objects.create(label=engine.topic_label(words1)[:LABEL_MAX], keywords=words1, centroid=centroid1,
                                      size=len(ids1), representatives=reps1, run=base, created_at=now)
         FeedbackItem.objects.filter(pk__in=ids1).update(topic=other)
