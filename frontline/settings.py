@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "frontline.chat",
     "frontline.routing",
     "frontline.phone",
+    "frontline.messaging",
     "frontline.metrics",
     "frontline.automations",
     "frontline.quality",
@@ -297,6 +298,13 @@ CHAT_TYPING_S = 6
 CHAT_IDLE_END_S = int(os.environ.get("FRONTLINE_CHAT_IDLE_END_S", "300"))
 CHAT_IDLE_CHECK_EVERY_S = 60
 CHAT_TOKEN_TTL_S = int(os.environ.get("FRONTLINE_CHAT_TOKEN_TTL_S", "3600"))
+
+# Messaging (frontline.messaging): agents' replies POSTed to each connector's outbound webhook,
+# retried after 30 s, 60 s, 120 s ... (at most MESSAGING_BACKOFF_MAX_S apart), MESSAGING_DELIVERY_ATTEMPTS tries in all.
+MESSAGING_DELIVERY_ATTEMPTS = int(os.environ.get("FRONTLINE_MESSAGING_DELIVERY_ATTEMPTS", "6"))
+MESSAGING_BACKOFF_BASE_S = int(os.environ.get("FRONTLINE_MESSAGING_BACKOFF_BASE_S", "30"))
+MESSAGING_BACKOFF_MAX_S = int(os.environ.get("FRONTLINE_MESSAGING_BACKOFF_MAX_S", "3600"))
+MESSAGING_TIMEOUT_S = float(os.environ.get("FRONTLINE_MESSAGING_TIMEOUT_S", "10"))
 
 # Routing (frontline.routing, docs/routing.md): the periodic pass over waiting work, how many
 # tickets one pass routes per queue, open tickets per agent and channel where none is set, which

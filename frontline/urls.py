@@ -24,6 +24,8 @@ urlpatterns = [
     path("routing/", include("frontline.routing.urls")),
     path("phone/", include("frontline.phone.urls")),
     path("webhooks/phone/", include("frontline.phone.webhook_urls")),
+    path("messaging/", include("frontline.messaging.urls")),
+    path("webhooks/messages/", include("frontline.messaging.webhook_urls")),
     path("metrics/", include("frontline.metrics.urls")),
     path("coaching/", include("frontline.coaching.urls")),
     path("insights/", include("frontline.insights.urls")),

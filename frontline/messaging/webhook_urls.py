@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "messaging_webhooks"
+urlpatterns = [
+    path("<slug:slug>/", views.webhook, name="receive"),
+]
