@@ -61,8 +61,11 @@ def kpi_lines(*, agent: User, first: date, last: date) -> list[dict]:
     return lines
 
 
-def goal_lines(*, agent: User, now: datetime) -> list[dict]:
-    """The targets in force for the agent, their team(s) or the department, with this period's actual."""
+def goal_lines(*, agent: User, now: datetime, cache: dict[int, dict] | None = None) -> list[dict]:
+    """The targets in force for the agent, their team(s) or the department, with this period's actual.
+
+    ``cache`` (target id -> line) lets a caller preparing many agendas at one ``now`` measure each team's and
+    the department's targets once."""
     from frontline.metrics import analysis
     from frontline.metrics.models import HIGHER_IS_BETTER
     from frontline.metrics.periods import period_of
@@ -76,6 +79,9 @@ def goal_lines(*, agent: User, now: datetime) -> list[dict]:
         | Target.objects.filter(superseded_at__isnull=True, agent=agent)
     out = []
     for target in targets.select_related("team").order_by("kpi", "pk"):
+        if cache is not None and target.pk in cache:
+            out.append(cache[target.pk])
+            continue
         period = period_of(target.period, timezone.localdate(now, UTC), UTC)
         rows = fact_rows(scope=_target_scope(target), period=period)  # the scope the metrics pages measure
         actual = kpi_value(rows, target.kpi)
@@ -87,6 +93,8 @@ def goal_lines(*, agent: User, now: datetime) -> list[dict]:
                                                                             else "Department"),
                     "target": target.value, "actual": _number(actual), "period": period.label(),
                     "status": status.label or "Nothing measured yet"})
+        if cache is not None and not target.agent_id:
+            cache[target.pk] = out[-1]
     return out
 
 
@@ -96,7 +104,8 @@ def _target_scope(target: Target) -> Scope:
     return Scope(team_ids=frozenset({target.team_id}) if target.team_id else None)
 
 
-def agenda_build(*, agent: User, now: datetime | None = None, days: int = 28) -> dict:
+def agenda_build(*, agent: User, now: datetime | None = None, days: int = 28,
+                 goal_cache: dict[int, dict] | None = None) -> dict:
     """The agenda snapshot a session keeps (JSON): KPIs vs team, QA, goals, open actions, last focuses."""
     now = now or timezone.now()
     last = timezone.localdate(now, UTC) - timedelta(days=1)
@@ -108,7 +117,7 @@ def agenda_build(*, agent: User, now: datetime | None = None, days: int = 28) ->
         "first": first.isoformat(), "last": last.isoformat(), "days": days,
         "kpis": kpi_lines(agent=agent, first=first, last=last),
         "qa": quality_bridge.qa_summary(agent=agent, first=first, last=last),
-        "goals": goal_lines(agent=agent, now=now),
+        "goals": goal_lines(agent=agent, now=now, cache=goal_cache),
         "open_actions": [{"text": a.text, "owner": a.owner.display_name, "due_on": a.due_on.isoformat()}
                          for a in open_actions],
         "focuses": [{"behaviour": f.behaviour, "since": f.session.scheduled_on.isoformat(), "label": focus_label(f)}

@@ -42,6 +42,7 @@ from frontline.desk.services import status_default
 from frontline.people.models import STAFF_ROLES, AgentProfile, Availability, Role, Team, User
 
 from . import content, names
+from .coaching import coaching_reset, demo_coaching
 from .mail import demo_mail, mail_reset
 from .metrics import demo_metrics, metrics_demo_reset
 from .replay import BulkReplayer, Op, ServiceReplayer, ops_in_order
@@ -131,7 +132,11 @@ def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: 
         f"{surveyed['NPS campaigns']} NPS campaigns.")
     measured, targets = demo_metrics(anchor=anchor)  # last: after every step that writes ticket events
     say(f"Metrics computed for {measured:,} tickets (facts and hourly rollups); {targets} targets in force.")
-    return DemoSummary(anchor=anchor, counts={**demo_counts(), **surveyed}, seconds=time.monotonic() - started)
+    coached = demo_coaching(anchor=anchor, seed=seed)  # after the metrics: agendas and follow-ups read the facts
+    say(f"Coaching: {coached['coaching sessions']:,} one-on-ones, {coached['coaching focuses']} focuses, "
+        f"{coached['performance reviews']} performance reviews, {coached['kudos']} kudos, a policy update.")
+    return DemoSummary(anchor=anchor, counts={**demo_counts(), **surveyed, **coached},
+                       seconds=time.monotonic() - started)
 
 
 @transaction.atomic
@@ -143,6 +148,7 @@ def demo_reset() -> None:
     sla_reset()
     mail_reset()
     surveys_reset()
+    coaching_reset()
     metrics_demo_reset()
     tickets_delete_all()
     demo_customers = Customer.objects.filter(email__endswith=names.DEMO_TLD)
