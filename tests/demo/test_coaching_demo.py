@@ -34,7 +34,7 @@ def demo(db):  # type: ignore[no-untyped-def]
 
 def test_coaching_demo(demo) -> None:  # type: ignore[no-untyped-def]
     summary, seconds = demo
-    print(f"demo_generate: {seconds:.1f} s")  # noqa: T201
+    print(f"demo_generate: {seconds:.1f} s")
     agents = User.objects.filter(role=Role.AGENT, email__endswith="frontline-demo.example")
     assert CoachingPlan.objects.count() == agents.count() > 30
     lead = User.objects.get(username="lead")
@@ -56,6 +56,6 @@ def test_coaching_demo(demo) -> None:  # type: ignore[no-untyped-def]
     coaching_reset()
     started = time.monotonic()
     demo_coaching(anchor=ANCHOR, seed=3)
-    print(f"demo_coaching: {time.monotonic() - started:.1f} s")  # noqa: T201
+    print(f"demo_coaching: {time.monotonic() - started:.1f} s")
     demo_reset()
     assert (Session.objects.count(), PerformanceReview.objects.count(), PolicyVersion.objects.count()) == (0, 0, 0)
