@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import customers, insights, metrics, people, quality, sla, surveys, tickets
+from . import automations, customers, insights, metrics, people, quality, sla, surveys, tickets
 from .auth import any_auth
 from .errors import install_error_handlers
 from .parser import ApiParser
@@ -33,6 +33,8 @@ api.add_router("/sla", sla.router)
 api.add_router("/surveys", surveys.router)
 api.add_router("/metrics", metrics.router)
 api.add_router("/insights", insights.router)
+api.add_router("/macros", automations.macros_router)
+api.add_router("/automations", automations.rules_router)
 api.add_router("/quality", quality.router)
 api.add_router("/", customers.router)
 api.add_router("/", people.router)

@@ -152,12 +152,19 @@ def _clean_one(kind: str, action: dict[str, Any], here: str) -> dict[str, Any]:
         return {"type": kind, "value": value}
     if kind == "notify":
         to = action.get("to")
+        errors: dict[str, list[str]] = {}
         if to not in NOTIFY_TARGETS:
             try:
                 EmailValidator()(to)
             except ValidationError:
-                raise _refuse(f"{here}.to", f"One of: {', '.join(NOTIFY_TARGETS)}, or an email address.") from None
-        return {"type": kind, "to": to, **_subject_body(action, here)}
+                errors[f"{here}.to"] = [f"One of: {', '.join(NOTIFY_TARGETS)}, or an email address."]
+        try:
+            texts = _subject_body(action, here)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        if errors:
+            raise ValidationError(errors)
+        return {"type": kind, "to": to, **texts}
     if kind == "email_requester":
         return {"type": kind, **_subject_body(action, here)}
     if kind == "escalate":
