@@ -42,6 +42,7 @@ from frontline.desk.services import status_default
 from frontline.people.models import STAFF_ROLES, AgentProfile, Availability, Role, Team, User
 
 from . import content, names
+from .automations import automations_reset, demo_automations
 from .coaching import coaching_reset, demo_coaching
 from .mail import demo_mail, mail_reset
 from .metrics import demo_metrics, metrics_demo_reset
@@ -130,12 +131,15 @@ def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: 
     surveyed = demo_surveys(anchor=anchor, seed=seed)
     say(f"Surveys: {surveyed['surveys']:,} sent, {surveyed['survey responses']:,} answered, "
         f"{surveyed['NPS campaigns']} NPS campaigns.")
+    automated = demo_automations(anchor=anchor, seed=seed)  # after the history: no rule fires on it
+    say(f"Automations: {automated['macros']} macros (used {automated['macro uses']:,} times in the last 30 days), "
+        f"{automated['automation rules']} rules.")
     measured, targets = demo_metrics(anchor=anchor)  # last: after every step that writes ticket events
     say(f"Metrics computed for {measured:,} tickets (facts and hourly rollups); {targets} targets in force.")
     coached = demo_coaching(anchor=anchor, seed=seed)  # after the metrics: agendas and follow-ups read the facts
     say(f"Coaching: {coached['coaching sessions']:,} one-on-ones, {coached['coaching focuses']} focuses, "
         f"{coached['performance reviews']} performance reviews, {coached['kudos']} kudos, a policy update.")
-    return DemoSummary(anchor=anchor, counts={**demo_counts(), **surveyed, **coached},
+    return DemoSummary(anchor=anchor, counts={**demo_counts(), **surveyed, **automated, **coached},
                        seconds=time.monotonic() - started)
 
 
@@ -148,6 +152,7 @@ def demo_reset() -> None:
     sla_reset()
     mail_reset()
     surveys_reset()
+    automations_reset()
     coaching_reset()
     metrics_demo_reset()
     tickets_delete_all()
