@@ -13,7 +13,15 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
-from frontline.automations.models import Macro, MacroUse, Rule, RuleFiring, Trigger, Visibility, WebhookCall
+from frontline.automations.models import (
+    Macro,
+    MacroUse,
+    Rule,
+    RuleFiring,
+    Trigger,
+    Visibility,
+    WebhookCall,
+)
 from frontline.automations.services import macro_save, rule_save
 from frontline.desk.models import AuthorKind, EventKind, Message, TicketEvent
 from frontline.people.models import Team, User
@@ -30,7 +38,7 @@ MACROS: tuple[tuple[str, str, str, str, list[dict[str, Any]]], ...] = (
      [{"type": "add_tags", "value": ["password-reset"]}, {"type": "set_status", "value": "pending"}]),
     ("Refund issued", Visibility.TEAM, "Orders & Billing",
      "Hi {{ customer.first_name }},\n\nI have issued your refund for {{ ticket.reference }}. It shows on your statement "
-     "within 5–10 working days, depending on your bank.\n\nBest regards,\n{{ agent.name }}",
+     "within 5 to 10 working days, depending on your bank.\n\nBest regards,\n{{ agent.name }}",
      [{"type": "add_tags", "value": ["refunds"]}, {"type": "set_status", "value": "solved"}]),
     ("Ask for the order number", Visibility.TEAM, "Orders & Billing",
      "Hi {{ customer.first_name }},\n\nCould you send me the order number (it starts with ORD- and is in your "
