@@ -23,6 +23,7 @@ import itertools
 import json
 import subprocess
 import sys
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from unittest import mock
@@ -444,6 +445,22 @@ def test_values_only_on_unpairable_items_do_not_count() -> None:
     result = alpha_matrix(data, "interval")
     assert (result.items, result.raters, result.pairable_values) == (2, 2, 4)
     assert result.alpha == pytest.approx(float(exact_alpha(np.array(data), "interval")), abs=1e-12)
+
+
+def test_numbers_of_any_real_type() -> None:
+    floats = [
+        (1, "a", 1.5),
+        (1, "b", 2.0),
+        (2, "a", 3.0),
+        (2, "b", 3.5),
+        (3, "a", 1.0),
+        (3, "b", 1.0),
+    ]
+    decimals = [(i, r, Decimal(str(v))) for i, r, v in floats]
+    numpy_scalars = [(i, r, np.float32(v)) for i, r, v in floats]
+    assert alpha(decimals, "ratio") == alpha(floats, "ratio") == alpha(numpy_scalars, "ratio")
+    with pytest.raises(ValueError, match="must be finite"):
+        alpha([(1, "a", Decimal("NaN"))], "interval")
 
 
 def test_string_labels_for_nominal_and_mixed_hashables() -> None:

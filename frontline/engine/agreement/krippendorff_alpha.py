@@ -39,6 +39,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 from numbers import Real
 
@@ -172,7 +173,7 @@ def _label_code(value: object, codes: dict[Hashable, int], position: int) -> int
 
 
 def _number(value: object, level: Level, position: int) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real):
+    if isinstance(value, bool) or not isinstance(value, Real | Decimal):
         raise ValueError(
             f"ratings[{position}]: a {level.value} value must be a number, got {value!r}"
         )
