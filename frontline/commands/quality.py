@@ -26,10 +26,12 @@ from typing import Any
 
 from frontline.commands.sla import InputError
 from frontline.engine.agreement import (
+    AlphaInterval,
     AlphaResult,
     Level,
     RaterDeviation,
     alpha,
+    alpha_interval,
     rater_deviation,
 )
 
@@ -60,11 +62,15 @@ def main(argv: list[str]) -> int:
     try:
         ratings = read_ratings(args.csv, level)
         result = alpha(ratings, level)
-        deviations = [] if args.json else rater_deviation(ratings, level)
+        if args.json:
+            print(json.dumps(result_json(result)))
+            return 0
+        interval = alpha_interval(ratings, level)
+        deviations = rater_deviation(ratings, level)
     except (InputError, ValueError) as error:
         print(f"frontline quality: error: {error}", file=sys.stderr)
         return 2
-    print(json.dumps(result_json(result)) if args.json else result_text(result, level, deviations))
+    print(result_text(result, level, deviations, interval))
     return 0
 
 
@@ -162,8 +168,13 @@ def reading(value: float | None) -> str:
     return "unreliable (< 0.667): rewrite or retrain the criterion"
 
 
-def result_text(result: AlphaResult, level: Level, deviations: list[RaterDeviation]) -> str:
-    """A readable table: alpha, what it rests on, and each rater's deviation from the others."""
+def result_text(
+    result: AlphaResult,
+    level: Level,
+    deviations: list[RaterDeviation],
+    interval: AlphaInterval | None = None,
+) -> str:
+    """A readable table: alpha, how sure it is, what it rests on, each rater's deviation."""
     value = "-" if result.alpha is None else f"{result.alpha:.3f}"
     rows = [
         (f"Krippendorff's alpha ({level.value})", value),
@@ -172,6 +183,16 @@ def result_text(result: AlphaResult, level: Level, deviations: list[RaterDeviati
         ("raters", str(result.raters)),
         ("pairable values", str(result.pairable_values)),
     ]
+    if interval is not None and interval.low is not None and interval.high is not None:
+        share = interval.below_threshold or 0.0
+        rows[2:2] = [
+            (
+                f"{interval.confidence:.0%} interval",
+                f"{interval.low:.3f} to {interval.high:.3f} (bootstrap over items, "
+                f"{interval.resamples:,} resamples)",
+            ),
+            (f"chance alpha < {interval.threshold:.3f}", f"{share:.0%} of resamples"),
+        ]
     width = max(len(name) for name, _ in rows)
     lines = [f"{name.ljust(width)}  {text}" for name, text in rows]
     if deviations:

@@ -42,6 +42,7 @@ from frontline.engine.agreement import (
     Level,
     RaterDeviation,
     alpha,
+    alpha_interval,
     alpha_matrix,
     cohen_kappa,
     fleiss_kappa,
@@ -49,6 +50,7 @@ from frontline.engine.agreement import (
     rater_deviation,
 )
 from frontline.engine.agreement import krippendorff_alpha as alpha_module
+from frontline.engine.agreement.bootstrap import item_table, weighted_alphas
 
 LEVELS = [level.value for level in Level]
 
@@ -594,7 +596,7 @@ def test_rater_deviation_rejects_a_bad_gold_value() -> None:
 # ---- module hygiene ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("module", ["krippendorff_alpha", "kappa", "deviation"])
+@pytest.mark.parametrize("module", ["krippendorff_alpha", "kappa", "deviation", "bootstrap"])
 def test_doctests(module: str) -> None:
     loaded = sys.modules[f"frontline.engine.agreement.{module}"]
     assert doctest.testmod(loaded).failed == 0
@@ -608,3 +610,71 @@ def test_the_engine_does_not_load_django() -> None:
     subprocess.run(
         [sys.executable, "-c", code], check=True, cwd=Path(agreement.__file__).parents[3]
     )
+
+
+# ---- bootstrap interval over items ---------------------------------------------------------------
+
+
+def rubric_scores(items: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    truth = rng.uniform(1, 5, size=items)
+    scores = np.clip(np.rint(truth[None, :] + rng.normal(0, 0.8, size=(4, items))), 1, 5)
+    scores[rng.random(scores.shape) < 0.2] = np.nan
+    return scores
+
+
+@pytest.mark.parametrize("level", LEVELS)
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_each_resample_is_the_alpha_of_the_resampled_items(level: str, data: st.DataObject) -> None:
+    matrix = data.draw(reliability_data(level))
+    table, scale = item_table(matrix)
+    if table.shape[0] == 0:
+        return
+    rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
+    draws = rng.integers(0, table.shape[0], size=(5, table.shape[0]))
+    multiplicity = np.stack([np.bincount(d, minlength=table.shape[0]) for d in draws]).astype(float)
+    ours = weighted_alphas(
+        table, scale, Level(level), np.vstack([np.ones(table.shape[0]), multiplicity])
+    )
+    pairable = matrix[:, (~np.isnan(matrix)).sum(axis=0) >= 2]
+    expected = [alpha_matrix(pairable, level).alpha] + [
+        alpha_matrix(pairable[:, d], level).alpha for d in draws
+    ]
+    for value, reference in zip(ours, expected, strict=True):
+        assert (np.nan if reference is None else reference) == pytest.approx(
+            value, abs=1e-9, nan_ok=True
+        )
+
+
+def test_alpha_interval_brackets_alpha_and_narrows_with_more_items() -> None:
+    small = alpha_interval(triples_of(rubric_scores(10, seed=1)), "ordinal", seed=5)
+    large = alpha_interval(triples_of(rubric_scores(400, seed=1)), "ordinal", seed=5)
+    for result in (small, large):
+        assert result.low < result.alpha < result.high
+        assert (result.resamples, result.requested, result.confidence) == (2000, 2000, 0.95)
+    assert large.high - large.low < (small.high - small.low) / 3
+    assert alpha_interval(triples_of(rubric_scores(10, seed=1)), "ordinal", seed=5) == small
+    few = triples_of(rubric_scores(10, seed=1))
+    assert 0 <= small.below_threshold <= 1 and small.items == alpha(few, "ordinal").items == 9
+
+
+def test_alpha_interval_without_alpha_or_variation() -> None:
+    assert alpha_interval([(1, "a", 3), (1, "b", 3)], "interval").alpha is None
+    # One varying item among constant ones: resamples without it have no variation (left out).
+    ratings = [(i, r, 2) for i in range(5) for r in "ab"] + [(9, "a", 1), (9, "b", 3)]
+    result = alpha_interval(ratings, "interval", resamples=500, seed=2)
+    assert result.alpha is not None and 0 < result.resamples < 500
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"confidence": 1.0}, "confidence: must be in"),
+        ({"resamples": 0}, "resamples: must be a whole number"),
+        ({"resamples": 10.5}, "resamples: must be a whole number"),
+    ],
+)
+def test_alpha_interval_rejects_bad_settings(kwargs: dict[str, float], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        alpha_interval([(1, "a", 1), (1, "b", 2)], "interval", **kwargs)
