@@ -272,6 +272,10 @@ def test_greeting_opens_the_first_reply(text: str, outcome: str) -> None:
         ("Let me know if it works.", "pass"),
         ("Feel free to reach out any time.", "pass"),
         ("Have a nice weekend!", "pass"),
+        ("Your refund is on its way.\n\nThanks,\nAnna", "pass"),  # a sign-off line
+        ("Many thanks!", "pass"),
+        ("Best,\nAnna | Support", "pass"),
+        ("Thanks for the photo, the refund is on its way.", "fail"),  # not a sign-off
         ("Let me know. " + "Details follow. " * 20, "fail"),  # the closing is not at the end
         ("Refund issued.", "fail"),
     ],

@@ -247,6 +247,8 @@ CLOSINGS = (
     r"happy to help",
     r"glad (?:i|we) could help",
     r"enjoy your",
+    # a sign-off on its own line: "Thanks,\nAnna", "Many thanks!", "Best,\nAnna"
+    r"(?:many )?(?:thanks|thank you|best)(?=[!,.]?[ \t]*(?:\n|$))",
 )
 EMPATHY = (
     r"sorry",
