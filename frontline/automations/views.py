@@ -5,6 +5,7 @@ a ticket from the reply box (preview, edit, send or run the actions now)."""
 from __future__ import annotations
 
 import json
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -74,21 +75,25 @@ def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
                    "position": rule.position, "active": rule.active,
                    "conditions": json.dumps(rule.conditions, indent=2, ensure_ascii=False),
                    "actions": json.dumps(rule.actions, indent=2, ensure_ascii=False)}
-    form = RuleForm(request.POST or None, initial=initial)
+    dry_get = request.method == "GET" and "dry_run" in request.GET
+    form = RuleForm(request.GET if dry_get else (request.POST or None), initial=initial)
     context: dict[str, object] = {"nav": "automations", "form": form, "rule": rule, **_reference()}
     if rule is not None:
         context["firings"] = rule.firings.select_related("ticket")[:20]
         context["webhook_calls"] = rule.webhook_calls.all()[:10]
-    if request.method == "POST":
+    if request.method == "POST" or dry_get:
         if not form.is_valid():
             return render(request, "automations/rule_form.html", context, status=422)
         data = form.cleaned_data
-        if "dry_run" in request.POST:
+        if "dry_run" in request.POST or dry_get:
             try:
                 services.rule_conditions_validate(data["conditions"])
             except ValidationError as exc:
                 errors_onto(form, exc)
                 return render(request, "automations/rule_form.html", context, status=422)
+            if not dry_get:  # answer on a GET of the same form, so Back and reload work
+                fields = {k: request.POST.get(k, "") for k in form.fields}
+                return redirect(request.path + "?" + urlencode({**fields, "dry_run": "1"}))
             run = selectors.rule_dry_run(conditions=data["conditions"], viewer=viewer, now=timezone.now(),
                                          trigger=data["trigger"])
             context["dry_run"] = run
