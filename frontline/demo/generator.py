@@ -47,6 +47,7 @@ from .coaching import coaching_reset, demo_coaching
 from .mail import demo_mail, mail_reset
 from .metrics import demo_metrics, metrics_demo_reset
 from .replay import BulkReplayer, Op, ServiceReplayer, ops_in_order
+from .routing import demo_routing, routing_reset
 from .scripts import DAILY_TICKETS, Agent, World, build_scripts
 from .sla import demo_escalations, demo_sla, sla_reset
 from .surveys import demo_surveys, surveys_reset
@@ -134,6 +135,8 @@ def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: 
     automated = demo_automations(anchor=anchor, seed=seed)  # after the history: no rule fires on it
     say(f"Automations: {automated['macros']} macros (used {automated['macro uses']:,} times in the last 30 days), "
         f"{automated['automation rules']} rules.")
+    routed = demo_routing(seed=seed)
+    say(f"Routing: {routed['routed queues']} queues routed (one per rule), {routed['agent skills']} agent skills.")
     measured, targets = demo_metrics(anchor=anchor)  # last: after every step that writes ticket events
     say(f"Metrics computed for {measured:,} tickets (facts and hourly rollups); {targets} targets in force.")
     coached = demo_coaching(anchor=anchor, seed=seed)  # after the metrics: agendas and follow-ups read the facts
@@ -154,6 +157,7 @@ def demo_reset() -> None:
     surveys_reset()
     automations_reset()
     coaching_reset()
+    routing_reset()
     metrics_demo_reset()
     tickets_delete_all()
     demo_customers = Customer.objects.filter(email__endswith=names.DEMO_TLD)

@@ -37,14 +37,14 @@ class QueueRoutingForm(forms.Form):
             raise forms.ValidationError(exc.message_dict["requirements"]) from None
 
 
-_SKILL_LINE = re.compile(r"^\s*(?P<name>[a-z][a-z0-9_-]{0,39})\s*=\s*(?P<value>[^\s=:]{1,60})\s*(?::\s*(?P<level>\d+))?\s*$")
+_SKILL_LINE = re.compile(r"^\s*(?P<name>[A-Za-z][A-Za-z0-9_-]{0,39})\s*=\s*(?P<value>[^=:]{1,60}?)\s*(?::\s*(?P<level>\d+))?\s*$")
 
 
 class AgentForm(forms.Form):
     skills = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 5}),
         help_text=f"One per line, name=value:level (level {LEVEL_MIN}-{LEVEL_MAX}, 3 if left out), e.g. "
-                  "language=de:5, product=billing:3, tier=gold:2.")
+                  "language=de:5, product=Billing:3, tier=gold:2 (values are matched exactly as written).")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -60,12 +60,12 @@ class AgentForm(forms.Form):
         for number, line in enumerate((self.cleaned_data.get("skills") or "").splitlines(), start=1):
             if not line.strip():
                 continue
-            m = _SKILL_LINE.match(line.lower())
+            m = _SKILL_LINE.match(line)
             level = int(m.group("level") or 3) if m else 0
             if m is None or not LEVEL_MIN <= level <= LEVEL_MAX:
                 errors.append(f"Line {number}: write name=value:level with a level from {LEVEL_MIN} to {LEVEL_MAX}, e.g. language=de:4.")
                 continue
-            rows.append((m.group("name"), m.group("value"), level))
+            rows.append((m.group("name").lower(), m.group("value").strip(), level))
         if len(rows) > 50:
             errors.append("At most 50 skills.")
         if len({(n, v) for n, v, _ in rows}) != len(rows):

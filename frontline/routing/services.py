@@ -280,8 +280,8 @@ def routing_tick(*, now: datetime | None = None) -> TickOutcome:
 
 # --- settings ---------------------------------------------------------------------------------------
 
-_REQ = re.compile(r"^\s*(?P<name>[a-z][a-z0-9_-]{0,39})\s*=\s*(?P<value>\{[a-z_.]+\}|[^\s>{}]{1,60})"
-                  r"\s*(?:>=\s*(?P<level>\d))?\s*(?P<kind>required|preferred)?\s*$")
+_REQ = re.compile(r"^\s*(?P<name>[A-Za-z][A-Za-z0-9_-]{0,39})\s*=\s*(?P<value>\{[a-z_.]+\}|[^\s>{}]{1,60})"
+                  r"\s*(?:>=\s*(?P<level>\d))?\s*(?P<kind>required|preferred)?\s*$", re.IGNORECASE)
 
 
 def requirements_parse(text: str) -> list[dict[str, Any]]:
@@ -293,7 +293,7 @@ def requirements_parse(text: str) -> list[dict[str, Any]]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
-        m = _REQ.match(line.lower())
+        m = _REQ.match(line)
         level = int(m.group("level") or 1) if m else 0
         value = m.group("value") if m else ""
         source_ok = not value.startswith("{") or value in selectors.REQUIREMENT_SOURCES or \
@@ -302,8 +302,8 @@ def requirements_parse(text: str) -> list[dict[str, Any]]:
             errors.append(f"Line {number}: write name=value [>=1-5] [required|preferred], e.g. "
                           f"language={{customer.language}} required or product=billing>=3 preferred.")
             continue
-        out.append({"name": m.group("name"), "value": value, "min_level": level,
-                    "required": m.group("kind") != "preferred"})
+        out.append({"name": m.group("name").lower(), "value": value, "min_level": level,
+                    "required": (m.group("kind") or "required").lower() != "preferred"})
     if len(out) > 10:
         errors.append("At most 10 requirements.")
     if errors:

@@ -3,9 +3,10 @@
 :class:`AgentIndex` keeps heaps with lazy deletion: one by load (``load / capacity`` …), one by
 turn (round-robin), and one by load per skill (``name=value``). An agent's change (a routed
 ticket adds one to its load) pushes a new entry with a new version; stale entries are dropped
-when they reach the top. Agents at capacity are not in the heaps. A skills query walks the heap
-of the rarest asked skill and checks the others, so its cost grows with the agents of that skill
-who lack the other asked skills, not with all agents.
+when they reach the top. Agents at capacity are not in the heaps. There is a heap per skill and
+level (``name=value`` at level L holds the agents with that skill at L or above), so a skills
+query walks the heap of the rarest asked skill at its asked level and checks only the other asked
+skills: its cost grows with the agents who have that skill but lack the others, not with all agents.
 
 Decisions are the same as :func:`.decide.scan_decide` (tests compare them on random data).
 
@@ -38,6 +39,11 @@ from .model import (
 )
 
 _Entry = tuple[Any, int, int]  # (key, version, agent_id)
+_SkillKey = tuple[str, str, int]  # (name, value, level): agents with the skill at this level or above
+
+
+def _skill_keys(c: Candidate) -> set[_SkillKey]:
+    return {(s.name, s.value, level) for s in c.skills for level in range(1, s.level + 1)}
 
 
 class AgentIndex:
@@ -49,15 +55,15 @@ class AgentIndex:
         self._version: dict[int, int] = {}
         self._by_load: list[_Entry] = []
         self._by_turn: list[_Entry] = []
-        self._by_skill: dict[tuple[str, str], list[_Entry]] = {}
-        self._skill_size: dict[tuple[str, str], int] = {}
+        self._by_skill: dict[_SkillKey, list[_Entry]] = {}
+        self._skill_size: dict[_SkillKey, int] = {}
         for c in candidates:
             if c.agent_id in self._agents:
                 raise ValueError(f"candidates: agent {c.agent_id} appears twice")
             self._agents[c.agent_id] = c
             self._version[c.agent_id] = 0
-            for s in {(s.name, s.value) for s in c.skills}:
-                self._skill_size[s] = self._skill_size.get(s, 0) + 1
+            for key in _skill_keys(c):
+                self._skill_size[key] = self._skill_size.get(key, 0) + 1
         # Build by heapify: O(n).
         self._by_load = [(load_key(c), 0, c.agent_id) for c in self._agents.values() if c.free]
         self._by_turn = [(turn_key(c), 0, c.agent_id) for c in self._agents.values() if c.free]
@@ -65,8 +71,8 @@ class AgentIndex:
         heapq.heapify(self._by_turn)
         for c in self._agents.values():
             if c.free:
-                for s in {(s.name, s.value) for s in c.skills}:
-                    self._by_skill.setdefault(s, []).append((load_key(c), 0, c.agent_id))
+                for key in _skill_keys(c):
+                    self._by_skill.setdefault(key, []).append((load_key(c), 0, c.agent_id))
         for heap in self._by_skill.values():
             heapq.heapify(heap)
 
@@ -87,7 +93,7 @@ class AgentIndex:
         old = self._agents.get(candidate.agent_id)
         if old is None:
             raise KeyError(f"agent_id: {candidate.agent_id} is not in the index")
-        if {(s.name, s.value) for s in old.skills} != {(s.name, s.value) for s in candidate.skills}:
+        if _skill_keys(old) != _skill_keys(candidate):
             raise ValueError("candidate: skills changed; build a new index")
         version = self._version[candidate.agent_id] + 1
         self._version[candidate.agent_id] = version
@@ -95,8 +101,8 @@ class AgentIndex:
         if candidate.free:
             heapq.heappush(self._by_load, (load_key(candidate), version, candidate.agent_id))
             heapq.heappush(self._by_turn, (turn_key(candidate), version, candidate.agent_id))
-            for s in {(s.name, s.value) for s in candidate.skills}:
-                heapq.heappush(self._by_skill[s], (load_key(candidate), version, candidate.agent_id))
+            for key in _skill_keys(candidate):
+                heapq.heappush(self._by_skill.setdefault(key, []), (load_key(candidate), version, candidate.agent_id))
 
     def assign(self, agent_id: int, *, at: float) -> None:
         """The agent was given one more piece of work at ``at`` (load + 1, last routed ``at``)."""
@@ -124,7 +130,7 @@ class AgentIndex:
     def _best_meeting(self, tier: tuple[Requirement, ...]) -> Candidate | None:
         if not tier:
             return self._top(self._by_load)
-        keys = [(r.name, r.value) for r in tier]
+        keys = [(r.name, r.value, r.min_level) for r in tier]
         if any(k not in self._by_skill for k in keys):
             return None
         heap = self._by_skill[min(keys, key=lambda k: self._skill_size[k])]
