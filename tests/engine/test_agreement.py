@@ -435,6 +435,11 @@ def test_no_variation_is_undefined() -> None:
     assert alpha([(1, "a", "ok"), (1, "b", "ok")], "nominal") == AlphaResult(None, 1, 2, 2)
 
 
+def test_none_in_a_matrix_is_missing() -> None:
+    with_none = alpha_matrix([[1.0, None, 3.0], [1.0, 2.0, 2.0]], "interval")
+    assert with_none == alpha_matrix([[1.0, np.nan, 3.0], [1.0, 2.0, 2.0]], "interval")
+
+
 def test_all_missing_and_empty() -> None:
     assert alpha_matrix(np.full((3, 4), np.nan), "nominal") == AlphaResult(None, 0, 0, 0)
     assert alpha_matrix(np.zeros((0, 0)), "ratio") == AlphaResult(None, 0, 0, 0)
@@ -513,6 +518,7 @@ def test_bad_ratings_are_value_errors(triples, level, message) -> None:
     ("matrix", "level", "message"),
     [
         ([1.0, 2.0], "interval", "must be 2-D"),
+        ([["a", "b"], ["a", "a"]], "nominal", "must be a raters x items array of numbers"),
         ([[1.0, np.inf], [1.0, 2.0]], "interval", "must be finite"),
         ([[-1.0, 2.0], [1.0, 2.0]], "ratio", "ratio values must be >= 0"),
     ],

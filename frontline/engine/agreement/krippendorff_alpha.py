@@ -191,10 +191,15 @@ def alpha_matrix(
     """Krippendorff's alpha of a raters x items matrix with NaN for a missing rating.
 
     The fast path: vectorised over all ratings.  Values are numbers at every level (at the
-    nominal level any numeric codes; use :func:`alpha` for string labels).
+    nominal level any numeric codes; use :func:`alpha` for string labels); NaN or None = missing.
     """
     lvl = level_of(level)
-    data = np.asarray(matrix, dtype=np.float64)
+    try:
+        data = np.asarray(matrix, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(
+            "matrix: must be a raters x items array of numbers (NaN = missing)"
+        ) from None
     if data.ndim != 2:
         raise ValueError(f"matrix: must be 2-D (raters x items), got shape {data.shape}")
     present = ~np.isnan(data)
