@@ -343,7 +343,7 @@ def package_alpha(data: np.ndarray, level: str) -> float | None:
 
 
 @pytest.mark.parametrize("level", LEVELS)
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_alpha_matches_the_krippendorff_package(level: str, data: st.DataObject) -> None:
     matrix = data.draw(reliability_data(level))
@@ -365,7 +365,7 @@ def test_alpha_matches_the_krippendorff_package(level: str, data: st.DataObject)
 
 
 @pytest.mark.parametrize("level", LEVELS)
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(data=st.data())
 def test_triples_and_matrix_agree_in_any_order(level: str, data: st.DataObject) -> None:
     matrix = data.draw(reliability_data(level))
@@ -402,7 +402,7 @@ def test_identical_raters_give_one(level: str) -> None:
     assert alpha_matrix([row, row, row], level).alpha == pytest.approx(1.0)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(data=st.data())
 def test_invariances(data: st.DataObject) -> None:
     matrix = data.draw(reliability_data("interval", whole=True))  # no ties made by rounding
@@ -630,7 +630,7 @@ def rubric_scores(items: int, seed: int) -> np.ndarray:
 
 
 @pytest.mark.parametrize("level", LEVELS)
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(data=st.data())
 def test_each_resample_is_the_alpha_of_the_resampled_items(level: str, data: st.DataObject) -> None:
     matrix = data.draw(reliability_data(level))
