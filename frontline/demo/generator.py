@@ -43,6 +43,7 @@ from frontline.people.models import STAFF_ROLES, AgentProfile, Availability, Rol
 
 from . import content, names
 from .automations import automations_reset, demo_automations
+from .channels import channels_reset, demo_messaging, demo_phone
 from .coaching import coaching_reset, demo_coaching
 from .mail import demo_mail, mail_reset
 from .metrics import demo_metrics, metrics_demo_reset
@@ -137,12 +138,15 @@ def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: 
         f"{automated['automation rules']} rules.")
     routed = demo_routing(seed=seed)
     say(f"Routing: {routed['routed queues']} queues routed (one per rule), {routed['agent skills']} agent skills.")
+    phoned, messaged = demo_phone(anchor=anchor, seed=seed), demo_messaging(anchor=anchor, seed=seed)
+    say(f"Phone: {phoned['calls']:,} calls ({phoned['missed or abandoned calls']:,} missed or abandoned); messaging: "
+        f"{messaged['messaging conversations']:,} conversations, {messaged['replies delivered']:,} replies delivered.")
     measured, targets = demo_metrics(anchor=anchor)  # last: after every step that writes ticket events
     say(f"Metrics computed for {measured:,} tickets (facts and hourly rollups); {targets} targets in force.")
     coached = demo_coaching(anchor=anchor, seed=seed)  # after the metrics: agendas and follow-ups read the facts
     say(f"Coaching: {coached['coaching sessions']:,} one-on-ones, {coached['coaching focuses']} focuses, "
         f"{coached['performance reviews']} performance reviews, {coached['kudos']} kudos, a policy update.")
-    return DemoSummary(anchor=anchor, counts={**demo_counts(), **surveyed, **automated, **coached},
+    return DemoSummary(anchor=anchor, counts={**demo_counts(), **surveyed, **automated, **phoned, **messaged, **coached},
                        seconds=time.monotonic() - started)
 
 
@@ -158,6 +162,7 @@ def demo_reset() -> None:
     automations_reset()
     coaching_reset()
     routing_reset()
+    channels_reset()
     metrics_demo_reset()
     tickets_delete_all()
     demo_customers = Customer.objects.filter(email__endswith=names.DEMO_TLD)

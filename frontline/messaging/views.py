@@ -79,6 +79,25 @@ def webhook(request: HttpRequest, slug: str) -> HttpResponse:
                          "new_ticket": received.new_ticket}, status=201 if received.new_ticket else 200)
 
 
+@csrf_exempt
+def echo(request: HttpRequest, slug: str) -> HttpResponse:
+    """``POST /webhooks/messages/<slug>/echo/``: a test receiver for the connector's outbound webhook.
+
+    Checks the signature of a reply as a platform adapter would (the current secret) and answers
+    200, or 401 / 403; stores nothing. The demo's connectors deliver to it.
+    """
+    if request.method != "POST":
+        return _error(405, "POST a signed reply.")
+    connector = MessagingConnector.objects.filter(slug=slug, enabled=True).first()
+    if connector is None:
+        return _error(404, "No such messaging connector.")
+    verdict = webhooks.verify(secrets_=[connector.secret], timestamp=request.headers.get(webhooks.TIMESTAMP_HEADER),
+                              sig=request.headers.get(webhooks.SIGNATURE_HEADER), body=request.body, now=time.time())
+    if not verdict.ok:
+        return _error(verdict.status, verdict.reason)
+    return JsonResponse({"ok": True, "bytes": len(request.body)})
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def connector_list(request: HttpRequest) -> HttpResponse:

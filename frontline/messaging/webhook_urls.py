@@ -5,4 +5,5 @@ from . import views
 app_name = "messaging_webhooks"
 urlpatterns = [
     path("<slug:slug>/", views.webhook, name="receive"),
+    path("<slug:slug>/echo/", views.echo, name="echo"),
 ]

@@ -123,3 +123,9 @@ def test_others_cannot_configure_connectors_or_read_the_delivery_log(login, conn
             client.post("/messaging/", {"name": "Evil", "platform": "x"}).status_code,
             client.post(f"/messaging/connectors/{connector.pk}/", {"action": "rotate"}).status_code] == [403] * 4
     assert MessagingConnector.objects.get().secret == "whsec_test"
+
+
+def test_the_echo_receiver_accepts_only_replies_signed_with_the_current_secret(client, connector):  # type: ignore[no-untyped-def]
+    good = post_signed(client, "wa/echo", {"text": "hi"})
+    forged = post_signed(client, "wa/echo", {"text": "hi"}, secret="whsec_guess")
+    assert (good.status_code, forged.status_code, nothing_stored()) == (200, 401, True)
