@@ -29,7 +29,15 @@ from django.conf import settings
 from django.db.models import Q
 
 from frontline.core import formats, webhooks
-from frontline.desk.models import AuthorKind, Channel, EventKind, Message, Queue, Ticket, TicketEvent
+from frontline.desk.models import (
+    AuthorKind,
+    Channel,
+    EventKind,
+    Message,
+    Queue,
+    Ticket,
+    TicketEvent,
+)
 from frontline.messaging.models import (
     Contact,
     Delivery,
@@ -41,7 +49,15 @@ from frontline.messaging.models import (
     Platform,
     Thread,
 )
-from frontline.phone.models import Call, CallSource, CallState, Direction, Disposition, PhoneConnector, PhoneReceipt
+from frontline.phone.models import (
+    Call,
+    CallSource,
+    CallState,
+    Direction,
+    Disposition,
+    PhoneConnector,
+    PhoneReceipt,
+)
 
 MESSAGING_DAYS = 21
 DISPOSITIONS = ((Disposition.RESOLVED, 55), (Disposition.FOLLOW_UP, 25), (Disposition.CALLBACK, 10),

@@ -10,7 +10,13 @@ import pytest
 
 from frontline.demo.generator import demo_generate, demo_reset
 from frontline.desk.models import Channel, Ticket
-from frontline.messaging.models import Delivery, DeliveryAttempt, DeliveryStatus, MessagingConnector, Thread
+from frontline.messaging.models import (
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    MessagingConnector,
+    Thread,
+)
 from frontline.phone.models import Call, CallState, PhoneConnector
 
 ANCHOR = datetime(2026, 11, 23, 9, tzinfo=UTC)
