@@ -47,6 +47,7 @@ from .channels import channels_reset, demo_messaging, demo_phone
 from .coaching import coaching_reset, demo_coaching
 from .mail import demo_mail, mail_reset
 from .metrics import demo_metrics, metrics_demo_reset
+from .quality import demo_quality, quality_reset
 from .replay import BulkReplayer, Op, ServiceReplayer, ops_in_order
 from .routing import demo_routing, routing_reset
 from .scripts import DAILY_TICKETS, Agent, World, build_scripts
@@ -141,12 +142,16 @@ def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: 
     phoned, messaged = demo_phone(anchor=anchor, seed=seed), demo_messaging(anchor=anchor, seed=seed)
     say(f"Phone: {phoned['calls']:,} calls ({phoned['missed or abandoned calls']:,} missed or abandoned); messaging: "
         f"{messaged['messaging conversations']:,} conversations, {messaged['replies delivered']:,} replies delivered.")
+    reviewed = demo_quality(anchor=anchor, seed=seed)  # before metrics (qa_reviewed events) and coaching (QA)
+    say(f"Quality: {reviewed['QA reviews']:,} reviews, {reviewed.get('calibration sessions', 0)} calibration sessions, "
+        f"{reviewed.get('QA assignments', 0)} sampling assignments.")
     measured, targets = demo_metrics(anchor=anchor)  # last: after every step that writes ticket events
     say(f"Metrics computed for {measured:,} tickets (facts and hourly rollups); {targets} targets in force.")
     coached = demo_coaching(anchor=anchor, seed=seed)  # after the metrics: agendas and follow-ups read the facts
     say(f"Coaching: {coached['coaching sessions']:,} one-on-ones, {coached['coaching focuses']} focuses, "
         f"{coached['performance reviews']} performance reviews, {coached['kudos']} kudos, a policy update.")
-    return DemoSummary(anchor=anchor, counts={**demo_counts(), **surveyed, **automated, **phoned, **messaged, **coached},
+    return DemoSummary(anchor=anchor, counts={**demo_counts(), **surveyed, **automated, **phoned, **messaged, **coached,
+                                              "QA reviews": reviewed["QA reviews"]},
                        seconds=time.monotonic() - started)
 
 
@@ -163,6 +168,7 @@ def demo_reset() -> None:
     coaching_reset()
     routing_reset()
     channels_reset()
+    quality_reset()
     metrics_demo_reset()
     tickets_delete_all()
     demo_customers = Customer.objects.filter(email__endswith=names.DEMO_TLD)
