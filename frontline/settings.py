@@ -240,6 +240,8 @@ SURVEY_SEND_EVERY_S = int(os.environ.get("FRONTLINE_SURVEY_SEND_EVERY_S", "60"))
 SURVEY_NPS_CHECK_EVERY_S = int(os.environ.get("FRONTLINE_SURVEY_NPS_CHECK_EVERY_S", "3600"))
 # How often `frontline scheduler` recomputes the metrics of changed tickets: docs/metrics.md.
 METRICS_REFRESH_EVERY_S = int(os.environ.get("FRONTLINE_METRICS_REFRESH_EVERY_S", "60"))
+# How often auto-QA checks the tickets solved (or answered again) since its last run.
+QUALITY_AUTOQA_EVERY_S = int(os.environ.get("FRONTLINE_QUALITY_AUTOQA_EVERY_S", "300"))
 # Insights: how often new survey comments and tickets enter the feedback inbox (docs/insights.md).
 INSIGHTS_SYNC_EVERY_S = int(os.environ.get("FRONTLINE_INSIGHTS_SYNC_EVERY_S", "300"))
 # Automations (docs/automations.md): how often schedule rules run, how many tickets each looks at per

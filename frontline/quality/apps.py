@@ -9,4 +9,6 @@ class QualityConfig(AppConfig):
     def ready(self) -> None:
         from frontline.core import nav
 
+        from . import tasks  # noqa: F401  (registers the periodic auto-QA run)
+
         nav.register("quality", "Quality", "quality:home", roles=nav.STAFF, order=47)

@@ -108,7 +108,14 @@ def _home_extras(viewer: User, request: HttpRequest) -> dict:  # type: ignore[ty
         "coverage": [(c, ",".join(map(str, c.solved_reviewed_ids))) for c in rows],
         "pools": Pool.choices,
         "calibrations": _recent_calibrations(viewer),
+        "agreement": _agreement(viewer),
     }
+
+
+def _agreement(viewer: User) -> list:  # type: ignore[type-arg]
+    from .autoqa import agreement
+
+    return agreement(viewer=viewer)
 
 
 def _recent_calibrations(viewer: User) -> list[Calibration]:
@@ -267,7 +274,12 @@ def _detail_context(request: HttpRequest, viewer: User, review: Review, *, poste
 
 
 def _detail_extras(viewer: User, review: Review) -> dict:  # type: ignore[type-arg]
-    return {}
+    """Auto-QA's results on the ticket, shown beside the human scores."""
+    from .autoqa import checks_for_ticket
+
+    checks = checks_for_ticket(ticket_id=review.ticket_id)
+    criteria = {c.auto_check: c.label for c in Criterion.objects.filter(version=review.version).exclude(auto_check="")}
+    return {"checks": [(c, criteria.get(name, "")) for name, c in sorted(checks.items())]}
 
 
 def _review_for(request: HttpRequest, review_id: int) -> tuple[User, Review]:
