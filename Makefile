@@ -65,6 +65,7 @@ bench: install bench-peers
 	$(BIN)/python -m bench.bench_schedule
 	$(BIN)/python -m bench.bench_sla
 	$(BIN)/python -m bench.bench_alpha
+	$(BIN)/python -m bench.bench_autoqa
 	$(BIN)/python -m bench.bench_mail
 	$(BIN)/python -m bench.bench_api
 	$(BIN)/python -m bench.bench_metrics
@@ -79,6 +80,7 @@ bench-quick: install
 	$(BIN)/python -m bench.bench_schedule --quick
 	$(BIN)/python -m bench.bench_sla --quick
 	$(BIN)/python -m bench.bench_alpha --quick
+	$(BIN)/python -m bench.bench_autoqa --quick
 	$(BIN)/python -m bench.bench_mail --quick
 	$(BIN)/python -m bench.bench_api --quick
 	$(BIN)/python -m bench.bench_metrics --quick

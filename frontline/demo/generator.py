@@ -144,7 +144,7 @@ def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: 
         f"{messaged['messaging conversations']:,} conversations, {messaged['replies delivered']:,} replies delivered.")
     reviewed = demo_quality(anchor=anchor, seed=seed)  # before metrics (qa_reviewed events) and coaching (QA)
     say(f"Quality: {reviewed['QA reviews']:,} reviews, {reviewed.get('calibration sessions', 0)} calibration sessions, "
-        f"{reviewed.get('QA assignments', 0)} sampling assignments.")
+        f"{reviewed.get('QA assignments', 0)} sampling assignments, auto-QA on {reviewed.get('auto-QA tickets', 0):,} tickets.")
     measured, targets = demo_metrics(anchor=anchor)  # last: after every step that writes ticket events
     say(f"Metrics computed for {measured:,} tickets (facts and hourly rollups); {targets} targets in force.")
     coached = demo_coaching(anchor=anchor, seed=seed)  # after the metrics: agendas and follow-ups read the facts

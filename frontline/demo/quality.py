@@ -1,7 +1,8 @@
 """The demo's quality assurance: two rubrics ("Email quality", edited once so it has two versions,
 and "Chat quality"), a few hundred reviews of the solved history with realistic disagreement, the
 agents' responses (most acknowledged, a few disputed and resolved), this and last week's sampling
-assignments, and two revealed calibration sessions.
+assignments, two revealed calibration sessions, and auto-QA on the reviewed tickets and the last
+two days (the periodic task checks the rest of the history).
 
 Deterministic from the seed. Reviews are written in bulk (rows as ``quality.services.review_save``
 writes them, totals by ``quality.scoring``; the ``qa_reviewed`` events too) for speed; sessions and
@@ -21,6 +22,7 @@ from datetime import datetime, timedelta
 from frontline.desk.models import EventKind, Message, StatusCategory, Ticket, TicketEvent
 from frontline.people.models import Role, Team, User
 from frontline.quality import calibration, sampling, scoring, services
+from frontline.quality.autoqa import autoqa_run
 from frontline.quality.models import (
     AgentResponse,
     Assignment,
@@ -86,6 +88,7 @@ CHAT = (
     )),
 )
 REVIEWS_PER_WEEK = 40
+AUTOQA_DAYS = 2
 WEEKS = 8
 # Criteria readers disagree on, and how much extra noise they add (in share of the scale).
 AMBIGUOUS = {"shows-empathy": 0.35}
@@ -161,17 +164,19 @@ def demo_quality(*, anchor: datetime, seed: int) -> dict[str, int]:
     rng.shuffle(tickets)
     picked = sorted(tickets[: REVIEWS_PER_WEEK * WEEKS], key=lambda t: t[3])
     email_v2: RubricVersion | None = None
-    reviews = []
-    scores: list[tuple[Review, dict[int, ScoreIn], list[Criterion]]] = []
+    reviews: list[Review] = []
+    pending: list[tuple[Review, dict[int, ScoreIn], list[Criterion]]] = []
     criteria_of: dict[int, list[Criterion]] = {}
     for ticket_id, agent_id, channel, solved_at in picked:
         at = solved_at + timedelta(hours=rng.uniform(6, 72))
         if at >= anchor:
             continue
         if email_v2 is None and at >= switch:
+            reviews += _write(pending)  # v1 is in use from here: editing it makes version 2
+            pending = []
             email_v2 = services.rubric_edit(rubric=email_v1.rubric, sections=EMAIL_V2, actor=manager, at=switch,
                                             note="Answer weighs 5; internal note on escalation added")
-        version = chat if channel == "chat" else (email_v2 if email_v2 is not None and at >= switch else email_v1)
+        version = chat if channel == "chat" else (email_v2 or email_v1)
         if version.pk not in criteria_of:
             criteria_of[version.pk] = list(Criterion.objects.filter(version=version).order_by("section__position",
                                                                                              "position"))
@@ -182,12 +187,22 @@ def demo_quality(*, anchor: datetime, seed: int) -> dict[str, int]:
         review = Review(ticket_id=ticket_id, agent_id=agent_id, reviewer=reviewer, version=version,
                         state=ReviewState.SUBMITTED, total=result.percent, auto_failed=result.auto_failed,
                         summary=_summary(result.percent), created_at=at - timedelta(minutes=12), submitted_at=at)
-        reviews.append(review)
-        scores.append((review, rows, criteria_of[version.pk]))
-    Review.objects.bulk_create(reviews)
+        pending.append((review, rows, criteria_of[version.pk]))
+    reviews += _write(pending)
+    disputed = _responses(rng, reviews, leads, manager, anchor)
+    assigned = _assignments(anchor, manager, seed)
+    sessions = _calibrations(rng, anchor, manager, leads, email_v2 or email_v1, skills)
+    checked = _autoqa(anchor)
+    return {"QA reviews": len(reviews), "QA disputes": disputed, "QA assignments": assigned,
+            "calibration sessions": sessions, "auto-QA tickets": checked}
+
+
+def _write(pending: list[tuple[Review, dict[int, ScoreIn], list[Criterion]]]) -> list[Review]:
+    """Reviews, their scores (a low score's comment points at the first agent reply) and events, in bulk."""
+    reviews = Review.objects.bulk_create([review for review, _, _ in pending])
     messages = _agent_messages([r.ticket_id for r in reviews])
     score_rows = []
-    for review, rows, criteria in scores:
+    for review, rows, criteria in pending:
         for c in criteria:
             s = rows[c.pk]
             low = s.value is not None and scoring.is_lowest(c.scale, s.value)
@@ -201,11 +216,15 @@ def demo_quality(*, anchor: datetime, seed: int) -> dict[str, int]:
                     payload={"review": r.pk, "rubric": str(r.version), "agent": r.agent_id,
                              "summary": f"Quality review by {r.reviewer.display_name} ({r.version})"})
         for r in reviews)
-    disputed = _responses(rng, reviews, leads, manager, anchor)
-    assigned = _assignments(anchor, manager, seed)
-    sessions = _calibrations(rng, anchor, manager, leads, email_v2 or email_v1, skills)
-    return {"QA reviews": len(reviews), "QA disputes": disputed, "QA assignments": assigned,
-            "calibration sessions": sessions}
+    return reviews
+
+
+def _autoqa(anchor: datetime) -> int:
+    """Auto-QA on the reviewed tickets and the last two days' solved ones; the periodic task (or
+    ``manage.py quality_autoqa``) checks the rest of the history."""
+    reviewed = set(Review.objects.values_list("ticket_id", flat=True))
+    recent = set(Ticket.objects.filter(solved_at__gte=anchor - timedelta(days=AUTOQA_DAYS)).values_list("id", flat=True))
+    return autoqa_run(ticket_ids=reviewed | recent, at=anchor)
 
 
 def _summary(total: float | None) -> str:

@@ -10,7 +10,7 @@ tickets incrementally, store the results, and measure how far auto-QA agrees wit
   and ``manage.py quality_autoqa`` runs it over the whole history.
 - Agreement per criterion with an ``auto_check``: over submitted reviews (calibration apart) whose
   score is not N/A and whose ticket's check passed or failed (not n/a), the human score counts as
-  a pass when it is "yes" or 4–5 on 1–5; percent agreement and Cohen's kappa with n.
+  a pass when it is "yes" or 4 to 5 on 1-5; percent agreement and Cohen's kappa with n.
 """
 
 from __future__ import annotations
