@@ -129,3 +129,40 @@ def test_customers_get_nothing(world, login) -> None:  # type: ignore[no-untyped
     for url in ("/coaching/", f"/coaching/sessions/{world['ann_session'].pk}/", "/coaching/kudos/",
                 "/coaching/policies/", "/coaching/reviews/"):
         assert client.get(url).status_code == 403
+
+
+def test_effects_filter_cannot_reach_another_team(world, login) -> None:  # type: ignore[no-untyped-def]
+    services.focus_add(actor=world["tom"], session=world["tia_session"], behaviour="FOCUS-TIA", kpi="csat")
+    services.focus_add(actor=world["lena"], session=world["ann_session"], behaviour="FOCUS-ANN", kpi="csat")
+    lena = login(world["lena"])
+    assert b"FOCUS-TIA" not in lena.get(f"/coaching/effects/?person={world['tia'].pk}").content
+    assert b"FOCUS-ANN" in lena.get("/coaching/effects/").content
+    assert b"FOCUS-TIA" not in lena.get("/coaching/effects/").content
+    assert b"FOCUS-TIA" in login(world["boss"]).get("/coaching/effects/").content
+
+
+def test_agent_cannot_edit_or_sign_off_and_leads_cannot_cross_teams(world, login) -> None:  # type: ignore[no-untyped-def]
+    review = world["review"]
+    ann = login(world["ann"])
+    services.review_update(actor=world["lena"], review=review, ratings={k: 4 for k, _ in COMPETENCIES}, summary="Good")
+    services.review_submit(actor=world["lena"], review=review)
+    assert ann.post(f"/coaching/reviews/{review.pk}/reopen/", {"reason": "I disagree"}).status_code == 403
+    assert ann.post(f"/coaching/reviews/{review.pk}/sign-off/").status_code == 403
+    tom = login(world["tom"])
+    assert tom.post(f"/coaching/people/{world['ann'].pk}/reviews/new/", {"period": "quarter", "day": "2026-05-01"}
+                    ).status_code == 404
+    assert tom.post(f"/coaching/people/{world['ann'].pk}/plan/", {"cadence": "weekly", "starts_on": "2026-05-01"}
+                    ).status_code == 404
+
+
+def test_onboarding_is_the_hires_and_their_leads(world, login) -> None:  # type: ignore[no-untyped-def]
+    plan = services.training_plan_create(actor=world["lena"], name="Plan", modules=[
+        {"kind": "reading", "title": "READ-ME"}])
+    enrolment = services.enrol(actor=world["lena"], plan=plan, hire=world["ann"], starts_on=date(2026, 3, 2))
+    module = plan.modules.get()
+    assert login(world["bob"]).get(f"/coaching/onboarding/{enrolment.pk}/").status_code == 404
+    assert login(world["bob"]).post(f"/coaching/onboarding/{enrolment.pk}/modules/{module.pk}/").status_code == 404
+    assert login(world["tom"]).get(f"/coaching/onboarding/{enrolment.pk}/").status_code == 404
+    assert b"READ-ME" in login(world["lena"]).get(f"/coaching/onboarding/{enrolment.pk}/").content
+    assert login(world["lena"]).post(f"/coaching/onboarding/{enrolment.pk}/modules/{module.pk}/").status_code == 403
+    assert login(world["ann"]).post(f"/coaching/onboarding/{enrolment.pk}/modules/{module.pk}/").status_code == 302
