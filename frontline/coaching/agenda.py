@@ -31,21 +31,30 @@ def agent_rows(*, agent: User, first: date, last: date) -> list[dict]:
     return fact_rows(scope=Scope(team_ids=None, agent_id=agent.pk), period=_period(first, last))
 
 
-def team_rows(*, agent: User, first: date, last: date) -> list[dict]:
-    """Fact rows of the agent's teams' tickets in those days, the agent's own left out (the rest of the team)."""
+def team_rows(*, agent: User, first: date, last: date, cache: dict | None = None) -> list[dict]:
+    """Fact rows of the agent's teams' tickets in those days, the agent's own left out (the rest of the team).
+
+    ``cache``: a dict a caller preparing many agendas passes, so each team's rows are read once."""
     teams = frozenset(agent.teams.values_list("pk", flat=True))
     if not teams:
         return []
-    return [r for r in fact_rows(scope=Scope(team_ids=teams), period=_period(first, last)) if r["agent_id"] != agent.pk]
+    key = ("team_rows", teams, first, last)
+    rows = cache.get(key) if cache is not None else None
+    if rows is None:
+        rows = fact_rows(scope=Scope(team_ids=teams), period=_period(first, last))
+        if cache is not None:
+            cache[key] = rows
+    return [r for r in rows if r["agent_id"] != agent.pk]
 
 
 def _number(value: float | None) -> float | None:
     return None if value is None else round(float(value), 4)
 
 
-def kpi_lines(*, agent: User, first: date, last: date) -> list[dict]:
+def kpi_lines(*, agent: User, first: date, last: date, cache: dict | None = None) -> list[dict]:
     """Per coaching KPI: the agent's value, the rest of the team's, the difference with its interval and verdict."""
-    mine, theirs = agent_rows(agent=agent, first=first, last=last), team_rows(agent=agent, first=first, last=last)
+    mine = agent_rows(agent=agent, first=first, last=last)
+    theirs = team_rows(agent=agent, first=first, last=last, cache=cache)
     lines = []
     for key, (label, kind, unit, higher, shown) in KPIS.items():
         comparison = compare_parts(kind, kpi_parts(theirs, key), kpi_parts(mine, key), unit=unit)
@@ -104,9 +113,11 @@ def _target_scope(target: Target) -> Scope:
     return Scope(team_ids=frozenset({target.team_id}) if target.team_id else None)
 
 
-def agenda_build(*, agent: User, now: datetime | None = None, days: int = 28,
-                 goal_cache: dict[int, dict] | None = None) -> dict:
-    """The agenda snapshot a session keeps (JSON): KPIs vs team, QA, goals, open actions, last focuses."""
+def agenda_build(*, agent: User, now: datetime | None = None, days: int = 28, cache: dict | None = None) -> dict:
+    """The agenda snapshot a session keeps (JSON): KPIs vs team, QA, goals, open actions, last focuses.
+
+    ``cache``: a dict shared by calls at the same ``now`` (the demo preparing every agent's agenda): team rows
+    and team / department goals are then read once."""
     now = now or timezone.now()
     last = timezone.localdate(now, UTC) - timedelta(days=1)
     first = last - timedelta(days=days - 1)
@@ -115,9 +126,10 @@ def agenda_build(*, agent: User, now: datetime | None = None, days: int = 28,
                                                                                              "-id")[:5]
     return {
         "first": first.isoformat(), "last": last.isoformat(), "days": days,
-        "kpis": kpi_lines(agent=agent, first=first, last=last),
+        "kpis": kpi_lines(agent=agent, first=first, last=last, cache=cache),
         "qa": quality_bridge.qa_summary(agent=agent, first=first, last=last),
-        "goals": goal_lines(agent=agent, now=now, cache=goal_cache),
+        "goals": goal_lines(agent=agent, now=now, cache=cache.setdefault(("goals", now.date()), {})
+                            if cache is not None else None),
         "open_actions": [{"text": a.text, "owner": a.owner.display_name, "due_on": a.due_on.isoformat()}
                          for a in open_actions],
         "focuses": [{"behaviour": f.behaviour, "since": f.session.scheduled_on.isoformat(), "label": focus_label(f)}

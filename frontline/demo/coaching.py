@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from frontline.coaching import agenda
 from frontline.coaching.cadence import next_due
-from frontline.coaching.followup import KPIS
+from frontline.coaching.followup import KPIS, compare_parts, verdict
 from frontline.coaching.models import (
     COMPETENCIES,
     ActionItem,
@@ -38,6 +38,7 @@ from frontline.coaching.models import (
     TrainingPlan,
 )
 from frontline.desk.models import Ticket
+from frontline.metrics.selectors import kpi_parts
 from frontline.people.models import Role, Team, User
 
 from . import names
@@ -88,7 +89,7 @@ def demo_coaching(*, anchor: datetime, seed: int = 7) -> dict[str, int]:
     teams = list(Team.objects.filter(name__in=[t.name for t in names.TEAMS]).select_related("lead"))
     sessions = 0
     latest: dict[int, Session] = {}
-    goals: dict[date, dict[int, dict]] = {}  # per day: the team and department targets measured once
+    cache: dict = {}  # team rows and goals read once per day (agenda.agenda_build)
     for team in teams:
         cadence = CADENCE.get(team.name, "biweekly")
         step = STEP[cadence]
@@ -106,7 +107,8 @@ def demo_coaching(*, anchor: datetime, seed: int = 7) -> dict[str, int]:
                 sessions += 1
                 day = next_due(cadence=cadence, starts_on=starts, last_held=day)
             if last is not None:
-                last.agenda = agenda.agenda_build(agent=agent, now=last.held_at, goal_cache=goals.setdefault(last.scheduled_on, {}))
+                at = datetime(last.scheduled_on.year, last.scheduled_on.month, last.scheduled_on.day, 9, tzinfo=UTC)
+                last.agenda = agenda.agenda_build(agent=agent, now=at, cache=cache)
                 last.save(update_fields=["agenda"])
                 latest[agent.pk] = last
             if day >= today and agent.username not in OVERDUE:  # the next one, planned
@@ -152,16 +154,25 @@ def _focuses(*, latest: dict[int, Session], anchor: datetime, rng: random.Random
         "handle_time_mean": "Use the macros for the five most common questions",
         "csat": "Close with a summary of what was done and what happens next",
     }
-    # every (agent, session, KPI) measured; then a few of each verdict kept, at most one focus per agent
+    # every (agent, session, KPI) measured as agenda.focus_followup does (the agent's tickets created in the 28
+    # UTC days before the session's day against the 28 from it), from one read of the agent's rows
     measured: dict[str, list[Focus]] = {}
     for agent_id in sorted(by_agent):
-        for session in by_agent[agent_id][:1]:
+        sessions = by_agent[agent_id]
+        rows = agenda.agent_rows(agent=sessions[0].agent, first=today - timedelta(days=100), last=today)
+        for session in sessions:
+            day = session.scheduled_on
+            before = [r for r in rows if day - timedelta(days=28) <= r["created_at"].astimezone(UTC).date() < day]
+            after = [r for r in rows if day <= r["created_at"].astimezone(UTC).date() < day + timedelta(days=28)]
             for kpi in ("reopen_rate", "one_touch_rate", "first_reply_median", "resolution_median", "handle_time_mean"):
-                focus = Focus(session=session, kpi=kpi, behaviour=behaviours[kpi], window_days=28)
-                measured.setdefault(agenda.focus_followup(focus=focus, now=anchor)["verdict"], []).append(focus)
+                _label, kind, unit, higher, _shown = KPIS[kpi]
+                judged = verdict(compare_parts(kind, kpi_parts(before, kpi), kpi_parts(after, kpi), unit=unit),
+                                 higher_is_better=higher)
+                measured.setdefault(judged.code, []).append(
+                    Focus(session=session, kpi=kpi, behaviour=behaviours[kpi], window_days=28))
     made, used = 0, set()
-    for verdict, keep in (("improved", 4), ("no_change", 4), ("worsened", 1), ("too_little_data", 1)):
-        for focus in measured.get(verdict, []):
+    for code, keep in (("improved", 4), ("no_change", 4), ("worsened", 1), ("too_little_data", 1)):
+        for focus in measured.get(code, []):
             if keep and focus.session.agent_id not in used:
                 focus.save()
                 used.add(focus.session.agent_id)
