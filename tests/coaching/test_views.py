@@ -68,3 +68,17 @@ def test_kudos_form(dept, login) -> None:  # type: ignore[no-untyped-def]
     assert bad.status_code == 422 and b'data-field="ticket"' in bad.content
     assert ann.post("/coaching/kudos/", {"receiver": dept["bob"].pk, "message": "Saved my day"}).status_code == 302
     assert b"Saved my day" in login(dept["bob"]).get("/coaching/kudos/").content
+
+
+def test_overview_and_review_list_queries_do_not_grow_with_people(dept, login, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    from tests import factories as f
+
+    lena = login(dept["lena"])
+    for _ in range(6):
+        agent = f.agent(teams=[dept["billing"]])
+        services.plan_set(actor=dept["lena"], agent=agent, cadence="weekly", starts_on=date(2026, 3, 2))
+        services.review_create(actor=dept["lena"], agent=agent, period="quarter", day=date(2026, 2, 1), now=NOW)
+    with django_assert_max_num_queries(14):
+        assert lena.get("/coaching/").status_code == 200
+    with django_assert_max_num_queries(12):
+        assert lena.get("/coaching/reviews/").status_code == 200
