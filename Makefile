@@ -70,6 +70,7 @@ bench: install bench-peers
 	$(BIN)/python -m bench.bench_api
 	$(BIN)/python -m bench.bench_metrics
 	$(BIN)/python -m bench.bench_routing
+	$(BIN)/python -m bench.bench_rules
 
 # Each benchmark on tiny data (tests/bench/test_quick.py runs the same in the suite).
 bench-quick: install
@@ -85,6 +86,7 @@ bench-quick: install
 	$(BIN)/python -m bench.bench_api --quick
 	$(BIN)/python -m bench.bench_metrics --quick
 	$(BIN)/python -m bench.bench_routing --quick
+	$(BIN)/python -m bench.bench_rules --quick
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

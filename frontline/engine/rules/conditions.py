@@ -42,7 +42,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeGuard
 
 from .fields import CUSTOM_PREFIX, NO_VALUE_OPS, STANDARD_FIELDS, FieldSpec
 
@@ -199,28 +199,32 @@ def validate(conditions: object, fields: Mapping[str, FieldSpec] = STANDARD_FIEL
 
 
 # --- compilation -----------------------------------------------------------------------------
+# Leaves are specialised closures over the field's values mapping; the hot paths avoid helper
+# calls (property-tested against a direct tree walk in tests/engine/test_rules_properties.py).
 
-def _fold(value: object) -> object:
-    return value.casefold() if isinstance(value, str) else value
-
-
-def _number(value: object) -> float | None:
-    return float(value) if _is_number(value) else None  # type: ignore[arg-type]
+_NUMBER_TYPES = (int, float)
+_COLLECTIONS = (frozenset, set, list, tuple)
 
 
-def _members(value: object) -> frozenset[str] | None:
-    if isinstance(value, (frozenset, set, list, tuple)) and all(isinstance(v, str) for v in value):
-        return frozenset(value)
-    return None
+def _is_num(x: object) -> TypeGuard[float]:
+    return type(x) in _NUMBER_TYPES or (isinstance(x, _NUMBER_TYPES) and not isinstance(x, bool))
 
 
 def _unset(value: object) -> bool:
-    return value is None or value == "" or (isinstance(value, (frozenset, set, list, tuple)) and not value)
+    return value is None or value == "" or (isinstance(value, _COLLECTIONS) and not value)
+
+
+def _has_any(got: object, wanted: frozenset[str]) -> bool:
+    """A collection holding any of ``wanted`` (members compared by equality; other values: no)."""
+    if isinstance(got, (frozenset, set)):
+        return not wanted.isdisjoint(got)
+    if isinstance(got, (list, tuple)):
+        return any(w in got for w in wanted)
+    return False
 
 
 def _leaf(spec: FieldSpec, op: str, value: Any) -> Predicate:
     name = spec.name
-    text = spec.kind == "text"
     if op == "is_set":
         return lambda f: not _unset(f.values.get(name))
     if op == "is_not_set":
@@ -228,7 +232,7 @@ def _leaf(spec: FieldSpec, op: str, value: Any) -> Predicate:
     if op == "changed":
         return lambda f: name in f.previous and f.previous.get(name) != f.values.get(name)
     if op == "hours_since":
-        hours = float(value)
+        seconds = float(value) * 3600.0
 
         def since(f: Facts) -> bool:
             at, now = f.values.get(name), f.now
@@ -236,59 +240,95 @@ def _leaf(spec: FieldSpec, op: str, value: Any) -> Predicate:
                 return False
             if (at.tzinfo is None) != (now.tzinfo is None):
                 return False
-            return (now - at).total_seconds() >= hours * 3600.0
+            return (now - at).total_seconds() >= seconds
         return since
     if op in ("gt", "gte", "lt", "lte"):
         bound = float(value)
-        compare: Callable[[float], bool] = {
-            "gt": lambda x: x > bound, "gte": lambda x: x >= bound,
-            "lt": lambda x: x < bound, "lte": lambda x: x <= bound}[op]
-
-        def numeric(f: Facts) -> bool:
-            x = _number(f.values.get(name))
-            return x is not None and compare(x)
-        return numeric
+        if op == "gt":
+            return lambda f: _is_num(x := f.values.get(name)) and x > bound
+        if op == "gte":
+            return lambda f: _is_num(x := f.values.get(name)) and x >= bound
+        if op == "lt":
+            return lambda f: _is_num(x := f.values.get(name)) and x < bound
+        return lambda f: _is_num(x := f.values.get(name)) and x <= bound
     if spec.kind == "set":
         wanted = frozenset([value] if isinstance(value, str) else value)
-
-        def has_any(f: Facts) -> bool:
-            members = _members(f.values.get(name))
-            return members is not None and not members.isdisjoint(wanted)
-        return has_any if op == "contains" else (lambda f: not has_any(f))
+        if op == "contains":
+            return lambda f: _has_any(f.values.get(name), wanted)
+        return lambda f: not _has_any(f.values.get(name), wanted)
     if op in ("contains", "not_contains"):
         words = tuple(w.casefold() for w in ([value] if isinstance(value, str) else value))
+        if len(words) == 1:
+            word = words[0]
 
-        def contains(f: Facts) -> bool:
-            got = f.values.get(name)
-            if not isinstance(got, str):
-                return False
-            folded = got.casefold()
-            return any(w in folded for w in words)
+            def contains(f: Facts) -> bool:
+                got = f.values.get(name)
+                return isinstance(got, str) and word in got.casefold()
+        else:
+            def contains(f: Facts) -> bool:
+                got = f.values.get(name)
+                if not isinstance(got, str):
+                    return False
+                folded = got.casefold()
+                return any(w in folded for w in words)
         return contains if op == "contains" else (lambda f: not contains(f))
-
-    def same(got: object, want: object) -> bool:
-        if spec.kind == "number":
-            x = _number(got)
-            return x is not None and x == float(want)  # type: ignore[arg-type]
-        if type(got) is not type(want):
-            return False
-        return _fold(got) == _fold(want) if text else got == want
-
-    if op in ("in", "not_in"):
-        options = tuple(value)
-
-        def one_of(f: Facts) -> bool:
-            got = f.values.get(name)
-            return any(same(got, o) for o in options)
-        return one_of if op == "in" else (lambda f: not one_of(f))
-    if op == "eq":
-        return lambda f: same(f.values.get(name), value)
-    if op == "ne":
-        return lambda f: not same(f.values.get(name), value)
+    match = _matcher(spec, [value] if op in ("eq", "ne", "changed_to") else list(value))
+    if op in ("eq", "in"):
+        return lambda f: match(f.values.get(name))
+    if op in ("ne", "not_in"):
+        return lambda f: not match(f.values.get(name))
     if op == "changed_to":
         return lambda f: (name in f.previous and f.previous.get(name) != f.values.get(name)
-                          and same(f.values.get(name), value))
+                          and match(f.values.get(name)))
     raise ValueError(f"op: {op!r} is not an operator")  # unreachable after validate
+
+
+def _matcher(spec: FieldSpec, options: list[Any]) -> Callable[[object], bool]:
+    """Whether a fact equals one of ``options`` under the field's kind (numbers by value, text
+    ignoring case, choices and booleans exactly and only of the same type)."""
+    if spec.kind == "number":
+        numbers = frozenset(float(o) for o in options)
+        return lambda got: _is_num(got) and float(got) in numbers
+    if spec.kind == "text":
+        folded = frozenset(o.casefold() for o in options)
+        return lambda got: type(got) is str and got.casefold() in folded
+    if spec.kind == "bool":
+        flags = tuple(options)
+        return lambda got: type(got) is bool and got in flags
+    exact = frozenset(options)
+    return lambda got: type(got) is str and got in exact
+
+
+def _every(parts: tuple[Predicate, ...]) -> Predicate:
+    if not parts:
+        return lambda f: True
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda f: a(f) and b(f)
+
+    def every(f: Facts) -> bool:
+        for p in parts:  # noqa: SIM110 - a loop, not a generator: this is the hot path
+            if not p(f):
+                return False
+        return True
+    return every
+
+
+def _some(parts: tuple[Predicate, ...]) -> Predicate:
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        a, b = parts
+        return lambda f: a(f) or b(f)
+
+    def some(f: Facts) -> bool:
+        for p in parts:  # noqa: SIM110 - a loop, not a generator: this is the hot path
+            if p(f):
+                return True
+        return False
+    return some
 
 
 def compile_conditions(conditions: object, fields: Mapping[str, FieldSpec] = STANDARD_FIELDS) -> Predicate:
@@ -300,11 +340,9 @@ def compile_conditions(conditions: object, fields: Mapping[str, FieldSpec] = STA
 
     def build(node: dict[str, Any]) -> Predicate:
         if "all" in node:
-            parts = tuple(build(c) for c in node["all"])
-            return lambda f: all(p(f) for p in parts)
+            return _every(tuple(build(c) for c in node["all"]))
         if "any" in node:
-            parts = tuple(build(c) for c in node["any"])
-            return lambda f: any(p(f) for p in parts)
+            return _some(tuple(build(c) for c in node["any"]))
         if "not" in node:
             inner = build(node["not"])
             return lambda f: not inner(f)
