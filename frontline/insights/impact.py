@@ -11,8 +11,8 @@
   (``engine.kpis.compare_rates``).
 * **Cancellations mentioned**: linked tickets whose customer messages, and linked feedback whose
   text, contain one of the configured phrases (case ignored).
-* **Before / after the fix**: linked tickets per week created before the fix day (from the first
-  linked ticket's day, at most 12 weeks) against after it (to today, at most 12 weeks), as two
+* **Before / after the fix**: linked tickets per week created before the fix day (the 12 weeks
+  before it, or from the first ticket in the desk when the history is shorter) against after it (to today, at most 12 weeks), as two
   Poisson rates per week (``engine.kpis.compare_counts`` with the weeks as exposure).
 """
 
@@ -67,12 +67,13 @@ def linked_ticket_ids(problem: Problem) -> list[int]:
     return list(ProblemTicket.objects.filter(problem=problem).order_by("ticket_id").values_list("ticket_id", flat=True))
 
 
-def fix_comparison(created: list[datetime], fix_day: date, today: date) -> tuple[Comparison, tuple[float, float]] | None:
-    """Linked tickets per week before ``fix_day`` vs from it on (see the module docstring)."""
+def fix_comparison(created: list[datetime], fix_day: date, today: date,
+                   history_start: date) -> tuple[Comparison, tuple[float, float]] | None:
+    """Linked tickets per week before ``fix_day`` vs from it on (see the module docstring);
+    ``history_start``: the day the desk's ticket history starts (no week before it counts)."""
     if not created:
         return None
-    first = min(timezone.localdate(c) for c in created)
-    before_start = max(first, fix_day - timedelta(weeks=WINDOW_WEEKS))
+    before_start = max(history_start, fix_day - timedelta(weeks=WINDOW_WEEKS))
     after_end = min(today + timedelta(days=1), fix_day + timedelta(weeks=WINDOW_WEEKS))
     weeks_before = (fix_day - before_start).days / 7
     weeks_after = (after_end - fix_day).days / 7
@@ -121,7 +122,9 @@ def problem_impact(*, problem: Problem, today: date | None = None) -> Impact:
             csat = compare_rates(k_others, n_others, k_affected, n_affected)
     fix = weeks = None
     if problem.fix_shipped_on is not None:
-        compared = fix_comparison([c for *_, c in tickets], problem.fix_shipped_on, today)
+        first_ticket = Ticket.objects.order_by("created_at").values_list("created_at", flat=True).first()
+        history_start = timezone.localdate(first_ticket) if first_ticket else problem.fix_shipped_on
+        compared = fix_comparison([c for *_, c in tickets], problem.fix_shipped_on, today, history_start)
         if compared is not None:
             fix, weeks = compared
     return Impact(tickets=len(tickets), ticket_ids=ids, customers=len(customers), feedback=len(feedback),
