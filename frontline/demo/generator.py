@@ -45,6 +45,7 @@ from . import content, names
 from .automations import automations_reset, demo_automations
 from .channels import channels_reset, demo_messaging, demo_phone
 from .coaching import coaching_reset, demo_coaching
+from .insights import demo_insights, insights_reset
 from .mail import demo_mail, mail_reset
 from .metrics import demo_metrics, metrics_demo_reset
 from .quality import demo_quality, quality_reset
@@ -145,6 +146,9 @@ def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: 
     reviewed = demo_quality(anchor=anchor, seed=seed)  # before metrics (qa_reviewed events) and coaching (QA)
     say(f"Quality: {reviewed['QA reviews']:,} reviews, {reviewed.get('calibration sessions', 0)} calibration sessions, "
         f"{reviewed.get('QA assignments', 0)} sampling assignments, auto-QA on {reviewed.get('auto-QA tickets', 0):,} tickets.")
+    insight = demo_insights(anchor=anchor)
+    say(f"Insights: {insight['feedback items']:,} feedback items, {insight['topics']} topics, the onboarding problem "
+        f"linked to {insight['problem tickets']} tickets.")
     measured, targets = demo_metrics(anchor=anchor)  # last: after every step that writes ticket events
     say(f"Metrics computed for {measured:,} tickets (facts and hourly rollups); {targets} targets in force.")
     coached = demo_coaching(anchor=anchor, seed=seed)  # after the metrics: agendas and follow-ups read the facts
@@ -163,6 +167,7 @@ def demo_reset() -> None:
                            "Point FRONTLINE_VAR_DIR at a fresh directory or remove var/frontline.sqlite3 instead.")
     sla_reset()
     mail_reset()
+    insights_reset()
     surveys_reset()
     automations_reset()
     coaching_reset()

@@ -36,9 +36,11 @@ def _ticket_first_messages(since: datetime | None) -> list[Message]:
     return list(first.values())
 
 
-def feedback_sync(*, since: datetime | None = None, at: datetime | None = None) -> dict[str, int]:
+def feedback_sync(*, since: datetime | None = None, at: datetime | None = None,
+                  tickets_since: datetime | None = None) -> dict[str, int]:
     """Bring survey comments answered since ``since`` and the first customer message of tickets
-    created since ``since`` into the inbox (everything when ``since`` is None).
+    created since ``since`` (or ``tickets_since`` when given) into the inbox (everything when
+    ``since`` is None).
 
     Returns ``{"added": n, "updated": n}``; new and changed items are queued for labelling and
     topic assignment (``insights.label``).
@@ -68,7 +70,7 @@ def feedback_sync(*, since: datetime | None = None, at: datetime | None = None) 
             new.append(FeedbackItem(source=Source.SURVEY, source_name=c.survey.upper(), external_id=str(c.response_id),
                                     dedupe_key=key, text=text, created_at=c.answered_at, added_at=at, score=c.score,
                                     score_scale=c.survey, customer_id=c.customer_id, ticket_id=c.ticket_id))
-        for m in _ticket_first_messages(since):
+        for m in _ticket_first_messages(tickets_since or since):
             key = f"ticket:{m.ticket_id}"
             text = text_clean(m.body_text)
             if key in existing or not text:

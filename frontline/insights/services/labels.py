@@ -14,7 +14,7 @@ A person's label is never overwritten.
 from __future__ import annotations
 
 import pickle
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import datetime
 from typing import Any
 
@@ -56,19 +56,22 @@ def feedback_label_pending(*, relabel: bool = False, limit: int | None = None) -
     done = 0
     ids = list(items.order_by("id").values_list("id", flat=True)[:limit])
     for start in range(0, len(ids), LABEL_BATCH):
-        chunk = list(FeedbackItem.objects.filter(pk__in=ids[start:start + LABEL_BATCH]).order_by("id"))
+        chunk = list(FeedbackItem.objects.filter(pk__in=ids[start:start + LABEL_BATCH]).order_by("id").only("id", "text"))
         texts = [i.text for i in chunk]
         kinds = models["kind"].predict(texts) if models["kind"] is not None else engine.kind_rules(texts)
         sentiments = models["sentiment"].predict(texts) if models["sentiment"] is not None else engine.sentiment(texts)
         languages = engine.language(texts)
+        groups: dict[tuple[str, str], list[int]] = defaultdict(list)
         for item, kind, sentiment, language in zip(chunk, kinds, sentiments, languages, strict=True):
-            if not item.kind_corrected:
-                item.kind = kind
-            if not item.sentiment_corrected:
-                item.sentiment = sentiment
-            item.language = language[:8]
-        with transaction.atomic():
-            FeedbackItem.objects.bulk_update(chunk, ["kind", "sentiment", "language"], batch_size=500)
+            groups[("kind", kind)].append(item.pk)
+            groups[("sentiment", sentiment)].append(item.pk)
+            groups[("language", language[:8])].append(item.pk)
+        with transaction.atomic():  # one UPDATE per label value, not per item
+            for (field, value), pks in groups.items():
+                rows = FeedbackItem.objects.filter(pk__in=pks)
+                if field != "language":
+                    rows = rows.filter(**{f"{field}_corrected": False})
+                rows.update(**{field: value})
         done += len(chunk)
     return done
 

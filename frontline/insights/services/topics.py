@@ -33,6 +33,7 @@ from .trends import alerts_refresh
 
 MATCH_SIMILARITY = 0.5  # an earlier topic continues when its centroid is at least this similar
 MIN_ITEMS = 10
+FIT_SAMPLE = 3000  # the embedder learns its vocabulary and projection from at most this many texts
 LABEL_MAX = 120
 
 
@@ -95,7 +96,9 @@ def _discover(run: TopicRun, backend: str) -> None:
     texts = [r[1] for r in rows]
     embedder = engine.embedder(backend=backend)
     _progress(run, 10, f"Embedding {len(texts)} texts ({embedder.backend})")
-    vectors = embedder.fit(texts).transform(texts)
+    sample = texts if len(texts) <= FIT_SAMPLE else \
+        [texts[i] for i in sorted(np.random.default_rng(0).choice(len(texts), FIT_SAMPLE, replace=False))]
+    vectors = embedder.fit(sample).transform(texts)
     _progress(run, 50, "Finding topics")
     model = engine.discover_topics(vectors, texts, seed=0, backend=embedder.backend)
     _progress(run, 80, "Matching earlier topics")
@@ -128,15 +131,15 @@ def _discover(run: TopicRun, backend: str) -> None:
             topic_of[found.id] = topic
         kept = {t.pk for t in topic_of.values()}
         Topic.objects.filter(active=True).exclude(pk__in=kept).update(active=False, size=0)
-        centroids = np.vstack([found.centroid for found in model.topics]) if model.topics else None
-        items = []
+        members_of: dict[int | None, list[int]] = defaultdict(list)
         for position, label in enumerate(model.labels.tolist()):
             topic = topic_of.get(label)
-            similarity = float(vectors[position] @ centroids[label]) if topic is not None and centroids is not None \
-                else None
-            items.append(FeedbackItem(pk=ids[position], topic=topic, topic_similarity=similarity, topic_run=run))
+            members_of[topic.pk if topic is not None else None].append(ids[position])
         _progress(run, 90, "Saving")
-        FeedbackItem.objects.bulk_update(items, ["topic", "topic_similarity", "topic_run"], batch_size=1000)
+        for topic_id, pks in members_of.items():  # one UPDATE per topic, not per item
+            for start in range(0, len(pks), 5000):
+                FeedbackItem.objects.filter(pk__in=pks[start:start + 5000]).update(
+                    topic_id=topic_id, topic_similarity=None, topic_run=run)
         TopicRun.objects.filter(pk=run.pk).update(
             state=RunState.DONE, progress=100, step="Done", finished_at=timezone.now(), backend=embedder.backend,
             missing=(embedder.missing or "")[:300], embedder=pickle.dumps(embedder), items=len(ids),
