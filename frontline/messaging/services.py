@@ -253,9 +253,13 @@ def message_receive(*, connector: MessagingConnector, msg: MessageIn, at: dateti
     _receipt(connector, msg.event_id, at)
     contact = contact_for(platform=connector.platform, user_id=msg.user_id, name=msg.user_name, at=at)
     text, body_html = _body(msg)
-    thread = (Thread.objects.select_for_update().filter(connector=connector, external_conversation_id=msg.conversation_id)
-              .order_by("-id").first())
+    latest = Thread.objects.filter(connector=connector, external_conversation_id=msg.conversation_id).order_by("-id")
+    thread = latest.select_for_update().first()
     ticket = _open_ticket(thread)
+    if ticket is None:  # a new ticket: one at a time per connector, so two first messages make one ticket
+        MessagingConnector.objects.select_for_update().filter(pk=connector.pk).values_list("pk", flat=True).first()
+        thread = latest.first()
+        ticket = _open_ticket(thread)
     new_ticket = ticket is None
     if ticket is None:
         ticket = ticket_create(requester=contact.customer, subject=_subject(connector, msg), body=text, body_html=body_html,
@@ -347,7 +351,7 @@ def delivery_attempt(*, delivery_id: int, at: datetime | None = None) -> str:
     """
     at = _now(at)
     with transaction.atomic():
-        delivery = (Delivery.objects.select_for_update().select_related("thread__connector", "thread__contact", "message__author_user")
+        delivery = (Delivery.objects.select_for_update(of=("self",)).select_related("thread__connector", "thread__contact", "message__author_user")
                     .filter(pk=delivery_id).first())
         if delivery is None:
             return "gone"
@@ -404,7 +408,7 @@ def deliveries_due(*, at: datetime, limit: int = 200) -> list[int]:
 def delivery_retry(*, delivery: Delivery, actor: User, at: datetime | None = None) -> Delivery:
     """Send a failed delivery again (the tries start over): managers, admins, or the reply's author."""
     at = _now(at)
-    delivery = Delivery.objects.select_for_update().select_related("message").get(pk=delivery.pk)
+    delivery = Delivery.objects.select_for_update(of=("self",)).select_related("message").get(pk=delivery.pk)
     if actor.role not in (Role.MANAGER, Role.ADMIN) and delivery.message.author_user_id != actor.pk:
         raise PermissionDenied("Only a manager, an admin or the reply's author can send it again.")
     if delivery.status != DeliveryStatus.FAILED:

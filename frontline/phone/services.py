@@ -494,9 +494,12 @@ def call_event_apply(*, connector: PhoneConnector, event: CallEvent, received_at
     if ev.agent_email and agent is None:
         warnings.append(f"agent_email: no active agent has {ev.agent_email}; the call is kept without an agent.")
     call = Call.objects.select_for_update().filter(connector=connector, external_id=ev.call_id).first()
+    if call is None:  # a new call: one at a time per connector, so two first events make one call
+        PhoneConnector.objects.select_for_update().filter(pk=connector.pk).values_list("pk", flat=True).first()
+        call = Call.objects.filter(connector=connector, external_id=ev.call_id).first()
     if call is None:
         call = _new_call(connector, ev, agent)
-    call = Call.objects.select_for_update().select_related("ticket", "customer", "agent").get(pk=call.pk)
+    call = Call.objects.select_for_update(of=("self",)).select_related("ticket", "customer", "agent").get(pk=call.pk)
     if ev.type == "recording":
         call.recording_url = ev.recording_url
         call.save(update_fields=["recording_url"])
