@@ -26,7 +26,7 @@ def test_two_first_messages_at_once_make_one_ticket() -> None:
             msg = services.message_parse({"event_id": f"e{n}", "conversation_id": "c", "user": {"id": "u"}, "text": f"hi {n}"})
             barrier.wait()
             services.message_receive(connector=connector, msg=msg)
-        except BaseException as exc:  # noqa: BLE001  (reported below)
+        except BaseException as exc:
             errors.append(exc)
         finally:
             connection.close()
