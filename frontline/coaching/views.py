@@ -8,6 +8,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -63,7 +64,8 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _person_context(viewer: User, person: User) -> dict:
     coach = selectors.coaches(viewer=viewer, agent=person)
-    sessions = list(selectors.sessions_for_viewer(viewer=viewer).filter(agent=person)[:20])
+    sessions = list(selectors.sessions_for_viewer(viewer=viewer).filter(agent=person)
+                    .annotate(focus_count=Count("focuses"))[:20])
     plan = CoachingPlan.objects.filter(agent=person).first()
     due = None
     if plan:
