@@ -28,7 +28,7 @@ from frontline.engine import rules as engine
 from frontline.people.models import STAFF_ROLES, Role, Team, User
 from frontline.people.selectors import team_ids_led_by, team_ids_of_member
 
-from .models import Macro, Rule, Trigger, Visibility
+from .models import Macro, MacroUse, Rule, Trigger, Visibility
 
 DRY_RUN_SHOWN = 50
 DRY_RUN_MAX = 20_000
@@ -57,6 +57,16 @@ def macro_get_for_viewer(*, macro_id: int, viewer: User) -> Macro:
         return macros_for_viewer(viewer=viewer).get(pk=macro_id)
     except (Macro.DoesNotExist, ValueError, TypeError):
         raise Http404("No such macro.") from None
+
+
+def macro_usage_by_person(*, macro: Macro) -> list[dict[str, Any]]:
+    """Who used ``macro`` how often and when last, most uses first."""
+    from django.db.models import Count, Max
+
+    rows = (MacroUse.objects.filter(macro=macro).values("user_id").annotate(uses=Count("id"), last=Max("at"))
+            .order_by("-uses", "user_id"))
+    users = {u.pk: u for u in User.objects.filter(pk__in=[r["user_id"] for r in rows])}
+    return [{"user": users.get(r["user_id"]), "uses": r["uses"], "last": r["last"]} for r in rows]
 
 
 def macro_may_edit(*, macro: Macro | None, viewer: User, visibility: str = "", team: Team | None = None) -> bool:

@@ -364,6 +364,8 @@ def _run_for_event(*, event_id: int, depth: int, fired: tuple[int, ...], now: da
     score = next((e.payload.get("score") for e in batch if e.kind == EventKind.SURVEY_ANSWERED), None)
     done: list[str] = []
     running = fired
+    need = frozenset().union(*(engine.fields_used(r.conditions) for r in candidates))
+    facts: engine.Facts | None = None  # read again only after a rule changed the ticket
     for rule in candidates:
         if rule.pk in fired:
             continue
@@ -373,13 +375,14 @@ def _run_for_event(*, event_id: int, depth: int, fired: tuple[int, ...], now: da
             log.warning("automations: rule %s no longer valid: %s", rule.pk, exc)
             continue
         at = now or timezone.now()
-        tickets = selectors.tickets_for_facts([event.ticket_id])
-        if not tickets:
-            break
-        ticket = tickets[0]
-        values = selectors.facts_values(tickets=[ticket], now=at, need=engine.fields_used(rule.conditions))[ticket.pk]
-        values.update({"event.kind": kinds, "event.actor_role": role, "survey.score": score})
-        facts = engine.Facts(values=values, previous=_previous_values(batch, values), now=at)
+        if facts is None:
+            tickets = selectors.tickets_for_facts([event.ticket_id])
+            if not tickets:
+                break
+            ticket = tickets[0]
+            values = selectors.facts_values(tickets=[ticket], now=at, need=need)[ticket.pk]
+            values.update({"event.kind": kinds, "event.actor_role": role, "survey.score": score})
+            facts = engine.Facts(values=values, previous=_previous_values(batch, values), now=at)
         if not predicate(facts):
             continue
         if depth >= settings.AUTOMATION_MAX_CHAIN:
@@ -391,6 +394,7 @@ def _run_for_event(*, event_id: int, depth: int, fired: tuple[int, ...], now: da
             break
         running = (*running, rule.pk)
         done.append(rule_fire(rule=rule, ticket=ticket, depth=depth, fired=running, at=at, kinds=kinds))
+        facts = None
     return "; ".join(done) or "no rule matched"
 
 

@@ -149,7 +149,8 @@ def macro_edit(request: HttpRequest, macro_id: int | None = None) -> HttpRespons
         initial = {"name": macro.name, "body": macro.body, "visibility": macro.visibility, "team": macro.team_id,
                    "active": macro.active, "actions": json.dumps(macro.actions, indent=2, ensure_ascii=False)}
     form = MacroForm(request.POST or None, initial=initial, teams=selectors.macro_teams_for_editor(viewer=viewer))
-    context = {"nav": "macros", "form": form, "macro": macro, **_reference()}
+    context = {"nav": "macros", "form": form, "macro": macro, **_reference(),
+               "usage": selectors.macro_usage_by_person(macro=macro) if macro is not None else []}
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data

@@ -78,6 +78,9 @@ def test_apply_a_macro_from_the_ticket_page(login, manager, agent, team) -> None
     history = client.get(done["Location"]).content.decode()
     assert "Macro “Password reset”: reply sent; Status → Pending; Add tags password" in history
     assert ticket.events.filter(kind=EventKind.MACRO_APPLIED).count() == 1
+    usage = login(manager).get(f"/automations/macros/{macro.pk}/").content.decode()
+    assert f"<td>{agent.display_name}</td><td class=\"num\">1\u00d7</td>" in usage
+    assert "1\u00d7" in login(manager).get("/automations/macros/").content.decode()
 
 
 def test_macro_pages_refuse_what_a_role_may_not_do(login, agent, team, manager) -> None:  # type: ignore[no-untyped-def]
