@@ -128,7 +128,7 @@ def _entry(chat: Chat, *, kind: str, author: str, at: datetime, agent: User | No
 
 
 def _locked(chat: Chat) -> Chat:
-    return Chat.objects.select_for_update().select_related("ticket", "customer", "agent", "queue").get(pk=chat.pk)
+    return Chat.objects.select_for_update(of=("self",)).select_related("ticket", "customer", "agent", "queue").get(pk=chat.pk)
 
 
 def _first_name(user: User) -> str:
