@@ -71,6 +71,7 @@ bench: install bench-peers
 	$(BIN)/python -m bench.bench_metrics
 	$(BIN)/python -m bench.bench_routing
 	$(BIN)/python -m bench.bench_rules
+	$(BIN)/python -m bench.bench_chat
 
 # Each benchmark on tiny data (tests/bench/test_quick.py runs the same in the suite).
 bench-quick: install
@@ -87,6 +88,7 @@ bench-quick: install
 	$(BIN)/python -m bench.bench_metrics --quick
 	$(BIN)/python -m bench.bench_routing --quick
 	$(BIN)/python -m bench.bench_rules --quick
+	$(BIN)/python -m bench.bench_chat --quick
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,418 @@
+"""Live chat under load: concurrent chat sessions through the real server, message delivery latency.
+
+    python -m bench.bench_chat [--sessions 200] [--duration 120] [--workers 3] [--db postgres|sqlite] [--quick]
+
+Starts ``frontline serve`` (gunicorn with uvicorn workers; ``--no-worker``: no background tasks
+are needed) on a free loopback port against a fresh database, with one widget and
+``ceil(sessions / 3)`` Online agents (3 chats each, the default chat limit). Then, for
+``--duration`` seconds, every session is a customer and an agent talking through the same
+endpoints the widget and the agent workspace use: the customer starts the chat
+(``POST /chat/w/<key>/chats``), the agent accepts it (``POST /chat/<id>/accept/``), and then they
+take turns: the customer says something (``…/say``), the agent's long poll
+(``GET /chat/agent/poll/?chat=<id>``) delivers it, the agent answers (``POST /chat/<id>/say/``)
+after 0.2-1 s, the customer's long poll (``GET …/poll``) delivers that, the customer thinks
+0.5-2 s and says the next thing. Each message carries its session and number.
+
+Delivery latency: from just before the sender's POST to the moment the other side's poll returns
+it (one clock: the benchmark's process). A message is **lost** if it is acknowledged (201) but
+never delivered by the end (plus a 10 s grace), **duplicated** if delivered twice; the stored
+transcript (the chat's entries) is checked against what was sent. Each chat's first message is
+left out of the latency (it waits for the agent to accept). Target: p99 < 1 s, 0 lost, 0 duplicated.
+
+The client is asyncio with plain HTTP/1.1 keep-alive connections (4 per session). The database is
+DATABASE_URL when it names PostgreSQL (flushed), else a temporary database on 127.0.0.1:5432;
+``--quick`` (4 sessions, 6 s, SQLite, 2 workers) is what the test suite runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+from bench._peers import print_table, run_header
+from bench.bench_routing import _drop, _pct
+
+PG_DSN = "host=127.0.0.1 port=5432 user=postgres"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CSRF = "benchcsrfsecretbenchcsrfsecret12"  # 32 characters: an unmasked CSRF secret
+
+
+class Http:
+    """One keep-alive HTTP/1.1 connection (enough HTTP for JSON answers with a Content-Length)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+        self.used = 0.0
+
+    async def request(self, method: str, path: str, *, headers: dict[str, str] | None = None,
+                      body: bytes = b"") -> tuple[int, bytes]:
+        if self.writer is not None and time.monotonic() - self.used > 2:
+            self.close()  # the server may close an idle keep-alive connection (gunicorn: 2 s): never send on one
+        for attempt in (1, 2):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+            head = [f"{method} {path} HTTP/1.1", f"Host: 127.0.0.1:{self.port}", f"Content-Length: {len(body)}"]
+            head += [f"{k}: {v}" for k, v in (headers or {}).items()]
+            try:
+                self.writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+                await self.writer.drain()
+                assert self.reader is not None
+                status_line = await self.reader.readline()
+                if not status_line:
+                    raise ConnectionError("closed")
+                status = int(status_line.split()[1])
+                length, close, chunked = 0, False, False
+                while True:
+                    line = await self.reader.readline()
+                    if line in (b"\r\n", b""):
+                        break
+                    name, _, value = line.decode().partition(":")
+                    if name.lower() == "content-length":
+                        length = int(value.strip())
+                    elif name.lower() == "connection" and value.strip().lower() == "close":
+                        close = True
+                    elif name.lower() == "transfer-encoding" and "chunked" in value.lower():
+                        chunked = True
+                if chunked:
+                    parts = []
+                    while True:
+                        size = int((await self.reader.readline()).split(b";")[0].strip() or b"0", 16)
+                        if size == 0:
+                            while (await self.reader.readline()) not in (b"\r\n", b""):
+                                pass
+                            break
+                        parts.append(await self.reader.readexactly(size))
+                        await self.reader.readline()
+                    data = b"".join(parts)
+                else:
+                    data = await self.reader.readexactly(length) if length else b""
+                self.used = time.monotonic()
+                if close:
+                    self.close()
+                return status, data
+            except (ConnectionError, asyncio.IncompleteReadError, IndexError, ValueError):
+                self.close()
+                if attempt == 2 or method != "GET":
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+@dataclass
+class Stats:
+    latencies: list[float] = field(default_factory=list)
+    sent: dict[str, float] = field(default_factory=dict)  # message id -> time just before its POST
+    acked: set[str] = field(default_factory=set)
+    delivered: dict[str, int] = field(default_factory=dict)  # message id -> times delivered
+    errors: list[str] = field(default_factory=list)
+
+    def deliver(self, mid: str, now: float, first: bool) -> None:
+        self.delivered[mid] = self.delivered.get(mid, 0) + 1
+        if self.delivered[mid] == 1 and not first and mid in self.sent:
+            self.latencies.append(now - self.sent[mid])
+
+
+class Session:
+    def __init__(self, n: int, port: int, key: str, cookie: str, stats: Stats, until: float, rng: random.Random) -> None:
+        self.n, self.port, self.key, self.stats, self.until, self.rng = n, port, key, stats, until, rng
+        self.agent_headers = {"Cookie": f"sessionid={cookie}; csrftoken={CSRF}", "X-CSRFToken": CSRF}
+        self.chat_id = 0
+        self.token = ""
+        self.replied = asyncio.Event()
+        self.to_answer: asyncio.Queue[str] = asyncio.Queue()
+        self.seen_customer: set[int] = set()
+        self.seen_agent: set[int] = set()
+        self.sent_count = 0
+
+    def _mid(self, side: str, k: int) -> str:
+        return f"{side}|{self.n}|{k}"
+
+    async def start(self) -> None:
+        http = Http(self.port)
+        mid = self._mid("c", 0)
+        self.stats.sent[mid] = time.monotonic()
+        status, data = await http.request("POST", f"/chat/w/{self.key}/chats", headers={"Content-Type": "application/json"},
+                                          body=json.dumps({"name": f"Customer {self.n}", "email": f"c{self.n}@bench.example",
+                                                           "text": mid}).encode())
+        if status != 201:
+            raise RuntimeError(f"start {self.n}: {status} {data[:200]!r}")
+        self.stats.acked.add(mid)
+        answer = json.loads(data)
+        self.chat_id, self.token = answer["chat_id"], answer["token"]
+        status, data = await http.request("POST", f"/chat/{self.chat_id}/accept/", headers={
+            **self.agent_headers, "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"})
+        if status not in (302, 200):
+            raise RuntimeError(f"accept {self.n}: {status} {data[:200]!r}")
+        http.close()
+
+    async def customer(self) -> None:
+        http = Http(self.port)
+        k = 0
+        while True:
+            try:  # the agent's answer; none comes once the agents stop at the end
+                await asyncio.wait_for(self.replied.wait(), timeout=max(0.1, self.until + 5 - time.monotonic()))
+            except TimeoutError:
+                break
+            self.replied.clear()
+            await asyncio.sleep(self.rng.uniform(0.5, 2.0))
+            if time.monotonic() >= self.until:
+                break
+            k += 1
+            mid = self._mid("c", k)
+            self.stats.sent[mid] = time.monotonic()
+            status, data = await http.request("POST", f"/chat/w/{self.key}/chats/{self.chat_id}/say", headers={
+                "Content-Type": "application/json", "X-Chat-Token": self.token}, body=json.dumps({"text": mid}).encode())
+            if status == 201:
+                self.stats.acked.add(mid)
+            else:
+                self.stats.errors.append(f"customer say {status} {data[:120]!r}")
+        http.close()
+
+    async def customer_poll(self, stop: float) -> None:
+        http = Http(self.port)
+        after, pulse = 0, -1
+        while time.monotonic() < stop:
+            query = urlencode({"after": after, "pulse": pulse, "wait": 5})
+            status, data = await http.request("GET", f"/chat/w/{self.key}/chats/{self.chat_id}/poll?{query}",
+                                              headers={"X-Chat-Token": self.token})
+            now = time.monotonic()
+            if status != 200:
+                self.stats.errors.append(f"customer poll {status} {data[:120]!r}")
+                await asyncio.sleep(0.5)
+                continue
+            view = json.loads(data)
+            for entry in view["entries"]:
+                if entry["seq"] in self.seen_customer:
+                    self.stats.delivered["dup-c"] = self.stats.delivered.get("dup-c", 0) + 1
+                self.seen_customer.add(entry["seq"])
+                if entry["kind"] == "message" and entry["author"] == "agent":
+                    self.stats.deliver(entry["text"], now, first=False)
+                    self.replied.set()
+            after, pulse = max(after, view["seq"]), view["pulse"]
+        http.close()
+
+    async def agent_poll(self, stop: float) -> None:
+        http = Http(self.port)
+        after, sig = 0, ""
+        while time.monotonic() < stop:
+            query = urlencode({"chat": self.chat_id, "after": after, "sig": sig, "wait": 5})
+            status, data = await http.request("GET", f"/chat/agent/poll/?{query}", headers=self.agent_headers)
+            now = time.monotonic()
+            if status != 200:
+                self.stats.errors.append(f"agent poll {status} {data[:120]!r}")
+                await asyncio.sleep(0.5)
+                continue
+            view = json.loads(data)
+            sig = view["sig"]
+            for entry in view.get("chat", {}).get("entries", []):
+                if entry["seq"] in self.seen_agent:
+                    self.stats.delivered["dup-a"] = self.stats.delivered.get("dup-a", 0) + 1
+                self.seen_agent.add(entry["seq"])
+                after = max(after, entry["seq"])
+                if entry["kind"] == "message" and entry["author"] == "customer":
+                    self.stats.deliver(entry["text"], now, first=entry["text"].endswith("|0"))
+                    self.to_answer.put_nowait(entry["text"])
+        http.close()
+
+    async def agent(self) -> None:
+        http = Http(self.port)
+        while True:
+            try:
+                asked = await asyncio.wait_for(self.to_answer.get(), timeout=max(0.1, self.until - time.monotonic()))
+            except TimeoutError:
+                break
+            await asyncio.sleep(self.rng.uniform(0.2, 1.0))
+            mid = "a" + asked[1:]
+            self.stats.sent[mid] = time.monotonic()
+            status, data = await http.request("POST", f"/chat/{self.chat_id}/say/", headers={
+                **self.agent_headers, "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"},
+                body=urlencode({"text": mid}).encode())
+            if status == 201:
+                self.stats.acked.add(mid)
+            else:
+                self.stats.errors.append(f"agent say {status} {data[:120]!r}")
+            if time.monotonic() >= self.until:
+                break
+        http.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _setup(db: str, workdir: Path, sessions: int) -> tuple[str | None, str, list[str]]:
+    """A fresh database with the widget and the agents; returns (temp db, widget key, agents' session keys)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontline.settings")
+    os.environ["FRONTLINE_VAR_DIR"] = str(workdir)
+    temp = None
+    if db == "sqlite":
+        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench_chat.sqlite3'}"
+    elif not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        import psycopg
+
+        temp = f"frontline_bench_chat_{os.getpid()}"
+        with psycopg.connect(f"{PG_DSN} dbname=postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{temp}"')
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{temp}"
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    if db == "postgres" and temp is None:
+        call_command("flush", verbosity=0, interactive=False)
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from frontline.chat.models import ChatWidget
+    from frontline.desk.models import Queue
+    from frontline.people.models import AgentProfile, Availability, Role, Team, User
+
+    team = Team.objects.create(name="Chat bench")
+    queue = Queue.objects.create(name="Chat bench", slug="chat-bench", team=team)
+    widget = ChatWidget.objects.create(name="Bench", key="bench", queue=queue)
+    agents = User.objects.bulk_create([User(username=f"chatagent{i}", first_name=f"Agent{i}", role=Role.AGENT, password="!")
+                                       for i in range(math.ceil(sessions / 3))])
+    team.members.add(*agents)
+    AgentProfile.objects.bulk_create([AgentProfile(user=u, availability=Availability.ONLINE,
+                                                   availability_changed_at=timezone.now()) for u in agents])
+    keys = []
+    for user in agents:
+        store = SessionStore()
+        store[SESSION_KEY] = str(user.pk)
+        store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        store.create()
+        keys.append(store.session_key)
+    from django.db import connections
+
+    connections.close_all()
+    return temp, widget.key, keys
+
+
+def _serve(port: int, workers: int, workdir: Path) -> subprocess.Popen[bytes]:
+    log = open(workdir / "serve.log", "wb")  # noqa: SIM115 (closed with the process)
+    return subprocess.Popen([sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port),
+                             "--workers", str(workers), "--no-worker"], cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ}, start_new_session=True)
+
+
+async def _wait_up(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            status, _ = await Http(port).request("GET", "/chat/w/bench/config")
+            if status == 200:
+                return
+        except OSError:
+            pass
+        await asyncio.sleep(0.3)
+    raise SystemExit("the server did not start; see serve.log")
+
+
+async def _run(port: int, key: str, cookies: list[str], sessions: int, duration: float, seed: int) -> tuple[Stats, list[int], float]:
+    t0 = time.monotonic()
+    await _wait_up(port, timeout=180)
+    print(f"Server up in {time.monotonic() - t0:.0f} s; {sessions} sessions start", flush=True)
+    stats = Stats()
+    rng = random.Random(seed)
+    started = time.monotonic()
+    until = started + duration
+    people = [Session(n, port, key, cookies[n // 3], stats, until, random.Random(rng.random())) for n in range(sessions)]
+    for batch in range(0, sessions, 20):  # start the chats in small waves, as customers arrive
+        await asyncio.gather(*(s.start() for s in people[batch:batch + 20]))
+    stop = until + 10  # a grace for messages in flight at the end
+    tasks = [asyncio.create_task(c) for s in people for c in (s.customer(), s.customer_poll(stop), s.agent_poll(stop), s.agent())]
+    await asyncio.gather(*tasks)
+    return stats, [s.chat_id for s in people], time.monotonic() - started
+
+
+def _stored(chat_ids: list[int]) -> dict[str, int]:
+    """The texts of the chats' message entries as stored (each should be there once)."""
+    from frontline.chat.models import ChatEntry
+
+    counts: dict[str, int] = {}
+    for text in ChatEntry.objects.filter(chat_id__in=chat_ids, kind="message").values_list("message__body_text", flat=True):
+        counts[text] = counts.get(text, 0) + 1
+    return counts
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sessions", type=int, default=200)
+    parser.add_argument("--duration", type=float, default=120)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
+    parser.add_argument("--quick", action="store_true", help="4 sessions for 6 s on SQLite, 2 workers")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sessions, args.duration, args.workers, args.db = 4, 6.0, 2, "sqlite"
+    print(run_header("bench_chat"))
+    with tempfile.TemporaryDirectory(prefix="bench-chat-") as tmp:
+        workdir = Path(tmp)
+        t0 = time.monotonic()
+        temp, key, cookies = _setup(args.db, workdir, args.sessions)
+        print(f"Database ready ({args.db}) in {time.monotonic() - t0:.0f} s; starting the server", flush=True)
+        port = _free_port()
+        server = _serve(port, args.workers, workdir)
+        try:
+            stats, chat_ids, took = asyncio.run(_run(port, key, cookies, args.sessions, args.duration, args.seed))
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+        stored = _stored(chat_ids)
+        if stats.errors or server.returncode not in (0, -signal.SIGTERM, None):
+            print((workdir / "serve.log").read_text()[-3000:])
+        _drop(temp)
+    lost = sorted(m for m in stats.acked if m not in stats.delivered)
+    duplicated = sum(n - 1 for m, n in stats.delivered.items() if not m.startswith("dup") and n > 1)
+    duplicated += stats.delivered.get("dup-c", 0) + stats.delivered.get("dup-a", 0)
+    missing_stored = sorted(m for m in stats.acked if stored.get(m, 0) == 0)
+    twice_stored = sum(n - 1 for n in stored.values() if n > 1)
+    n = len(stats.latencies)
+    rows = [["frontline", f"{args.sessions} sessions, {args.workers} uvicorn workers", args.db, n,
+             _pct(stats.latencies, .5) * 1000 if n else float("nan"), _pct(stats.latencies, .99) * 1000 if n else float("nan"),
+             max(stats.latencies) * 1000 if n else float("nan"), len(stats.acked), len(lost), duplicated,
+             len(missing_stored), twice_stored, len(stats.errors)]]
+    print_table(f"Live chat delivery through the real server, {args.duration:.0f} s of conversation ({took:.0f} s in all)",
+                ["system", "load", "db", "delivered", "p50 ms", "p99 ms", "max ms", "sent", "lost", "duplicated",
+                 "not stored", "stored twice", "errors"], rows)
+    for error in stats.errors[:5]:
+        print("error:", error)
+    if lost:
+        print("lost (first 5):", lost[:5])
+    p99 = _pct(stats.latencies, .99) if n else float("inf")
+    met = p99 < 1 and not lost and not duplicated and not missing_stored and not twice_stored
+    print(f"\nTarget: p99 < 1 s, 0 lost, 0 duplicated: p99 {p99 * 1000:.0f} ms, {len(lost)} lost, {duplicated} duplicated "
+          f"({'met' if met else 'NOT met'}).")
+    return 0 if not stats.errors else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
