@@ -198,3 +198,9 @@ def test_the_ticket_page_shows_reported_calls(login, client, connector):  # type
     post_signed(client, "acme", {**RINGING, "event_id": "ev-3", "type": "recording", "recording_url": "https://pbx.example/r.mp3"})
     page = login(f.manager()).get(f"/tickets/{Call.objects.get().ticket_id}/")
     assert b"<strong>missed</strong>" in page.content and b'href="https://pbx.example/r.mp3"' in page.content
+
+
+def test_a_caller_known_by_number_only_is_flagged_on_the_ticket(login, client, connector):  # type: ignore[no-untyped-def]
+    post_signed(client, "acme", RINGING)
+    page = login(f.manager()).get(f"/tickets/{Call.objects.get().ticket_id}/")
+    assert b"known by number only" in page.content
