@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calibration_views, views
+from . import calibration_views, rubric_views, views
 
 app_name = "quality"
 
@@ -14,6 +14,9 @@ urlpatterns = [
          name="calibration_score"),
     path("calibrations/<int:calibration_id>/reveal/", calibration_views.calibration_reveal, name="calibration_reveal"),
     path("calibrations/<int:calibration_id>/notes/", calibration_views.calibration_note, name="calibration_note"),
+    path("rubrics/", rubric_views.rubric_list, name="rubric_list"),
+    path("rubrics/new/", rubric_views.rubric_edit, name="rubric_new"),
+    path("rubrics/<int:rubric_id>/edit/", rubric_views.rubric_edit, name="rubric_edit"),
     path("go/", views.review_go, name="review_go"),
     path("mine/", views.mine, name="mine"),
     path("tickets/<int:ticket_id>/review/", views.review_start, name="review_start"),
