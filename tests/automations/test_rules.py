@@ -212,3 +212,18 @@ def test_customer_reply_trigger_and_dry_run(manager, agent, team, run_tasks) -> 
     conditions = {"all": [{"field": "ticket.subject", "op": "contains", "value": "invoice"}]}
     assert selectors.rule_dry_run(conditions=conditions, viewer=manager, now=timezone.now()).ids == [visible.pk, hidden.pk]
     assert selectors.rule_dry_run(conditions=conditions, viewer=agent, now=timezone.now()).ids == [visible.pk]
+
+
+def test_a_stale_rule_or_a_refused_action_does_not_crash_the_run(manager, agent, run_tasks) -> None:  # type: ignore[no-untyped-def]
+    queue = f.queue(name="Gone")
+    make_rule(manager, name="Stale", trigger=Trigger.TICKET_UPDATED,
+              conditions={"all": [{"field": "ticket.queue", "op": "eq", "value": queue.slug}]})
+    make_rule(manager, name="Reopen", trigger=Trigger.TICKET_UPDATED, actions=[{"type": "set_status", "value": "open"}])
+    queue.delete()  # the first rule now names a queue that does not exist
+    ticket = f.ticket()
+    with run_tasks():
+        ticket_status_change(ticket=ticket, status=f.status("solved"), actor=agent)
+        ticket_status_change(ticket=ticket, status=f.status("closed"), actor=agent)
+    assert Ticket.objects.get(pk=ticket.pk).status_category == "closed"
+    assert RuleFiring.objects.filter(rule__name="Reopen", summary__startswith="Not run: ").exists()
+    assert not RuleFiring.objects.filter(rule__name="Stale").exists()
