@@ -177,3 +177,15 @@ def test_topic_pages_rename_merge_split_and_problem_from_topic(login) -> None:  
 def test_topics_are_for_managers(login, url) -> None:  # type: ignore[no-untyped-def]
     client = login(f.lead(leads=[f.team()]))
     assert (client.get(url) if "run" not in url else client.post(url)).status_code == 403
+
+
+def test_the_metrics_dashboard_shows_a_line_of_alerts_to_managers_only(login) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    topic = Topic.objects.create(label="Late parcels", created_at=timezone.now(), size=5)
+    Alert.objects.create(topic=topic, kind=AlertKind.SPIKE, week=date(2026, 11, 30), observed=12, expected=2.0,
+                         p_value=1e-6, created_at=timezone.now())
+    manager_page = login(f.manager()).get("/metrics/")
+    assert b"Customer feedback alerts" in manager_page.content and b"Late parcels" in manager_page.content
+    lead_page = login(f.lead(leads=[f.team()])).get("/metrics/")
+    assert lead_page.status_code == 200 and b"Customer feedback alerts" not in lead_page.content
