@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from frontline.automations.models import Macro
 from frontline.customers.models import Customer
 from frontline.desk.models import Message, Queue, Ticket, TicketEvent
 from frontline.escalations.models import Escalation
@@ -23,6 +24,7 @@ def snapshot() -> dict[str, list[Any]]:
     users = dict(User.objects.values_list("pk", "username"))
     teams = dict(Team.objects.values_list("pk", "name"))
     queues = dict(Queue.objects.values_list("pk", "name"))
+    macros = dict(Macro.objects.values_list("pk", "name"))
     emails = dict(Customer.objects.values_list("pk", "email"))
     sla_ranks = {
         "application": {pk: i for i, pk in enumerate(SLAApplication.objects.order_by("pk").values_list("pk", flat=True))},
@@ -42,6 +44,8 @@ def snapshot() -> dict[str, list[Any]]:
         if kind == "created":
             p.update(requester_id=emails[p["requester_id"]], assignee_id=users.get(p["assignee_id"]),
                      team_id=teams.get(p["team_id"]), queue_id=queues.get(p["queue_id"]))
+        if kind == "macro_applied":
+            p["macro"] = macros.get(p["macro"])
         if kind == "merged":
             p["into"] = rank[p["into"]]
         if kind == "merged_in":
