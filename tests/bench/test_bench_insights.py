@@ -41,4 +41,4 @@ def test_eval_scores_topics_next_to_the_k_given_references_and_the_classifier(sh
     assert "Topics on banking77 test (320 queries, 8 intents), tfidf embeddings" in out
     for method in ("frontline discover_topics", "BERTopic 0.17", "agglomerative k=8", "KMeans k=8"):
         assert re.search(rf"^{re.escape(method)}\s", out, flags=re.MULTILINE), method
-    assert re.search(r"^C=10 \(default\)\s+train -> test\s+0\.\d{4}", out, flags=re.MULTILINE)
+    assert re.search(r"^C=30 \(default\)\s+train -> test\s+0\.\d{4}", out, flags=re.MULTILINE)
