@@ -89,6 +89,7 @@ bench: install bench-peers
 	$(BIN)/python -m bench.bench_routing
 	$(BIN)/python -m bench.bench_rules
 	$(BIN)/python -m bench.bench_chat
+	$(BIN)/python -m bench.bench_insights
 
 # Each benchmark on tiny data (tests/bench/test_quick.py runs the same in the suite).
 bench-quick: install
