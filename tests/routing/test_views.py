@@ -116,3 +116,12 @@ def test_the_overview_counts_waiting_tickets_the_viewer_may_see_and_links_them(l
     assert f"?ids={waiting.pk}\">1 ticket<" in html
     assert html.count("1 ticket<") == 1
     assert "Only agents who are Online now" in html
+
+
+def test_the_admin_lists_skills_and_shows_routing_read_only(login):
+    admin_user = f.user(role="admin", is_staff=True, is_superuser=True)
+    client = login(admin_user)
+    AgentSkill.objects.create(agent=f.agent(), name="language", value="de", level=4)
+    assert client.get("/admin/routing/agentskill/").status_code == 200
+    assert client.get("/admin/routing/queuerouting/").status_code == 200
+    assert client.get("/admin/routing/queuerouting/add/").status_code == 403
