@@ -388,7 +388,11 @@ def main(argv: list[str] | None = None) -> int:
                 os.killpg(server.pid, signal.SIGKILL)
         stored = _stored(chat_ids)
         if stats.errors or server.returncode not in (0, -signal.SIGTERM, None):
-            print((workdir / "serve.log").read_text()[-3000:])
+            log = (workdir / "serve.log").read_text(errors="replace")
+            failures = [line for line in log.splitlines() if "Error" in line or "Exception" in line]
+            print(f"The server logged {len(failures)} error lines; the most common:")
+            for line, count in sorted(((x, failures.count(x)) for x in set(failures)), key=lambda p: -p[1])[:5]:
+                print(f"  {count} x {line[:300]}")
         _drop(temp)
     lost = sorted(m for m in stats.acked if m not in stats.delivered)
     duplicated = sum(n - 1 for m, n in stats.delivered.items() if not m.startswith("dup") and n > 1)
