@@ -91,3 +91,13 @@ def test_pages_render_for_each_role(world, login) -> None:  # type: ignore[no-un
     assert agent.get("/quality/").status_code == 302
     assert agent.get("/quality/mine/").status_code == 200
     assert agent.get(f"/quality/tickets/{handled_ticket(world.agent_a).pk}/review/").status_code == 403
+
+
+def test_ticket_page_panel(world, login) -> None:  # type: ignore[no-untyped-def]
+    review = submitted_review(world, world.agent_a, world.lead_a)
+    lead_page = login(world.lead_a).get(f"/tickets/{review.ticket_id}/").content.decode()
+    assert f"/quality/reviews/{review.pk}/" in lead_page and "Review this ticket" in lead_page
+    own = login(world.agent_a).get(f"/tickets/{review.ticket_id}/").content.decode()
+    assert f"/quality/reviews/{review.pk}/" in own and "Review this ticket" not in own
+    colleague = login(world.agent_a2).get(f"/tickets/{review.ticket_id}/").content.decode()
+    assert f"/quality/reviews/{review.pk}/" not in colleague and 'id="quality-panel"' not in colleague
