@@ -3,6 +3,8 @@ agents of another team."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests import factories as f
@@ -24,7 +26,8 @@ def test_a_customer_reads_no_sla_anywhere(ticket, login):  # type: ignore[no-unt
         f"/portal/requests/{ticket.pk}/", "/portal/?sort=due", "/portal/?q=printer&sort=-due",
         f"/api/v1/tickets/{ticket.pk}", "/api/v1/tickets?q=printer", "/api/v1/tickets?sort=due",
     )).lower()
-    assert ("platinum promise" in seen, "sla" in seen, "due in" in seen, "business time" in seen) == (
+    # "sla" as a word: generated names (Vladislav, Islay...) may hold the letters
+    assert ("platinum promise" in seen, bool(re.search(r"\bsla\b", seen)), "due in" in seen, "business time" in seen) == (
         False, False, False, False)
 
 
