@@ -601,7 +601,7 @@ def seed_frontline(tickets: int) -> None:
     from frontline.people.models import Role, Team, User
     from frontline.people.services import api_token_create
 
-    call_command("createcachetable")
+    call_command("createcachetable", verbosity=0)  # the routing migration may have made it already
     admin = User.objects.create(username="bench-admin", role=Role.ADMIN, email="bench-admin@example.invalid")
     agents = User.objects.bulk_create([User(username=f"agent{i}", role=Role.AGENT, first_name=f"Agent {i}") for i in range(40)])
     teams = [Team.objects.create(name=f"Team {i}") for i in range(4)]
