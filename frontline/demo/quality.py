@@ -154,10 +154,11 @@ def demo_quality(*, anchor: datetime, seed: int) -> dict[str, int]:
     AutoQaPolicy.objects.get_or_create(queue=None, defaults={
         "required_phrases": "refund policy", "forbidden_phrases": "password is\ncard number", "greeting_required": True,
         "closing_required": True})
-    reviewers_bias = {u.pk: (rng.gauss(0, 0.06), rng.uniform(0.05, 0.12))
-                      for u in {*leads.values(), manager}}
-    skills = {a.pk: {key: min(0.97, max(0.35, rng.gauss(0.72, 0.12)))
-                     for key in {c.key or "" for c in Criterion.objects.all()}} for a in agents}
+    # Sorted, so that the draws do not depend on set order (string hashes vary per process).
+    reviewers_bias = {pk: (rng.gauss(0, 0.06), rng.uniform(0.05, 0.12))
+                      for pk in sorted({u.pk for u in leads.values()} | {manager.pk})}
+    keys = sorted(set(Criterion.objects.values_list("key", flat=True)))
+    skills = {a.pk: {key: min(0.97, max(0.35, rng.gauss(0.72, 0.12))) for key in keys} for a in agents}
     tickets = list(Ticket.objects.filter(assignee__in=agents, solved_at__gte=start, solved_at__lt=anchor,
                                          status_category__in=[StatusCategory.SOLVED, StatusCategory.CLOSED])
                    .order_by("solved_at", "id").values_list("id", "assignee_id", "channel", "solved_at"))
@@ -293,7 +294,7 @@ def _calibrations(rng: random.Random, anchor: datetime, manager: User, leads: di
     solved = list(Ticket.objects.filter(assignee__in=list(leads), channel__in=["email", "web"],
                                         solved_at__lt=anchor - timedelta(days=10),
                                         status_category__in=[StatusCategory.SOLVED, StatusCategory.CLOSED])
-                  .order_by("-solved_at")[:200].values_list("id", flat=True))
+                  .order_by("-solved_at", "-id")[:200].values_list("id", flat=True))
     if len(solved) < 12:
         return 0
     chosen = rng.sample(solved, 12)
@@ -302,7 +303,7 @@ def _calibrations(rng: random.Random, anchor: datetime, manager: User, leads: di
             ("Monthly calibration: refunds and returns", 24, None, chosen[:6]),
             ("Monthly calibration: empathy wording", 3, manager, chosen[6:]))):
         at = anchor - timedelta(days=days_ago)
-        tickets = list(Ticket.objects.filter(pk__in=ticket_ids))
+        tickets = list(Ticket.objects.filter(pk__in=ticket_ids).order_by("pk"))
         session = calibration.calibration_create(title=title, version=version, tickets=tickets, reviewers=reviewers,
                                                  expert=expert, actor=manager, at=at - timedelta(days=2))
         people = list(session.reviewers.all())
