@@ -13,6 +13,9 @@ from frontline.mail.models import InboundEmail, MessageIdRecord
 from frontline.people.models import Team, User
 from frontline.sla.models import SLAApplication, SLAClock
 
+_PEOPLE = {"agent", "agent_id", "from_agent_id", "to_agent_id", "reviewer_id", "user_id"}
+_ROW_IDS = {"chat_id", "call_id", "review", "rule", "problem", "problem_id", "connector_id", "conversation_id",
+            "review_id", "session_id"}
 _MERGED = re.compile(r"(merged ticket #)(\d+)", re.IGNORECASE)
 
 
@@ -53,6 +56,13 @@ def snapshot() -> dict[str, list[Any]]:
         for key, ranks in sla_ranks.items():
             if key in p and (kind.startswith("sla_") or "escalat" in kind):
                 p[key] = ranks[p[key]]
+        # The later apps' events name their own rows (a chat, a call, a review, a rule, a problem) and
+        # people by id: people by name, the rows' ids are database artefacts that a rebuild renumbers.
+        for key, value in list(p.items()):
+            if key in _PEOPLE:
+                p[key] = users.get(value)
+            elif key in _ROW_IDS and isinstance(value, int):
+                p[key] = "<id>"
         return p
 
     return {

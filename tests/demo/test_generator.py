@@ -161,7 +161,10 @@ def test_arrivals_follow_the_working_day_and_week(demo_run: Any) -> None:
     assert min(week_days.values()) > max(weekend_days.values())
 
 
-ANNOTATIONS = {"escalated", "de_escalated", "escalation_resolved", "survey_sent", "survey_answered"}
+# Annotations of the history by other apps (escalations, surveys, QA reviews, problems, routing): they
+# change nothing on the ticket, not even its last update.
+ANNOTATIONS = {"escalated", "de_escalated", "escalation_resolved", "survey_sent", "survey_answered", "qa_reviewed",
+               "problem_linked", "routed"}
 
 
 def _events_by_ticket() -> dict[int, list[dict[str, Any]]]:
