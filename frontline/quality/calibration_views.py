@@ -43,6 +43,32 @@ def trend_chart(points: list[calibration.TrendPoint]) -> str:
     return charts.svg(spec)
 
 
+def criteria_chart(points: list[calibration.TrendPoint]) -> str:
+    """Alpha of each criterion per revealed session (one line per criterion key)."""
+    labels = dict(Criterion.objects.filter(key__in={k for p in points for k in p.by_key})
+                  .order_by("version__number").values_list("key", "label"))
+    data = [{"at": p.session.revealed_at.isoformat() if p.session.revealed_at else None,
+             "criterion": labels.get(key, key), "alpha": round(value, 3), "session": p.session.title}
+            for p in points for key, value in sorted(p.by_key.items()) if value is not None]
+    if len({d["at"] for d in data}) < 2:
+        return ""
+    spec = charts.spec(
+        data=data, title="Agreement per criterion per session (Krippendorff's alpha)", height=200,
+        description="Krippendorff's alpha of each rubric criterion in each revealed calibration session; "
+                    "below 0.667 the criterion needs rewriting",
+        layer=[
+            {"mark": {"type": "line", "point": True},
+             "encoding": {"x": {"field": "at", "type": "temporal", "title": "Revealed"},
+                          "y": {"field": "alpha", "type": "quantitative", "title": "alpha",
+                                "scale": {"domain": [-0.5, 1]}},
+                          "color": {"field": "criterion", "type": "nominal", "title": "Criterion"},
+                          "tooltip": [{"field": "session"}, {"field": "criterion"}, {"field": "alpha"}]}},
+            {"mark": {"type": "rule", "strokeDash": [4, 4], "color": "#b42318"},
+             "encoding": {"y": {"datum": calibration.TENTATIVE}}},
+        ])
+    return charts.svg(spec)
+
+
 def _ticket_ids(text: str) -> list[int]:
     out = []
     for part in text.replace(",", " ").split():
@@ -82,7 +108,7 @@ def calibration_list(request: HttpRequest) -> HttpResponse:
     points = calibration.reliability_over_time(viewer=viewer)
     context = {"nav": "quality", "sessions": calibration.calibrations_for_viewer(viewer=viewer)[:50],
                "versions": versions, "candidates": candidates, "errors": errors, "posted": request.POST,
-               "chart": trend_chart(points), "points": points}
+               "chart": trend_chart(points), "criteria_chart": criteria_chart(points), "points": points}
     return render(request, "quality/calibration_list.html", context, status=422 if errors else 200)
 
 

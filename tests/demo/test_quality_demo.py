@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from frontline.demo.generator import demo_generate, demo_reset
-from frontline.quality import calibration
+from frontline.quality import calibration, calibration_views
 from frontline.quality.models import (
     Assignment,
     AutoCheck,
@@ -40,6 +40,10 @@ def test_quality_demo(demo) -> None:  # type: ignore[no-untyped-def]
     assert [s.state for s in sessions] == ["revealed", "revealed"] and sessions[1].expert is not None
     flags = {r.criterion.key: r.flag for r in calibration.reliability(session=sessions[1]).criteria}
     assert flags["shows-empathy"] == "rewrite"
+    manager = sessions[0].created_by
+    points = calibration.reliability_over_time(viewer=manager)
+    assert len(points) == 2
+    assert "<svg" in calibration_views.criteria_chart(points) and "<svg" in calibration_views.trend_chart(points)
     assert AutoCheck.objects.filter(ticket_id__in=reviews.values("ticket_id")).exists()
     demo_reset()
     assert not Review.objects.exists() and not Rubric.objects.exists()
