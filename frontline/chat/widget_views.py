@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -168,12 +169,13 @@ def leave_message(request: HttpRequest, key: str) -> HttpResponse:
     def action(widget: ChatWidget) -> HttpResponse:
         _method(request, "POST")
         data = _body(request)
-        chat_id = data.get("chat_id")
+        chat_id = _int(data.get("chat_id"), 0, "chat_id")
         if chat_id:  # gave up waiting in a chat: the chat's ticket keeps the messages, answered by email
-            chat = _chat(request, widget, int(chat_id))
-            if data.get("text"):
-                services.chat_customer_says(chat=chat, text=data.get("text", ""))
-            services.chat_end(chat=chat, by=EndedBy.LEFT_MESSAGE)
+            chat = _chat(request, widget, chat_id)
+            with transaction.atomic():  # the last words and the end, or neither
+                if data.get("text"):
+                    services.chat_customer_says(chat=chat, text=data.get("text", ""))
+                services.chat_end(chat=chat, by=EndedBy.LEFT_MESSAGE)
             watcher.poke()
             return JsonResponse({"ticket": chat.ticket_id}, status=201)
         ticket = services.chat_leave_message(widget=widget, name=data.get("name", ""), email=data.get("email", ""),
@@ -193,11 +195,16 @@ def _customer_view(chat: Chat, after: int) -> dict[str, Any]:
             "entries": [e.as_json() for e in entries]}
 
 
-def _int(value: str | None, default: int) -> int:
+def _int(value: object, default: int, field: str) -> int:
+    """A whole number from a query string or a JSON body (422 naming ``field`` otherwise)."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise ValidationError({field: ["Give a whole number."]})
     try:
-        return int(value) if value not in (None, "") else default  # type: ignore[arg-type]
+        return int(value)
     except ValueError:
-        raise ValidationError({"after": ["Give a whole number."]}) from None
+        raise ValidationError({field: ["Give a whole number."]}) from None
 
 
 @csrf_exempt
@@ -209,9 +216,9 @@ async def chat_poll(request: HttpRequest, key: str, chat_id: int) -> HttpRespons
     def check() -> tuple[ChatWidget, int, int, float]:
         widget = _widget_for(request, key)
         _method(request, "GET")
-        after = _int(request.GET.get("after"), 0)
-        pulse = _int(request.GET.get("pulse"), -1)
-        wait = min(max(float(_int(request.GET.get("wait"), 25)), 0.0), POLL_WAIT_MAX_S)
+        after = _int(request.GET.get("after"), 0, "after")
+        pulse = _int(request.GET.get("pulse"), -1, "pulse")
+        wait = min(max(float(_int(request.GET.get("wait"), 25, "wait")), 0.0), POLL_WAIT_MAX_S)
         chat = selectors.chat_get_for_token(widget=widget, chat_id=chat_id, token=request.headers.get(TOKEN_HEADER, ""))
         services.chat_customer_seen(chat=chat)
         return widget, after, pulse, wait

@@ -139,3 +139,18 @@ def test_the_transcript_request_and_the_customer_end(client, widget, ana):  # ty
     asked = post(client, f"/chat/w/shop/chats/{data['chat_id']}/transcript", {}, token=data["token"])
     ended = post(client, f"/chat/w/shop/chats/{data['chat_id']}/end", {}, token=data["token"])
     assert (asked.status_code, asked.json()["when"], ended.json()["state"], f.agent().pk > 0) == (202, "at the end", "ended", True)
+
+
+@pytest.mark.parametrize(("chat_id", "field"), [("abc", "chat_id"), ([1], "chat_id"), (True, "chat_id"), ({"a": 1}, "chat_id")])
+def test_leaving_a_message_with_a_bad_chat_id_is_422_naming_it_and_stores_nothing(client, widget, ana, chat_id, field):  # type: ignore[no-untyped-def]
+    data = started(client, ana)
+    response = post(client, "/chat/w/shop/messages", {"chat_id": chat_id, "text": "Call me"}, token=data["token"])
+    assert (response.status_code, response.json()["errors"][0]["field"], Chat.objects.get().state,
+            Ticket.objects.count()) == (422, field, ChatState.WAITING, 1)
+
+
+@pytest.mark.parametrize(("query", "field"), [("after=x", "after"), ("wait=2.5", "wait"), ("pulse=[]", "pulse")])
+def test_a_poll_with_a_bad_number_is_422_naming_the_parameter(client, widget, ana, query, field):  # type: ignore[no-untyped-def]
+    data = started(client, ana)
+    response = get(client, f"/chat/w/shop/chats/{data['chat_id']}/poll?{query}", token=data["token"])
+    assert (response.status_code, response.json()["errors"][0]["field"]) == (422, field)
