@@ -44,6 +44,7 @@ from frontline.people.models import STAFF_ROLES, AgentProfile, Availability, Rol
 from . import content, names
 from .automations import automations_reset, demo_automations
 from .channels import channels_reset, demo_messaging, demo_phone
+from .chat import chat_reset, demo_chat
 from .coaching import coaching_reset, demo_coaching
 from .insights import demo_insights, insights_reset
 from .mail import demo_mail, mail_reset
@@ -143,6 +144,8 @@ def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: 
     phoned, messaged = demo_phone(anchor=anchor, seed=seed), demo_messaging(anchor=anchor, seed=seed)
     say(f"Phone: {phoned['calls']:,} calls ({phoned['missed or abandoned calls']:,} missed or abandoned); messaging: "
         f"{messaged['messaging conversations']:,} conversations, {messaged['replies delivered']:,} replies delivered.")
+    chatted = demo_chat(anchor=anchor, seed=seed)
+    say(f"Chat: a widget and the agents' limits; {chatted['chats']:,} chats with {chatted['chat entries']:,} entries.")
     reviewed = demo_quality(anchor=anchor, seed=seed)  # before metrics (qa_reviewed events) and coaching (QA)
     say(f"Quality: {reviewed['QA reviews']:,} reviews, {reviewed.get('calibration sessions', 0)} calibration sessions, "
         f"{reviewed.get('QA assignments', 0)} sampling assignments, auto-QA on {reviewed.get('auto-QA tickets', 0):,} tickets.")
@@ -154,7 +157,7 @@ def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: 
     coached = demo_coaching(anchor=anchor, seed=seed)  # after the metrics: agendas and follow-ups read the facts
     say(f"Coaching: {coached['coaching sessions']:,} one-on-ones, {coached['coaching focuses']} focuses, "
         f"{coached['performance reviews']} performance reviews, {coached['kudos']} kudos, a policy update.")
-    return DemoSummary(anchor=anchor, counts={**demo_counts(), **surveyed, **automated, **phoned, **messaged, **coached,
+    return DemoSummary(anchor=anchor, counts={**demo_counts(), **surveyed, **automated, **phoned, **messaged, **chatted, **coached,
                                               "QA reviews": reviewed["QA reviews"]},
                        seconds=time.monotonic() - started)
 
@@ -173,6 +176,7 @@ def demo_reset() -> None:
     coaching_reset()
     routing_reset()
     channels_reset()
+    chat_reset()
     quality_reset()
     metrics_demo_reset()
     tickets_delete_all()

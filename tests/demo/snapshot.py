@@ -61,6 +61,8 @@ def snapshot() -> dict[str, list[Any]]:
         for key, value in list(p.items()):
             if key in _PEOPLE:
                 p[key] = users.get(value)
+            elif key == "queue_id" and kind != "created":
+                p[key] = queues.get(value)
             elif key in _ROW_IDS and isinstance(value, int):
                 p[key] = "<id>"
         return p
