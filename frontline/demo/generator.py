@@ -107,8 +107,12 @@ def anchor_default() -> datetime:
 
 @transaction.atomic
 def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: datetime | None = None,
-                  engine: str = "bulk", progress: Callable[[str], None] | None = None) -> DemoSummary:
-    """Create the demo department and its history ending at ``anchor`` (default: this hour)."""
+                  engine: str = "bulk", progress: Callable[[str], None] | None = None,
+                  desk_only: bool = False) -> DemoSummary:
+    """Create the demo department and its history ending at ``anchor`` (default: this hour).
+
+    ``desk_only``: the tickets with their SLAs, escalations and mail, without the later apps' steps
+    (surveys ... coaching), for a quick demo of the desk or the capacity plan."""
     if days < 1:
         raise ValueError("days: must be at least 1")
     if not 0 < scale <= 10:
@@ -133,6 +137,8 @@ def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: 
     say(f"SLA policies applied to {clocked:,} tickets, with their clocks and breaches; {escalated} live escalations.")
     originals = demo_mail(anchor=anchor)
     say(f"Mailboxes set up (disabled: no mail server needed); {originals:,} recent emails kept as originals.")
+    if desk_only:
+        return DemoSummary(anchor=anchor, counts=demo_counts(), seconds=time.monotonic() - started)
     surveyed = demo_surveys(anchor=anchor, seed=seed)
     say(f"Surveys: {surveyed['surveys']:,} sent, {surveyed['survey responses']:,} answered, "
         f"{surveyed['NPS campaigns']} NPS campaigns.")

@@ -71,11 +71,11 @@ def test_schedule_benchmark_compares_pyworkforce_with_both_models(shared_data: P
 
 
 def test_metrics_benchmark_times_the_dashboard_next_to_duckdb_and_they_agree(tmp_path: Path) -> None:
-    out = run_bench("bench_metrics", "--db", "postgres,sqlite", env={"FRONTLINE_BENCH_DATA": str(tmp_path / "bench-data")})
+    # SQLite only: migrating a PostgreSQL database for every app costs this suite more than it shows
+    out = run_bench("bench_metrics", env={"FRONTLINE_BENCH_DATA": str(tmp_path / "bench-data")})
 
     assert "the manager dashboard of the last 90 days" in out
-    systems = [*([] if "PostgreSQL unavailable" in out else ["Frontline on PostgreSQL"]), "Frontline on SQLite",
-               "DuckDB over Parquet (floor)"]
+    systems = ["Frontline on SQLite", "DuckDB over Parquet (floor)"]
     found = {name: rows(out, name) for name in systems}
     assert all(len(r) == 1 for r in found.values()), out
     # tickets in range, first reply median, teams, days: the same from the database and from DuckDB

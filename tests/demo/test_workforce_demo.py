@@ -20,7 +20,7 @@ FAST = ["seasonal_naive", "weekday_mean_4", "level_blend"]  # the statsforecast 
 
 @override_settings(FRONTLINE_FORECAST_MODELS=FAST)
 def test_demo_builds_and_resets_the_capacity_plan():
-    call_command("demo", "--days", "49", "--scale", "0.25", "--quiet")
+    call_command("demo", "--days", "49", "--scale", "0.25", "--desk-only", "--quiet")
     teams = Team.objects.count()
     runs = list(ForecastRun.objects.all())
     assert len(runs) == teams + 1 and {r.status for r in runs} == {RunStatus.DONE}, [r.error for r in runs]
@@ -41,7 +41,8 @@ def test_demo_builds_and_resets_the_capacity_plan():
 
 @override_settings(FRONTLINE_FORECAST_MODELS=FAST)
 def test_a_demo_anchored_in_the_past_plans_the_weeks_around_its_anchor():
-    call_command("demo", "--days", "42", "--scale", "0.2", "--anchor", "2026-06-10T12:00Z", "--quiet")  # a Wednesday
+    call_command("demo", "--days", "42", "--scale", "0.2", "--anchor", "2026-06-10T12:00Z", "--desk-only",
+                 "--quiet")  # a Wednesday
     weeks = sorted({s.week_start for s in Schedule.objects.all()})
     assert [w.isoformat() for w in weeks] == ["2026-06-01", "2026-06-08", "2026-06-15", "2026-06-22"]
     assert {s.status for s in Schedule.objects.all()} == {RunStatus.DONE}

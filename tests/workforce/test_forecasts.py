@@ -179,7 +179,8 @@ def test_create_enqueues_the_computation_on_commit(django_capture_on_commit_call
         run = forecast_create(actor=f.manager(), name="  Tokyo  ", team=team, now=NOW)
     assert (run.status, run.name, run.time_zone) == (RunStatus.QUEUED, "Tokyo", "Asia/Tokyo")
     assert run.first_date == date(2024, 2, 24)  # 17:00 UTC on the 23rd is 02:00 on the 24th in Tokyo: today there
-    assert DBTaskResult.objects.get().task_path.endswith("forecast_run_compute")
+    # (other apps may queue their own work for the new people and tickets: only the forecast's counts here)
+    assert DBTaskResult.objects.filter(task_path__endswith="forecast_run_compute").count() == 1
 
 
 def test_queue_team_zone_then_site_zone(settings):  # type: ignore[no-untyped-def]
@@ -291,4 +292,4 @@ def test_the_demo_seeds_a_department_forecast_and_one_per_team(monkeypatch):  # 
         (None, RunStatus.DONE, 30), (first, RunStatus.DONE, 30), (second, RunStatus.DONE, 30)]
     department, alpha, beta = (sum(r.volume for r in run.intervals.filter(kind=IntervalKind.HISTORY)) for run in runs)
     assert department == alpha + beta > 0
-    assert not DBTaskResult.objects.exists()  # computed here, never queued twice
+    assert not DBTaskResult.objects.filter(task_path__contains="forecast").exists()  # computed here, never queued twice

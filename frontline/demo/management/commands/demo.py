@@ -46,6 +46,9 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="Delete existing demo data first.")
         parser.add_argument("--no-workforce", action="store_true",
                             help="Skip the capacity plan (forecasts, staffing plans, schedules, adherence log, budget).")
+        parser.add_argument("--desk-only", action="store_true",
+                            help="Only the desk's history with its SLAs, escalations and mail: skip surveys, "
+                                 "automations, routing, phone, messaging, quality, insights, metrics and coaching.")
         parser.add_argument("--quiet", action="store_true", help="Print nothing but errors.")
 
     def handle(self, *args: object, **options: object) -> None:
@@ -64,7 +67,8 @@ class Command(BaseCommand):
                 return
             summary = demo_generate(seed=int(options["seed"]), days=int(options["days"]),  # type: ignore[call-overload]
                                     scale=float(options["scale"]), anchor=options["anchor"],  # type: ignore[arg-type]
-                                    engine=str(options["engine"]), progress=say)
+                                    engine=str(options["engine"]), progress=say,
+                                    desk_only=bool(options["desk_only"]))
             if not options["no_workforce"]:
                 summary.counts.update(demo_workforce(anchor=summary.anchor, progress=say))
         except (DemoConflict, ValueError) as exc:
