@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol
 
 TIMESTAMP_HEADER = "X-Frontline-Timestamp"
 SIGNATURE_HEADER = "X-Frontline-Signature"
@@ -80,3 +83,47 @@ def verify(*, secrets_: Iterable[str], timestamp: str | None, sig: str | None, b
         return Verdict(False, 403, f"The request is stale: signed more than {tolerance_s // 60} minutes from now. "
                                    "Sign each request when sending it.")
     return Verdict(True)
+
+
+@dataclass(frozen=True)
+class Received:
+    """An inbound webhook's body: ``data`` (parsed JSON) when ``status`` is 0, else the refusal."""
+
+    data: Any
+    status: int = 0
+    detail: str = ""
+    errors: dict[str, list[str]] | None = None
+
+
+def receive(*, secrets_: Iterable[str], timestamp: str | None, sig: str | None, body: bytes, now: float,
+            max_bytes: int) -> Received:
+    """Verify a signed request and read its JSON: 401/403 (signature, age), 413 (size), 422 (not JSON)."""
+    verdict = verify(secrets_=secrets_, timestamp=timestamp, sig=sig, body=body, now=now)
+    if not verdict.ok:
+        return Received(None, verdict.status, verdict.reason)
+    if len(body) > max_bytes:
+        return Received(None, 413, f"The body is over {max_bytes // 1024} KiB.")
+    try:
+        return Received(json.loads(body or b"null"))
+    except ValueError:  # not JSON, or not UTF-8
+        return Received(None, 422, "The body is not JSON.", {"body": ["Send a JSON object."]})
+
+
+class HasSecrets(Protocol):
+    secret: str
+    previous_secret: str
+    previous_secret_until: datetime | None
+    secret_rotated_at: datetime | None
+
+
+def rotate(connector: HasSecrets, *, keep_previous: bool, at: datetime, grace: timedelta) -> str:
+    """Give ``connector`` a new secret (the caller saves it); with ``keep_previous`` the old one
+    stays valid for ``grace`` (time to update the sender). Returns the new secret."""
+    secret = secret_new()
+    connector.previous_secret = connector.secret if keep_previous else ""
+    connector.previous_secret_until = at + grace if keep_previous else None
+    connector.secret, connector.secret_rotated_at = secret, at
+    return secret
+
+
+ROTATED_FIELDS = ["secret", "previous_secret", "previous_secret_until", "secret_rotated_at"]

@@ -7,7 +7,6 @@ manager, an admin or the reply's author on a ticket they can see.
 
 from __future__ import annotations
 
-import json
 import time
 
 from django.contrib import messages
@@ -54,19 +53,14 @@ def webhook(request: HttpRequest, slug: str) -> HttpResponse:
     connector = MessagingConnector.objects.filter(slug=slug, enabled=True).first()
     if connector is None:
         return _error(404, "No such messaging connector.")
-    body = request.body
     now = timezone.now()
-    verdict = webhooks.verify(secrets_=selectors.connector_secrets(connector=connector, now=now),
-                              timestamp=request.headers.get(webhooks.TIMESTAMP_HEADER),
-                              sig=request.headers.get(webhooks.SIGNATURE_HEADER), body=body, now=time.time())
-    if not verdict.ok:
-        return _error(verdict.status, verdict.reason)
-    if len(body) > BODY_MAX_BYTES:
-        return _error(413, f"The body is over {BODY_MAX_BYTES // 1024} KiB.")
-    try:
-        data = json.loads(body or b"null")
-    except ValueError:
-        return _error(422, "The body is not JSON.", {"body": ["Send a JSON object."]})
+    got = webhooks.receive(secrets_=selectors.connector_secrets(connector=connector, now=now),
+                           timestamp=request.headers.get(webhooks.TIMESTAMP_HEADER),
+                           sig=request.headers.get(webhooks.SIGNATURE_HEADER), body=request.body, now=time.time(),
+                           max_bytes=BODY_MAX_BYTES)
+    if got.status:
+        return _error(got.status, got.detail, got.errors)
+    data = got.data
     try:
         received = services.message_receive(connector=connector, msg=services.message_parse(data), at=now)
     except ValidationError as exc:

@@ -618,9 +618,6 @@ def connector_rotate_secret(*, actor: User, connector: PhoneConnector, keep_prev
     _require_config(actor)
     at = _now(at)
     connector = PhoneConnector.objects.select_for_update().get(pk=connector.pk)
-    secret = webhooks.secret_new()
-    connector.previous_secret = connector.secret if keep_previous else ""
-    connector.previous_secret_until = at + ROTATION_GRACE if keep_previous else None
-    connector.secret, connector.secret_rotated_at = secret, at
-    connector.save(update_fields=["secret", "previous_secret", "previous_secret_until", "secret_rotated_at"])
+    secret = webhooks.rotate(connector, keep_previous=keep_previous, at=at, grace=ROTATION_GRACE)
+    connector.save(update_fields=webhooks.ROTATED_FIELDS)
     return ConnectorWithSecret(connector, secret)
