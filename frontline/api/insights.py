@@ -17,12 +17,11 @@ from frontline.insights.models import FeedbackItem, Problem, Topic
 from .auth import staff_auth, viewer_of
 from .errors import error_responses
 from .lookups import valid_id
-from .pagination import BY_ID_ASC, Keyset, PageParams, _cursor_datetime, paginate
+from .pagination import BY_CREATED_DESC, BY_ID_ASC, PageParams, paginate
 from .schemas import Id, Moment
 
 router = Router(tags=["insights"])
 
-BY_CREATED_DESC = Keyset(field="created_at", descending=True, decode_value=_cursor_datetime)
 KindName = Literal["complaint", "praise", "question", "suggestion"]
 SentimentName = Literal["negative", "neutral", "positive"]
 SourceName = Literal["survey", "ticket", "review"]

@@ -1,29 +1,33 @@
 """Cursor (keyset) pagination: ``?limit=50&cursor=…`` → ``{"items": [...], "next_cursor": "…" | null}``.
 
-The cursor is opaque to clients: URL-safe base64 of the sort key and id of the last item
-returned. The next page is "rows strictly after that (key, id)" in the list's order, so rows
-inserted meanwhile never shift or repeat the pages still to come, and nothing is COUNTed:
-a page costs one indexed range scan of ``limit + 1`` rows however long the list is.
+The paging itself is ``frontline.core.keyset`` (shared with the pages that page long lists): the
+cursor is opaque to clients, the next page is "rows strictly after the last (key, id)" in the
+list's order, so rows inserted meanwhile never shift or repeat the pages still to come, and nothing
+is COUNTed. Here: the query parameters, the API's orders, and a bad cursor as a 422.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from ninja import Field, Schema
 
-# Ids and times outside these bounds cannot name a row; refusing them keeps databases from overflowing.
-MAX_ID = 2**63 - 1
-EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-LATEST = datetime(9999, 1, 1, tzinfo=UTC)
+from frontline.core.keyset import (
+    EARLIEST,
+    LATEST,
+    MAX_ID,
+    BadCursor,
+    Keyset,
+    Page,
+    by_time,
+    keyset_page,
+)
+
+__all__ = ["BY_CREATED_ASC", "BY_CREATED_DESC", "BY_ID_ASC", "BY_ID_DESC", "BY_UPDATED_DESC", "DEFAULT_LIMIT",
+           "EARLIEST", "LATEST", "MAX_ID", "MAX_LIMIT", "Keyset", "Page", "PageParams", "by_time", "paginate"]
+
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
@@ -35,75 +39,20 @@ class PageParams(Schema):
     cursor: str | None = Field(None, description="The `next_cursor` of the previous page.")
 
 
-@dataclass(frozen=True)
-class Keyset:
-    """The order a list is paged in: an optional sort field, then ``id`` as the tie-breaker."""
-
-    field: str | None  # None: by id alone
-    descending: bool
-    decode_value: Callable[[Any], Any] = lambda v: v
-
-    def order_by(self) -> list[str]:
-        sign = "-" if self.descending else ""
-        return [f"{sign}{self.field}", f"{sign}id"] if self.field else [f"{sign}id"]
-
-
-def _cursor_datetime(value: Any) -> datetime:
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None or not EARLIEST <= parsed <= LATEST:
-        raise ValueError("cursor time")
-    return parsed
-
-
-BY_UPDATED_DESC = Keyset(field="updated_at", descending=True, decode_value=_cursor_datetime)
-BY_CREATED_ASC = Keyset(field="created_at", descending=False, decode_value=_cursor_datetime)
+BY_UPDATED_DESC = by_time("updated_at", descending=True)
+BY_CREATED_ASC = by_time("created_at", descending=False)
+BY_CREATED_DESC = by_time("created_at", descending=True)
 BY_ID_ASC = Keyset(field=None, descending=False)
-
-
-def _encode(value: Any, pk: int) -> str:
-    raw = json.dumps([value.isoformat() if isinstance(value, datetime) else value, pk])
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
-
-
-def _decode(cursor: str, keyset: Keyset) -> tuple[Any, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        value, pk = json.loads(raw)
-        if not isinstance(pk, int) or isinstance(pk, bool) or not 0 <= pk <= MAX_ID:
-            raise ValueError("id")
-        return (keyset.decode_value(value) if keyset.field else None), pk
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        raise ValidationError({"cursor": ["Not a cursor this list gave out; start again without one."]}) from None
-
-
-@dataclass(frozen=True)
-class Page(Generic[M]):
-    items: list[M]
-    next_cursor: str | None
-
-
-def _get(row: Any, name: str) -> Any:
-    return row[name] if isinstance(row, dict) else getattr(row, name)
+BY_ID_DESC = Keyset(field=None, descending=True)
 
 
 def paginate(queryset: QuerySet[M], *, keyset: Keyset, limit: int, cursor: str | None) -> Page[M]:
-    """One page of ``queryset`` in ``keyset`` order, starting after ``cursor``.
+    """One page of ``queryset`` in ``keyset`` order, starting after ``cursor``; a cursor the list did
+    not give out is a 422 on ``cursor``.
 
     Works on model instances and on ``.values()`` rows (which must include ``id`` and the key).
     """
-    queryset = queryset.order_by(*keyset.order_by())
-    if cursor:
-        value, pk = _decode(cursor, keyset)
-        op = "lt" if keyset.descending else "gt"
-        if keyset.field:
-            after = Q(**{f"{keyset.field}__{op}": value}) | Q(**{keyset.field: value, f"id__{op}": pk})
-        else:
-            after = Q(**{f"id__{op}": pk})
-        queryset = queryset.filter(after)
-    rows = list(queryset[: limit + 1])
-    items = rows[:limit]
-    next_cursor = None
-    if len(rows) > limit:
-        last = items[-1]
-        next_cursor = _encode(_get(last, keyset.field) if keyset.field else None, _get(last, "id"))
-    return Page(items=items, next_cursor=next_cursor)
+    try:
+        return keyset_page(queryset, keyset=keyset, limit=limit, cursor=cursor)
+    except BadCursor:
+        raise ValidationError({"cursor": ["Not a cursor this list gave out; start again without one."]}) from None

@@ -17,12 +17,12 @@ from frontline.quality.models import Dispute, Review
 from .auth import staff_auth, viewer_of
 from .errors import error_responses
 from .lookups import valid_id
-from .pagination import Keyset, PageParams, _cursor_datetime, paginate
+from .pagination import PageParams, by_time, paginate
 from .schemas import Id, Moment
 
 router = Router(tags=["quality"])
 
-BY_SUBMITTED_DESC = Keyset(field="submitted_at", descending=True, decode_value=_cursor_datetime)
+BY_SUBMITTED_DESC = by_time("submitted_at", descending=True)
 ResponseName = Literal["none", "acknowledged", "disputed", "resolved", "open_dispute"]
 
 

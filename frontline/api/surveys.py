@@ -20,14 +20,14 @@ from frontline.surveys.models import SCALES, SurveyResponse
 from .auth import any_auth, staff_auth, viewer_of
 from .errors import error_responses
 from .lookups import valid_id
-from .pagination import Keyset, PageParams, _cursor_datetime, paginate
+from .pagination import PageParams, by_time, paginate
 from .schemas import Id, Moment
 
 router = Router(tags=["surveys"])
 
 SurveyName = Literal["csat", "ces", "nps"]
 GroupName = Literal["kind", "channel", "queue", "team", "agent", "week"]
-BY_ANSWERED_DESC = Keyset(field="answered_at", descending=True, decode_value=_cursor_datetime)
+BY_ANSWERED_DESC = by_time("answered_at", descending=True)
 SCALE_TEXT = ", ".join(f"{k} {low} to {high}" for k, (low, high) in SCALES.items())
 
 

@@ -10,16 +10,14 @@ every team, so they are for managers and admins only.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
+from frontline.core.keyset import BadCursor, by_time, keyset_page
 from frontline.desk.selectors import ticket_queryset_for_viewer, ticket_visibility_q
 from frontline.people.models import Role, User
 
@@ -139,20 +137,7 @@ def feedback_list(*, viewer: User, filters: FeedbackFilters | None = None) -> Qu
     return items.select_related("ticket", "customer", "topic").order_by("-created_at", "-id")
 
 
-def _cursor(item: FeedbackItem) -> str:
-    raw = json.dumps([item.created_at.isoformat(), item.pk]).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode(cursor: str) -> tuple[datetime, int] | None:
-    try:
-        value, pk = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        at = datetime.fromisoformat(value)
-        if at.tzinfo is None or not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk < 2**63:
-            return None
-        return at.astimezone(UTC), pk
-    except (binascii.Error, ValueError, TypeError, UnicodeDecodeError):
-        return None
+NEWEST_FIRST = by_time("created_at", descending=True)
 
 
 @dataclass(frozen=True)
@@ -165,17 +150,12 @@ class FeedbackPage:
 def feedback_page(items: QuerySet[FeedbackItem], *, cursor: str = "", limit: int = PAGE_SIZE) -> FeedbackPage:
     """One keyset page of ``items`` (newest first) after ``cursor``; an unreadable cursor gives the
     first page with ``bad_cursor`` set."""
-    bad = False
-    if cursor:
-        after = _decode(cursor)
-        if after is None:
-            bad = True
-        else:
-            at, pk = after
-            items = items.filter(Q(created_at__lt=at) | Q(created_at=at, pk__lt=pk))
-    rows = list(items.order_by("-created_at", "-id")[: limit + 1])
-    return FeedbackPage(items=rows[:limit], next_cursor=_cursor(rows[limit - 1]) if len(rows) > limit else None,
-                        bad_cursor=bad)
+    try:
+        page = keyset_page(items, keyset=NEWEST_FIRST, limit=limit, cursor=cursor or None)
+    except BadCursor:
+        page = keyset_page(items, keyset=NEWEST_FIRST, limit=limit, cursor=None)
+        return FeedbackPage(items=page.items, next_cursor=page.next_cursor, bad_cursor=True)
+    return FeedbackPage(items=page.items, next_cursor=page.next_cursor)
 
 
 def feedback_counts(items: QuerySet[FeedbackItem]) -> dict[str, dict[str, int]]:
