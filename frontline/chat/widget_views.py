@@ -28,6 +28,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
+from frontline.core.http import json_error
 from frontline.desk.errors import Conflict, TransitionNotAllowed
 
 from . import selectors, services
@@ -64,12 +65,6 @@ def _cors(request: HttpRequest, response: HttpResponse, widget: ChatWidget | Non
     return response
 
 
-def _error(status: int, detail: str, errors: dict[str, list[str]] | None = None, **extra: Any) -> JsonResponse:
-    body: dict[str, Any] = {"detail": detail, "errors": [{"field": f, "message": m} for f, ms in (errors or {}).items() for m in ms]}
-    body.update(extra)
-    return JsonResponse(body, status=status)
-
-
 def _body(request: HttpRequest) -> dict[str, Any]:
     if len(request.body) > BODY_MAX_BYTES:
         raise ValidationError({"text": [f"This message is too long; the limit is {settings.CHAT_MESSAGE_MAX_CHARS:,} characters."]})
@@ -85,15 +80,15 @@ def _body(request: HttpRequest) -> dict[str, Any]:
 def _exception_response(exc: Exception) -> HttpResponse:
     if isinstance(exc, ValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-        return _error(422, next(iter(errors.values()))[0], errors)
+        return json_error(422, next(iter(errors.values()))[0], errors)
     if isinstance(exc, PermissionDenied):
-        return _error(403, str(exc) or "Not allowed.")
+        return json_error(403, str(exc) or "Not allowed.")
     if isinstance(exc, Http404):
-        return _error(404, str(exc) or "Not found.")
+        return json_error(404, str(exc) or "Not found.")
     if isinstance(exc, services.NoAgentAvailable):
-        return _error(409, str(exc), offline=True)
+        return json_error(409, str(exc), offline=True)
     assert isinstance(exc, (Conflict, TransitionNotAllowed))
-    return _error(409, exc.reason)
+    return json_error(409, exc.reason)
 
 
 HANDLED = (ValidationError, PermissionDenied, Http404, Conflict, TransitionNotAllowed, services.NoAgentAvailable)

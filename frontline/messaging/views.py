@@ -22,9 +22,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from frontline.core import webhooks
+from frontline.core.http import config_user, json_error
 from frontline.desk.errors import TransitionNotAllowed
 from frontline.desk.selectors import ticket_get_for_viewer
-from frontline.people.models import STAFF_ROLES, Role, User
+from frontline.people.models import STAFF_ROLES
 
 from . import selectors, services
 from .forms import ConnectorEditForm, ConnectorForm
@@ -33,42 +34,30 @@ from .models import Delivery, DeliveryStatus, MessagingConnector
 BODY_MAX_BYTES = 256 * 1024
 
 
-def _config(request: HttpRequest) -> User:
-    user = request.user
-    if user.role not in (Role.MANAGER, Role.ADMIN):  # type: ignore[union-attr]
-        raise PermissionDenied("Managers and admins configure messaging connectors.")
-    return user  # type: ignore[return-value]
-
-
-def _error(status: int, detail: str, errors: dict[str, list[str]] | None = None) -> JsonResponse:
-    return JsonResponse({"detail": detail, "errors": [{"field": f, "message": m} for f, ms in (errors or {}).items()
-                                                      for m in ms]}, status=status)
-
-
 @csrf_exempt
 def webhook(request: HttpRequest, slug: str) -> HttpResponse:
     """``POST /webhooks/messages/<slug>/``: one signed inbound message (docs/messaging.md). 401/403 store nothing; 422 names fields."""
     if request.method != "POST":
-        return _error(405, "POST a signed message.")
+        return json_error(405, "POST a signed message.")
     connector = MessagingConnector.objects.filter(slug=slug, enabled=True).first()
     if connector is None:
-        return _error(404, "No such messaging connector.")
+        return json_error(404, "No such messaging connector.")
     now = timezone.now()
     got = webhooks.receive(secrets_=selectors.connector_secrets(connector=connector, now=now),
                            timestamp=request.headers.get(webhooks.TIMESTAMP_HEADER),
                            sig=request.headers.get(webhooks.SIGNATURE_HEADER), body=request.body, now=time.time(),
                            max_bytes=BODY_MAX_BYTES)
     if got.status:
-        return _error(got.status, got.detail, got.errors)
+        return json_error(got.status, got.detail, got.errors)
     data = got.data
     try:
         received = services.message_receive(connector=connector, msg=services.message_parse(data), at=now)
     except ValidationError as exc:
-        return _error(422, "The message is not valid.", exc.message_dict)
+        return json_error(422, "The message is not valid.", exc.message_dict)
     except services.Replayed:
-        return _error(403, "This event_id was received before: a replay. Nothing was changed.")
+        return json_error(403, "This event_id was received before: a replay. Nothing was changed.")
     except TransitionNotAllowed as exc:
-        return _error(409, exc.reason)
+        return json_error(409, exc.reason)
     return JsonResponse({"ticket": received.thread.ticket_id, "message": received.message.pk,
                          "new_ticket": received.new_ticket}, status=201 if received.new_ticket else 200)
 
@@ -81,21 +70,21 @@ def echo(request: HttpRequest, slug: str) -> HttpResponse:
     200, or 401 / 403; stores nothing. The demo's connectors deliver to it.
     """
     if request.method != "POST":
-        return _error(405, "POST a signed reply.")
+        return json_error(405, "POST a signed reply.")
     connector = MessagingConnector.objects.filter(slug=slug, enabled=True).first()
     if connector is None:
-        return _error(404, "No such messaging connector.")
+        return json_error(404, "No such messaging connector.")
     verdict = webhooks.verify(secrets_=[connector.secret], timestamp=request.headers.get(webhooks.TIMESTAMP_HEADER),
                               sig=request.headers.get(webhooks.SIGNATURE_HEADER), body=request.body, now=time.time())
     if not verdict.ok:
-        return _error(verdict.status, verdict.reason)
+        return json_error(verdict.status, verdict.reason)
     return JsonResponse({"ok": True, "bytes": len(request.body)})
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def connector_list(request: HttpRequest) -> HttpResponse:
-    actor = _config(request)
+    actor = config_user(request, what="messaging connectors")
     form = ConnectorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -119,7 +108,7 @@ def connector_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def connector_detail(request: HttpRequest, connector_id: int) -> HttpResponse:
-    actor = _config(request)
+    actor = config_user(request, what="messaging connectors")
     connector = MessagingConnector.objects.filter(pk=connector_id).select_related("queue").first()
     if connector is None:
         raise Http404("No such connector.")
@@ -155,7 +144,7 @@ def connector_detail(request: HttpRequest, connector_id: int) -> HttpResponse:
 @login_required
 def delivery_list(request: HttpRequest) -> HttpResponse:
     """Every reply sent through a connector: status, tries, last error; filter by status."""
-    _config(request)
+    config_user(request, what="messaging connectors")
     status = request.GET.get("status", "")
     page = Paginator(selectors.deliveries_log(status=status), 50).get_page(request.GET.get("page"))
     return render(request, "messaging/delivery_list.html", {

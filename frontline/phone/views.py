@@ -22,9 +22,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from frontline.core import charts, webhooks
+from frontline.core.http import config_user, json_error
 from frontline.desk.errors import Conflict, TransitionNotAllowed
 from frontline.desk.selectors import ticket_get_for_viewer
-from frontline.people.models import STAFF_ROLES, Role, User
+from frontline.people.models import STAFF_ROLES, User
 
 from . import selectors, services
 from .forms import CallForm, ConnectorEditForm, ConnectorForm, NewCallForm
@@ -41,46 +42,34 @@ def _staff(request: HttpRequest) -> User:
     return user  # type: ignore[return-value]
 
 
-def _config(request: HttpRequest) -> User:
-    user = request.user
-    if user.role not in (Role.MANAGER, Role.ADMIN):  # type: ignore[union-attr]
-        raise PermissionDenied("Managers and admins configure telephony connectors.")
-    return user  # type: ignore[return-value]
-
-
 # --- the webhook ------------------------------------------------------------------------------------------------
-
-
-def _error(status: int, detail: str, errors: dict[str, list[str]] | None = None) -> JsonResponse:
-    return JsonResponse({"detail": detail, "errors": [{"field": f, "message": m} for f, ms in (errors or {}).items()
-                                                      for m in ms]}, status=status)
 
 
 @csrf_exempt
 def webhook(request: HttpRequest, slug: str) -> HttpResponse:
     """``POST /webhooks/phone/<slug>/``: one signed call event (docs/phone.md). 401/403 store nothing; 422 names fields."""
     if request.method != "POST":
-        return _error(405, "POST a signed call event.")
+        return json_error(405, "POST a signed call event.")
     connector = PhoneConnector.objects.filter(slug=slug, enabled=True).first()
     if connector is None:
-        return _error(404, "No such telephony connector.")
+        return json_error(404, "No such telephony connector.")
     now = timezone.now()
     got = webhooks.receive(secrets_=selectors.connector_secrets(connector=connector, now=now),
                            timestamp=request.headers.get(webhooks.TIMESTAMP_HEADER),
                            sig=request.headers.get(webhooks.SIGNATURE_HEADER), body=request.body, now=time.time(),
                            max_bytes=BODY_MAX_BYTES)
     if got.status:
-        return _error(got.status, got.detail, got.errors)
+        return json_error(got.status, got.detail, got.errors)
     data = got.data
     try:
         event = services.call_event_parse(data, now=now)
         result = services.call_event_apply(connector=connector, event=event, received_at=now)
     except ValidationError as exc:
-        return _error(422, "The call event is not valid.", exc.message_dict)
+        return json_error(422, "The call event is not valid.", exc.message_dict)
     except services.Replayed:
-        return _error(403, "This event_id was received before: a replay. Nothing was changed.")
+        return json_error(403, "This event_id was received before: a replay. Nothing was changed.")
     except (Conflict, TransitionNotAllowed) as exc:
-        return _error(409, exc.reason)
+        return json_error(409, exc.reason)
     call = result.call
     return JsonResponse({"call": call.pk, "ticket": call.ticket_id, "state": call.state, "applied": result.applied,
                          "warnings": list(result.warnings)})
@@ -186,7 +175,7 @@ def ticket_log_call(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def connector_list(request: HttpRequest) -> HttpResponse:
-    actor = _config(request)
+    actor = config_user(request, what="telephony connectors")
     form = ConnectorForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -207,7 +196,7 @@ def connector_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def connector_detail(request: HttpRequest, connector_id: int) -> HttpResponse:
-    actor = _config(request)
+    actor = config_user(request, what="telephony connectors")
     connector = PhoneConnector.objects.filter(pk=connector_id).select_related("queue").first()
     if connector is None:
         raise Http404("No such connector.")
