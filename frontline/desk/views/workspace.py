@@ -1,226 +1,40 @@
-"""Agent pages: queues, the ticket workspace, new tickets. Each view parses, checks access,
-calls one service or selector, and renders (the full page, or the htmx partial)."""
+"""The ticket workspace: read, reply (held once when a newer message came), take, update, merge."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, QuerySet, Value, When
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from frontline.escalations.selectors import escalation_open_for_ticket, escalation_path
-from frontline.people.models import STAFF_ROLES, Team, User
-from frontline.sla.selectors import sla_for_tickets, tickets_with_sla_due
+from frontline.people.models import Team, User
+from frontline.sla.selectors import sla_for_tickets
 
-from . import services
-from .errors import Conflict, TransitionNotAllowed
-from .forms import (
+from .. import services
+from ..errors import Conflict, TransitionNotAllowed
+from ..forms import (
     MergeForm,
-    NewTicketForm,
     ReplyForm,
     TicketPropertiesForm,
     add_service_errors,
     uploads_from,
 )
-from .models import Attachment, Channel, Message, Priority, Queue, Ticket, TicketType
-from .selectors import (
-    VIEWS,
-    TicketFilters,
-    ticket_counts_for_viewer,
+from ..models import Message, Queue, Ticket
+from ..selectors import (
     ticket_events_for_viewer,
     ticket_get_for_viewer,
-    ticket_list_for_viewer,
     ticket_messages_after_for_viewer,
     ticket_messages_for_viewer,
     ticket_queryset_for_viewer,
-    ticket_status_category_choices,
 )
-
-PAGE_SIZES = (25, 50, 100)
-# Counting a million visible tickets costs more than the page itself; count at most this many.
-COUNT_CAP = 10_000
-
-
-class CappedPaginator(Paginator):
-    """A paginator whose count stops at COUNT_CAP (the page says "10,000+"), so a queue page's
-    cost does not grow with the history behind it."""
-
-    @cached_property
-    def count(self) -> int:  # type: ignore[override]
-        return self.object_list.order_by()[: COUNT_CAP + 1].count()
-
-    @property
-    def capped(self) -> bool:
-        return self.count > COUNT_CAP
-SORTS = {
-    "updated": ("updated_at", "id"),
-    "created": ("created_at", "id"),
-    "id": ("id",),
-    "subject": ("subject", "id"),
-    "priority": ("priority_rank", "updated_at"),
-    "due": ("sla_due", "id"),  # the soonest SLA due time (frontline.sla); no clock sorts last
-}
-
-
-def staff_required(view):  # type: ignore[no-untyped-def]
-    """Signed-in staff only; customers are sent to the portal's equivalent (403 for others)."""
-
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.role not in STAFF_ROLES:  # type: ignore[union-attr]
-            raise PermissionDenied("This page is for support staff.")
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
-MAX_ID = 2**63 - 1
-# Days outside these bounds name no ticket (and would overflow a database's time range).
-FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
-FILTER_PARAMS = ("status", "priority", "type", "channel", "assignee", "team", "queue", "tag", "q", "requester", "company",
-                 "created_from", "created_to", "updated_from", "updated_to", "ids")
-# At most this many ids in ``?ids=1,2,3`` (links from a metric to the tickets behind it).
-MAX_IDS = 1000
-
-
-def _int_or_none(value: str | None) -> int | None:
-    """A database id from a query parameter, or None when it is not one."""
-    try:
-        number = int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
-    return number if number is not None and 0 < number <= MAX_ID else None
-
-
-def _filters_from(request: HttpRequest) -> TicketFilters:
-    g = request.GET
-    assignee = g.get("assignee", "")
-    return TicketFilters(
-        status_category=g.get("status", "") if g.get("status", "") in dict(ticket_status_category_choices()) else "",
-        priority=g.get("priority", "") if g.get("priority", "") in Priority.values else "",
-        ticket_type=g.get("type", "") if g.get("type", "") in TicketType.values else "",
-        channel=g.get("channel", "") if g.get("channel", "") in Channel.values else "",
-        unassigned=assignee == "none",
-        assignee_id=_int_or_none(assignee) if assignee != "none" else None,
-        team_id=_int_or_none(g.get("team")),
-        queue_id=_int_or_none(g.get("queue")),
-        requester_id=_int_or_none(g.get("requester")),
-        company_id=_int_or_none(g.get("company")),
-        tag=g.get("tag", "").strip()[:60],
-        q=g.get("q", "").strip()[:200],
-        created_from=_day_or_none(g.get("created_from")),
-        created_to=_day_or_none(g.get("created_to")),
-        updated_from=_day_or_none(g.get("updated_from")),
-        updated_to=_day_or_none(g.get("updated_to")),
-        ids=_ids(g.get("ids", "")),
-    )
-
-
-def _ids(value: str) -> frozenset[int]:
-    """Ticket ids from ``1,2,3`` (ids that are not ids are dropped; at most MAX_IDS)."""
-    found = (_int_or_none(part.strip()) for part in value.split(",")[:MAX_IDS])
-    return frozenset(i for i in found if i is not None)
-
-
-def _day_or_none(value: str | None) -> date | None:
-    """A day (YYYY-MM-DD, the date input's format) from a query parameter, or None when it is not one."""
-    try:
-        day = date.fromisoformat(value or "")
-    except ValueError:
-        return None
-    return day if FIRST_DAY <= day <= LAST_DAY else None
-
-
-def _sorted(tickets: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
-    key = sort.lstrip("-")
-    if key not in SORTS:
-        key, sort = "updated", "-updated"
-    descending = sort.startswith("-")
-    if key == "priority":
-        ranks = [When(priority=p, then=Value(i)) for i, p in enumerate(["low", "normal", "high", "urgent"])]
-        tickets = tickets.annotate(priority_rank=Case(*ranks, output_field=IntegerField()))
-    if key == "due":
-        tickets = tickets_with_sla_due(tickets)
-        due = F("sla_due").desc(nulls_last=True) if descending else F("sla_due").asc(nulls_last=True)
-        return tickets.order_by(due, "-id" if descending else "id")
-    order = [f"-{f}" if descending else f for f in SORTS[key]]
-    return tickets.order_by(*order)
-
-
-@require_GET
-@staff_required
-def ticket_list(request: HttpRequest) -> HttpResponse:
-    view = request.GET.get("view", "mine")
-    if view not in VIEWS:
-        view = "mine"
-    filters = _filters_from(request)
-    sort = request.GET.get("sort", "-updated")
-    tickets = _sorted(ticket_list_for_viewer(viewer=request.user, view=view, filters=filters), sort).prefetch_related("tags")
-    per_page = _int_or_none(request.GET.get("per_page")) or 25
-    per_page = per_page if per_page in PAGE_SIZES else 25
-    page = CappedPaginator(tickets, per_page).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    slas = sla_for_tickets(ticket_ids=[t.pk for t in page.object_list])
-    for t in page.object_list:
-        t.sla = slas[t.pk]
-    # Links carry each parameter once (the last value, as the page reads it): a URL with repeats,
-    # from a bookmark of an earlier version, heals instead of growing with every click.
-    # An empty filter is no filter: it is left out, so the address the agent copies or bookmarks
-    # names only what was chosen (the filter form sends every field, empty or not).
-    query = QueryDict(mutable=True)
-    for key in request.GET:
-        if request.GET[key] != "":
-            query[key] = request.GET[key]
-    page_number = query.pop("page", None)
-    sort_query = query.copy()
-    sort_query.pop("sort", None)
-    size_query = query.copy()
-    size_query.pop("per_page", None)
-    context = {
-        "nav": "tickets",
-        "view": view,
-        "views": VIEWS,
-        "counts": ticket_counts_for_viewer(viewer=request.user),
-        "page": page,
-        "filters": filters,
-        "sort": sort,
-        "query": query.urlencode(),
-        "sort_query": sort_query.urlencode(),
-        "size_query": size_query.urlencode(),
-        "per_page": per_page,
-        "page_sizes": PAGE_SIZES,
-        "count_cap": COUNT_CAP,
-        "status_choices": ticket_status_category_choices(),
-        "priority_choices": Priority.choices,
-        "type_choices": TicketType.choices,
-        "channel_choices": Channel.choices,
-        "teams": Team.objects.order_by("name"),
-        "queues": Queue.objects.order_by("name"),
-        "agents": User.objects.filter(role__in=STAFF_ROLES, is_active=True).order_by("first_name", "last_name"),
-        "has_filters": any(request.GET.get(k) for k in FILTER_PARAMS),
-        "ids_param": ",".join(str(i) for i in sorted(filters.ids)),
-    }
-    if request.htmx and request.htmx.target == "ticket-table":
-        response = render(request, "desk/partials/ticket_table.html", context)
-        pushed = query.copy()
-        if page_number:
-            pushed["page"] = page_number[-1]
-        response["HX-Push-Url"] = f"{request.path}?{pushed.urlencode()}" if pushed else request.path
-        return response
-    return render(request, "desk/ticket_list.html", context)
+from ._common import staff_required
 
 
 def _workspace_context(request: HttpRequest, ticket: Ticket, *, reply_form: ReplyForm | None = None,
@@ -462,44 +276,3 @@ def ticket_merge(request: HttpRequest, ticket_id: int) -> HttpResponse:
         response["HX-Redirect"] = url
         return response
     return redirect(url)
-
-
-@staff_required
-def ticket_new(request: HttpRequest) -> HttpResponse:
-    form = NewTicketForm(request.POST or None, request.FILES or None, user_id=request.user.pk, ticket_id=None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            ticket = services.ticket_create_for_contact(
-                email=data["requester_email"], name=data["requester_name"],
-                subject=data["subject"], body=data["body"], actor=request.user,
-                channel=data["channel"], priority=data["priority"], ticket_type=data["ticket_type"],
-                queue=data["queue"], assignee=data["assignee"], attachments=uploads_from(data["attachments"]),
-                handle_seconds=form.handle_seconds(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc.message_dict)
-        else:
-            messages.success(request, f"Ticket #{ticket.pk} created.")
-            return redirect("desk:ticket_detail", ticket_id=ticket.pk)
-    status = 422 if request.method == "POST" else 200
-    context = {"nav": "tickets", "form": form, "handle_cap": services.CAPTURE_CAP_SECONDS}
-    return render(request, "desk/ticket_new.html", context, status=status)
-
-
-@require_GET
-@login_required
-def attachment_download(request: HttpRequest, attachment_id: int) -> FileResponse:
-    """An attachment, if the viewer may see its message (customers: public messages only)."""
-    attachment = Attachment.objects.select_related("message").filter(pk=attachment_id).first()
-    if attachment is None:
-        raise Http404("No such attachment.")
-    ticket_get_for_viewer(ticket_id=attachment.message.ticket_id, viewer=request.user)  # 404 unless visible
-    if not attachment.message.is_public and request.user.role not in STAFF_ROLES:
-        raise Http404("No such attachment.")
-    inline = attachment.content_type.startswith("image/") or attachment.content_type == "application/pdf"
-    response = FileResponse(attachment.file.open("rb"), as_attachment=not inline, filename=attachment.filename,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox"
-    return response
