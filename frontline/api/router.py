@@ -10,7 +10,20 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from . import automations, customers, insights, metrics, people, quality, sla, surveys, tickets
+from . import (
+    automations,
+    customers,
+    insights,
+    messaging,
+    metrics,
+    people,
+    phone,
+    quality,
+    routing,
+    sla,
+    surveys,
+    tickets,
+)
 from .auth import any_auth
 from .errors import install_error_handlers
 from .parser import ApiParser
@@ -19,7 +32,8 @@ api = NinjaAPI(
     title="Frontline API",
     version="1",
     description=(
-        "Tickets, messages, customers, companies, agents and teams. Authenticate with a personal "
+        "Tickets, messages, customers, companies, agents and teams; routing, phone calls and messaging "
+        "conversations. Authenticate with a personal "
         "API token (`Authorization: Bearer fl_…`) or a signed-in session (with the CSRF header for "
         "writes). Every error has the shape `{\"detail\": str, \"errors\": [{\"field\", \"message\"}]}`."
     ),
@@ -36,5 +50,8 @@ api.add_router("/insights", insights.router)
 api.add_router("/macros", automations.macros_router)
 api.add_router("/automations", automations.rules_router)
 api.add_router("/quality", quality.router)
+api.add_router("/routing", routing.router)
+api.add_router("/phone", phone.router)
+api.add_router("/messaging", messaging.router)
 api.add_router("/", customers.router)
 api.add_router("/", people.router)

@@ -1,13 +1,21 @@
-"""Reads of the messaging channel: connector secrets, a ticket's conversation and deliveries, the delivery log."""
+"""Reads of the messaging channel: connector secrets, a ticket's conversation and deliveries, the delivery log.
+
+The ``*_for_viewer`` reads (the API's) are scoped by the desk's ticket visibility: a conversation,
+its messages and its deliveries are seen by staff who may see the ticket they are on, and by
+nobody else.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
 
-from frontline.desk.models import Ticket
+from frontline.desk.models import Message, Ticket
+from frontline.desk.selectors import ticket_visibility_q
+from frontline.people.models import STAFF_ROLES, User
 
 from .models import (
     Delivery,
@@ -67,3 +75,46 @@ def delivery_counts() -> dict[str, int]:
     for row in Delivery.objects.values("status").order_by().annotate(n=Count("id")):
         counts[row["status"]] = row["n"]
     return counts
+
+
+# --- scoped by ticket visibility (the API) -----------------------------------------------------------
+
+
+def _visible(queryset: QuerySet, *, viewer: User, ticket_path: str) -> QuerySet:  # type: ignore[type-arg]
+    if viewer.role not in STAFF_ROLES:
+        return queryset.none()
+    q = ticket_visibility_q(viewer=viewer)
+    return queryset if q is None else queryset.filter(**{f"{ticket_path}__in": Ticket.objects.filter(q)})
+
+
+def threads_for_viewer(*, viewer: User) -> QuerySet[Thread]:
+    """Conversations on tickets the viewer may see (staff only)."""
+    return _visible(Thread.objects.select_related("connector", "contact"), viewer=viewer, ticket_path="ticket")
+
+
+def thread_get_for_viewer(*, thread_id: int, viewer: User) -> Thread:
+    thread = threads_for_viewer(viewer=viewer).filter(pk=thread_id).first()
+    if thread is None:
+        raise Http404("No such conversation.")
+    return thread
+
+
+def thread_messages(*, thread: Thread) -> QuerySet[Message]:
+    """What went over the platform on the conversation's ticket: its public messages (customers' and
+    agents'), with what came in (``inbound_messaging``) and what went out (``messaging_delivery``)."""
+    return (Message.objects.filter(ticket_id=thread.ticket_id, is_public=True)
+            .select_related("author_user", "author_customer", "inbound_messaging", "messaging_delivery"))
+
+
+def deliveries_for_viewer(*, viewer: User) -> QuerySet[Delivery]:
+    """Deliveries of replies on tickets the viewer may see (staff only), with their tries."""
+    deliveries = Delivery.objects.select_related("thread", "thread__connector").prefetch_related(
+        Prefetch("attempt_log", queryset=DeliveryAttempt.objects.order_by("number")))
+    return _visible(deliveries, viewer=viewer, ticket_path="thread__ticket")
+
+
+def delivery_get_for_viewer(*, delivery_id: int, viewer: User) -> Delivery:
+    delivery = deliveries_for_viewer(viewer=viewer).filter(pk=delivery_id).first()
+    if delivery is None:
+        raise Http404("No such delivery.")
+    return delivery

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -43,6 +44,14 @@ def calls_for_viewer(*, viewer: User) -> QuerySet[Call]:
     q = ticket_visibility_q(viewer=viewer)
     calls = Call.objects.select_related("ticket", "customer", "agent", "connector")
     return calls if q is None else calls.filter(ticket__in=Ticket.objects.filter(q))
+
+
+def call_get_for_viewer(*, call_id: int, viewer: User) -> Call:
+    """The call, if the viewer may see its ticket; otherwise Http404 (as if it did not exist)."""
+    call = calls_for_viewer(viewer=viewer).filter(pk=call_id).first()
+    if call is None:
+        raise Http404("No such call.")
+    return call
 
 
 def calls_for_ticket(*, ticket: Ticket) -> list[Call]:

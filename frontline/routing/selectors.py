@@ -180,10 +180,7 @@ def skills_of(*, agent: User) -> QuerySet[AgentSkill]:
 
 def capacities_of(*, agent: User) -> dict[str, int]:
     """Open tickets per channel the agent may hold (the default where none is set); chats: the chat app's."""
-    own = dict(AgentCapacity.objects.filter(agent=agent).values_list("channel", "max_open"))
-    out = {c: own.get(c, settings.ROUTING_CAPACITY_DEFAULT) for c in Channel.values if c != Channel.CHAT}
-    out[Channel.CHAT] = _chat_capacities([agent.pk])[agent.pk]
-    return out
+    return capacities_for(agent_ids=[agent.pk])[agent.pk]
 
 
 @dataclass(frozen=True)
@@ -193,21 +190,62 @@ class LogRow:
     routed: bool
 
 
-def routing_log_for_viewer(*, viewer: User, queue_id: int | None = None, routed: bool | None = None,
-                           limit: int = 200) -> list[LogRow]:
-    """The latest routing decisions on tickets the viewer may see, newest first."""
-    events = TicketEvent.objects.filter(kind=EventKind.ROUTED).select_related("ticket", "ticket__queue")
+def routing_events_for_viewer(*, viewer: User, ticket_id: int | None = None, queue_id: int | None = None,
+                              routed: bool | None = None) -> QuerySet[TicketEvent]:
+    """Routing decisions (``routed`` events) on tickets the viewer may see, unordered; optionally of one
+    ticket, one queue, or only those that placed work (``routed``) or left it waiting (``not routed``)."""
+    events = TicketEvent.objects.filter(kind=EventKind.ROUTED)
     q = ticket_visibility_q(viewer=viewer)
     if q is not None:
         events = events.filter(ticket__in=Ticket.objects.filter(q))
+    if ticket_id is not None:
+        events = events.filter(ticket_id=ticket_id)
     if queue_id is not None:
         events = events.filter(payload__queue_id=queue_id)
     if routed is True:
         events = events.filter(payload__agent_id__isnull=False)
     elif routed is False:
         events = events.filter(payload__agent_id__isnull=True)
-    rows = events.order_by("-created_at", "-id")[:limit]
+    return events
+
+
+def routing_log_for_viewer(*, viewer: User, queue_id: int | None = None, routed: bool | None = None,
+                           limit: int = 200) -> list[LogRow]:
+    """The latest routing decisions on tickets the viewer may see, newest first."""
+    events = routing_events_for_viewer(viewer=viewer, queue_id=queue_id, routed=routed)
+    rows = events.select_related("ticket", "ticket__queue").order_by("-created_at", "-id")[:limit]
     return [LogRow(e, str(e.payload.get("summary", "")), e.payload.get("agent_id") is not None) for e in rows]
+
+
+def agent_loads_for_viewer(*, viewer: User, agent_ids: list[int]) -> dict[int, dict[str, int]]:
+    """Per agent and channel, what routing counts as load: open tickets (new or open) and, for the chat
+    channel, active chats; counting only tickets the viewer may see, so a load never reveals work
+    the viewer could not open. Two queries."""
+    loads: dict[int, dict[str, int]] = {i: {} for i in agent_ids}
+    q = ticket_visibility_q(viewer=viewer)
+    tickets = (Ticket.objects.filter(assignee_id__in=agent_ids, status_category__in=LOAD_CATEGORIES)
+               .exclude(channel=Channel.CHAT))
+    chats = Chat.objects.filter(agent_id__in=agent_ids, state=ChatState.ACTIVE)
+    if q is not None:
+        tickets = tickets.filter(q)
+        chats = chats.filter(ticket__in=Ticket.objects.filter(q))
+    for agent_id, channel, n in (tickets.values("assignee_id", "channel").order_by().annotate(n=Count("id"))
+                                 .values_list("assignee_id", "channel", "n")):
+        loads[agent_id][channel] = n
+    for agent_id, n in chats.values("agent_id").order_by().annotate(n=Count("id")).values_list("agent_id", "n"):
+        loads[agent_id][Channel.CHAT] = n
+    return loads
+
+
+def capacities_for(*, agent_ids: list[int]) -> dict[int, dict[str, int]]:
+    """``capacities_of`` for many agents in three queries."""
+    own: dict[int, dict[str, int]] = {i: {} for i in agent_ids}
+    for agent_id, channel, max_open in AgentCapacity.objects.filter(agent_id__in=agent_ids).values_list(
+            "agent_id", "channel", "max_open"):
+        own[agent_id][channel] = max_open
+    chats = _chat_capacities(agent_ids)
+    return {i: {**{c: own[i].get(c, settings.ROUTING_CAPACITY_DEFAULT) for c in Channel.values if c != Channel.CHAT},
+                Channel.CHAT: chats[i]} for i in agent_ids}
 
 
 @dataclass(frozen=True)

@@ -311,6 +311,34 @@ def requirements_parse(text: str) -> list[dict[str, Any]]:
     return out
 
 
+_REQ_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,39}")
+_REQ_VALUE = re.compile(r"\{[a-z_.]+\}|[^\s>{}]{1,60}")
+
+
+def requirements_clean(requirements: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Structured requirements (the API's) checked like ``requirements_parse``'s lines; a
+    ValidationError names each failing entry's field (``requirements.1.value``)."""
+    errors: dict[str, list[str]] = {}
+    out: list[dict[str, Any]] = []
+    if len(requirements) > 10:
+        errors["requirements"] = ["At most 10 requirements."]
+    for i, r in enumerate(requirements):
+        name, value, level = str(r.get("name", "")), str(r.get("value", "")), r.get("min_level", 1)
+        if not _REQ_NAME.fullmatch(name):
+            errors[f"requirements.{i}.name"] = ["A letter, then up to 39 letters, digits, _ or -."]
+        source_ok = not value.startswith("{") or value in selectors.REQUIREMENT_SOURCES or \
+            re.fullmatch(r"\{field\.[a-z0-9_-]+\}", value) is not None
+        if not _REQ_VALUE.fullmatch(value) or not source_ok:
+            errors[f"requirements.{i}.value"] = [
+                "1 to 60 characters without spaces, or {customer.language}, {customer.tier} or {field.KEY}."]
+        if isinstance(level, bool) or not isinstance(level, int) or not LEVEL_MIN <= level <= LEVEL_MAX:
+            errors[f"requirements.{i}.min_level"] = [f"A level from {LEVEL_MIN} to {LEVEL_MAX}."]
+        out.append({"name": name.lower(), "value": value, "min_level": level, "required": bool(r.get("required", True))})
+    if errors:
+        raise ValidationError(errors)
+    return out
+
+
 def requirements_text(requirements: list[dict[str, Any]]) -> str:
     lines = []
     for r in requirements:
@@ -325,6 +353,14 @@ def queue_routing_set(*, queue: Queue, actor: User, mode: str, requirements: lis
                       offline_grace_s: int) -> QueueRouting:
     """Set how ``queue`` routes (the caller checks that ``actor`` may: managers and admins)."""
     errors: dict[str, list[str]] = {}
+    try:
+        requirements = requirements_clean(requirements)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
+    for name, seconds in (("drop_preferred_after_s", drop_preferred_after_s), ("widen_after_s", widen_after_s),
+                          ("offline_grace_s", offline_grace_s)):
+        if seconds is not None and not 0 <= seconds <= 86_400:
+            errors[name] = ["Between 0 and 86,400 seconds."]
     if mode not in Mode.values:
         errors["mode"] = [f"Choose one of: {', '.join(Mode.values)}."]
     if offline_action not in OfflineAction.values:

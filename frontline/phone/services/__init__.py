@@ -33,6 +33,8 @@ from .calls import (
     call_input_clean,
     call_log,
     call_log_new_ticket,
+    call_update,
+    may_change_call,
 )
 from .connectors import (
     ConnectorWithSecret,
@@ -70,10 +72,12 @@ __all__ = [
     "call_input_clean",
     "call_log",
     "call_log_new_ticket",
+    "call_update",
     "connector_create",
     "connector_rotate_secret",
     "connector_update",
     "customer_for_number",
+    "may_change_call",
     "number_normalise",
     "url_clean",
 ]

@@ -21,7 +21,7 @@ from frontline.desk.models import (
     Ticket,
 )
 from frontline.desk.services import HANDLE_SECONDS_MAX, ticket_create, ticket_reply
-from frontline.people.models import STAFF_ROLES, User
+from frontline.people.models import STAFF_ROLES, Role, User
 
 from ..models import (
     Call,
@@ -209,3 +209,45 @@ def call_log_new_ticket(*, agent: User, call: CallInput, subject: str = "", cust
     )
     _write_record(record, agent, at)
     return record
+
+
+def may_change_call(*, actor: User, call: Call) -> bool:
+    """The agent on the call changes it; so do team leads, managers and admins (who may see its ticket)."""
+    return actor.role in (Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN) or call.agent_id in (None, actor.pk)
+
+
+@transaction.atomic
+def call_update(*, actor: User, call: Call, disposition: str, notes: str, at: datetime | None = None) -> Call:
+    """Change a call's disposition and notes (the caller checks the actor may see its ticket).
+
+    The times stay as logged: talk + wrap-up are already the handle time of the call's record and
+    its ``call_logged`` event. The change is an internal note on the ticket (a ``note_added`` event)
+    saying what changed; a call whose ticket is closed cannot change (409).
+    """
+    at = _now(at)
+    _require_agent(actor)
+    if not may_change_call(actor=actor, call=call):
+        raise PermissionDenied("Only the agent on the call, a team lead, a manager or an admin can change it.")
+    errors: dict[str, list[str]] = {}
+    if disposition and disposition not in Disposition.values:
+        errors["disposition"] = ["Choose a disposition from the list."]
+    notes = (notes or "").replace("\x00", "").strip()
+    if len(notes) > NOTES_MAX:
+        errors["notes"] = [f"Keep call notes under {NOTES_MAX:,} characters."]
+    if errors:
+        raise ValidationError(errors)
+    call = Call.objects.select_for_update(of=("self",)).select_related("ticket").get(pk=call.pk)
+    changed = []
+    if disposition != call.disposition:
+        before = Disposition(call.disposition).label.lower() if call.disposition else "none"
+        after = Disposition(disposition).label.lower() if disposition else "none"
+        changed.append(f"disposition {before} → {after}")
+    if notes != call.notes:
+        changed.append("notes changed" + (f":\n\n{notes}" if notes else " (cleared)"))
+    if not changed:
+        return call
+    call.disposition, call.notes = disposition, notes
+    call.save(update_fields=["disposition", "notes"])
+    ticket_reply(ticket=call.ticket, author=actor, body=f"Call {call.pk} updated: " + "; ".join(changed), public=False,
+                 notify=False, at=max(at, call.ticket.created_at))
+    return call
