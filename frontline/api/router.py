@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 
 from . import (
     automations,
+    chat,
     customers,
     insights,
     messaging,
@@ -32,8 +33,8 @@ api = NinjaAPI(
     title="Frontline API",
     version="1",
     description=(
-        "Tickets, messages, customers, companies, agents and teams; routing, phone calls and messaging "
-        "conversations. Authenticate with a personal "
+        "Tickets, messages, customers, companies, agents and teams; routing, phone calls, messaging "
+        "conversations and chats. Authenticate with a personal "
         "API token (`Authorization: Bearer fl_…`) or a signed-in session (with the CSRF header for "
         "writes). Every error has the shape `{\"detail\": str, \"errors\": [{\"field\", \"message\"}]}`."
     ),
@@ -53,5 +54,6 @@ api.add_router("/quality", quality.router)
 api.add_router("/routing", routing.router)
 api.add_router("/phone", phone.router)
 api.add_router("/messaging", messaging.router)
+api.add_router("/chats", chat.router)
 api.add_router("/", customers.router)
 api.add_router("/", people.router)
