@@ -14,6 +14,8 @@ Pure: events (frozen :class:`Event`) in, a frozen :class:`KpiReport` out; no Dja
 * ``outliers.py``: :func:`flag_outliers` (:func:`flag_rate_outliers`,
   :func:`flag_duration_outliers`) — agents far from the rest of their team, with the reason.
 * ``targets.py``: :func:`target_status` — met / missed / on track / at risk, projected.
+* ``customer.py``: :func:`qa_score`, :func:`cost_per_contact`, :func:`deflection_rate` — the
+  customer KPIs read from QA reviews, the budget and (one day) self-service, not from events.
 """
 
 from .compare import (
@@ -26,6 +28,7 @@ from .compare import (
     median_standard_error,
     wilson_interval,
 )
+from .customer import QaScore, cost_per_contact, deflection_rate, qa_score
 from .decompose import Decomposition, SegmentChange, decompose_change
 from .events import (
     CATEGORIES,
@@ -66,6 +69,7 @@ __all__ = [
     "EventError",
     "KpiReport",
     "OutlierReport",
+    "QaScore",
     "SegmentChange",
     "TargetStatus",
     "TicketFacts",
@@ -76,7 +80,9 @@ __all__ = [
     "compare_nps",
     "compare_rates",
     "compute_kpis",
+    "cost_per_contact",
     "decompose_change",
+    "deflection_rate",
     "distribution",
     "fisher_exact_p",
     "flag_duration_outliers",
@@ -86,6 +92,7 @@ __all__ = [
     "median_standard_error",
     "parse_survey",
     "percentile",
+    "qa_score",
     "summarize",
     "target_status",
     "ticket_facts",
