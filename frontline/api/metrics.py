@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from frontline.metrics import dashboard
+from frontline.metrics import customer_kpis, dashboard
 from frontline.metrics.periods import Period, period_of
 from frontline.metrics.selectors import Scope, scope_for_viewer
 from frontline.metrics.target_selectors import targets_for_dashboard
@@ -63,6 +63,7 @@ class KpiOut(Schema):
     previous_period: ChangeOut | None
     last_year: ChangeOut | None
     tickets_url: str = Field(description="The desk's ticket list showing the tickets behind the number.")
+    note: str = Field("", description="Why there is no value (no data, withheld, not measurable yet), or what it is over.")
 
 
 class SlaOut(Schema):
@@ -90,7 +91,8 @@ class SummaryOut(Schema):
 class RowOut(Schema):
     id: int | None = Field(description="The team's or agent's id (None: no team / unassigned).")
     name: str
-    kpis: dict[str, float | None] = Field(description="The KPI keys of the summary, raw values.")
+    kpis: dict[str, float | None] = Field(description="The KPI keys of the summary, raw values; also qa_score, "
+                                          "qa_reviews and (managers, per team) cost_per_contact.")
     tickets_url: str
 
 
@@ -156,10 +158,11 @@ def metrics_summary(request: HttpRequest, params: Query[SliceParams]) -> Summary
     base = dashboard.baselines(scope=scope, period=period, now=now)
     kpis, cards = dashboard.cards_for(scope=scope, period=period, now=now, base=base)
     cards += dashboard.survey_cards(kpis=kpis, scope=scope, period=period, now=now, base=base)
+    cards += customer_kpis.customer_cards(viewer=viewer_of(request), scope=scope, period=period, now=now)
     return SummaryOut(
         period=_period(period), previous_period=_period(period.previous()), last_year=_period(period.year_before()),
         kpis=[KpiOut(key=c.key, label=c.label, unit=c.unit, value=c.value, previous_period=_change(c.previous),
-                     last_year=_change(c.last_year), tickets_url=c.link) for c in cards],
+                     last_year=_change(c.last_year), tickets_url=c.link, note=c.note) for c in cards],
         sla=[SlaOut(target=kind, met=met, measured=total, attainment=met / total if total else None)
              for kind, (met, total) in sorted(kpis.sla.items())],
     )
@@ -171,6 +174,7 @@ def metrics_breakdown(request: HttpRequest, params: Query[SliceParams]) -> Break
     scope, period = _slice(request, params)
     rows = dashboard.fact_rows(scope=scope, period=period)
     kind, table = dashboard.breakdown_table(viewer=viewer_of(request), scope=scope, period=period, rows=rows)
+    customer_kpis.add_to_breakdown(table, kind=kind, viewer=viewer_of(request), scope=scope, period=period)
     return BreakdownOut(by=kind, rows=[RowOut(id=r["key"], name=str(r["name"]), kpis=r["values"], tickets_url=r["link"])
                                        for r in table])
 

@@ -36,19 +36,22 @@ class TargetStatus:
 
 _TARGET_KIND = {"solved": "count", "one_touch_rate": "rate", "reopen_rate": "rate", "reassignment_rate": "rate",
                 "escalation_rate": "rate", "csat": "rate", "first_reply_median": "level", "resolution_median": "level",
-                "handle_time_mean": "level", "nps": "level"}
-_TARGET_UNIT = {"first_reply_median": "min", "resolution_median": "min", "handle_time_mean": "s"}
+                "handle_time_mean": "level", "nps": "level", "qa_score": "level", "cost_per_contact": "level"}
+_TARGET_UNIT = {"first_reply_median": "min", "resolution_median": "min", "handle_time_mean": "s", "qa_score": "points"}
 
 
 def target_progress(*, kpi: str, target: float, actual: float | None, higher_is_better: bool, period: Period,
-                    now: datetime, rows: Sequence[dict]) -> TargetStatus:
+                    now: datetime, rows: Sequence[dict],
+                    parts: tuple[int, int] | list[float] | None = None) -> TargetStatus:
     """Status and projection of a target from the tickets of its period so far (engine ``target_status``).
 
     The interval a level is judged with: a median's is the Price-Bonett standard error's, a mean's
-    the normal one (sd / sqrt n); NPS has none (judged on its value).
+    the normal one (sd / sqrt n); NPS has none (judged on its value). ``parts``: the KPI's parts when
+    they are not in the fact rows (customer_kpis: QA totals; cost per contact's (contacts, contacts),
+    which has no interval).
     """
     kind = _TARGET_KIND[kpi]
-    parts = kpi_parts(rows, kpi)
+    parts = kpi_parts(rows, kpi) if parts is None else parts
     n = parts[1] if isinstance(parts, tuple) else len(parts)
     ci = None
     if kind == "level" and isinstance(parts, list) and len(parts) >= 2 and actual is not None and kpi != "nps":

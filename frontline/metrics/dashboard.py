@@ -65,6 +65,7 @@ class Card:
     link: str
     previous: compare.Change | None
     last_year: compare.Change | None
+    note: str = ""  # why there is no value, or what it is over (customer_kpis' cards)
 
 
 def card_values(k: SliceKpis) -> dict[str, float | None]:
@@ -289,9 +290,9 @@ def csv_rows(table: str, data: dict, goals: list) -> list[list[object]]:
         return "" if value is None else value
 
     if table == "breakdown":
-        keys = [k for k, _, _ in CARDS]
+        keys = [*(k for k, _, _ in CARDS), *data.get("breakdown_extra", ())]
         out: list[list[object]] = [[data["table_kind"], *keys]]
-        out += [[row["name"], *[num(row["values"][k]) for k in keys]] for row in data["table"]]
+        out += [[row["name"], *[num(row["values"].get(k)) for k in keys]] for row in data["table"]]
         return out
     if table == "daily":
         return [["day", "created", "solved", "backlog"],
@@ -305,7 +306,7 @@ def csv_rows(table: str, data: dict, goals: list) -> list[list[object]]:
                    g.status.status or "", num(g.status.projected)] for g in goals]]
     out = [["kpi", "label", "unit", "value", "previous_period", "change_vs_previous", "significant_vs_previous",
             "last_year", "change_vs_last_year", "significant_vs_last_year"]]
-    for card in [*data["cards"], *data["surveys"]]:
+    for card in [*data["cards"], *data["surveys"], *data.get("customer", ())]:
         prev, year = card.previous, card.last_year
         out.append([card.key, card.label, card.unit, num(card.value),
                     num(prev.before) if prev else "", num(prev.delta) if prev else "",

@@ -76,10 +76,13 @@ class TargetForm(forms.Form):
     team = forms.TypedChoiceField(required=False, coerce=int, empty_value=None,
                                   help_text="Empty (and no agent): the whole department.")
     agent = forms.TypedChoiceField(required=False, coerce=int, empty_value=None)
-    value = forms.FloatField(help_text="Rates in percent (80 for 80 %), times in minutes, handle time in seconds.")
+    value = forms.FloatField(help_text="Rates in percent (80 for 80 %), times in minutes, handle time in seconds, "
+                                       "QA score 0-100, cost per contact in the budget's currency.")
 
     def __init__(self, *args: object, viewer: User, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if not viewer.sees_everything:  # the budget is the managers'
+            self.fields["kpi"].choices = [c for c in Kpi.choices if c[0] != Kpi.COST_PER_CONTACT]
         self.fields["team"].choices = [("", "Department"), *[(t.pk, t.name) for t in metrics_teams_for_viewer(viewer=viewer)]]
         self.fields["agent"].choices = [("", "—"), *[(a.pk, a.display_name) for a in metrics_agents_for_viewer(viewer=viewer)]]
 

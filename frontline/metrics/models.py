@@ -140,6 +140,8 @@ class Kpi(models.TextChoices):
     CSAT = "csat", "CSAT"
     NPS = "nps", "NPS"
     SOLVED = "solved", "Tickets solved"
+    QA_SCORE = "qa_score", "Quality score (QA, 0-100)"
+    COST_PER_CONTACT = "cost_per_contact", "Cost per contact (the budget's currency)"
 
 
 # Whether more is better, per KPI (the status of a target reads it).
@@ -147,6 +149,7 @@ HIGHER_IS_BETTER: dict[str, bool] = {
     Kpi.FIRST_REPLY_MEDIAN: False, Kpi.RESOLUTION_MEDIAN: False, Kpi.ONE_TOUCH_RATE: True,
     Kpi.REOPEN_RATE: False, Kpi.REASSIGNMENT_RATE: False, Kpi.ESCALATION_RATE: False,
     Kpi.HANDLE_TIME_MEAN: False, Kpi.CSAT: True, Kpi.NPS: True, Kpi.SOLVED: True,
+    Kpi.QA_SCORE: True, Kpi.COST_PER_CONTACT: False,
 }
 
 

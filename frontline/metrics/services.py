@@ -237,6 +237,11 @@ def target_set(*, actor: User, kpi: str, period: str, value: float, team: int | 
             raise PermissionDenied("You set targets for the teams you lead.")
         if agent is not None and not User.objects.filter(pk=agent, teams__in=led).exists():
             raise PermissionDenied("You set targets for the agents of the teams you lead.")
+    if kpi == Kpi.COST_PER_CONTACT:  # the budget is the managers' (docs/workforce/budget.md), kept per team
+        if not actor.sees_everything:
+            raise PermissionDenied("Cost per contact targets are set by managers (the budget is theirs).")
+        if agent is not None:
+            raise ValidationError({"agent": "Cost per contact is kept for the department or a team, not an agent."})
     if team is not None and not Team.objects.filter(pk=team).exists():
         raise ValidationError({"team": "No such team."})
     if agent is not None and not User.objects.filter(pk=agent, role__in=STAFF_ROLES).exists():
@@ -250,6 +255,9 @@ def target_set(*, actor: User, kpi: str, period: str, value: float, team: int | 
     elif kpi == Kpi.NPS:
         if not -100 <= value <= 100:
             raise ValidationError({"value": "NPS is between \u2212100 and 100."})
+    elif kpi == Kpi.QA_SCORE:
+        if not 0 <= value <= 100:
+            raise ValidationError({"value": "A quality score is between 0 and 100."})
     elif value < 0:
         raise ValidationError({"value": "Must not be negative."})
     at = at or dj_timezone.now()

@@ -12,7 +12,8 @@ from frontline.people.models import STAFF_ROLES, Role, User
 from frontline.people.selectors import team_ids_for_viewer
 
 from . import analysis
-from .models import HIGHER_IS_BETTER, Target
+from .customer_kpis import target_measure
+from .models import HIGHER_IS_BETTER, Kpi, Target
 from .periods import Period, period_of
 from .selectors import Scope, fact_rows, kpi_value
 
@@ -33,6 +34,7 @@ def targets_visible(*, viewer: User, current: bool) -> QuerySet[Target]:
     teams = team_ids_for_viewer(viewer=viewer)
     if teams is None:
         return targets.order_by("kpi", "team__name", "agent__first_name", "-created_at")
+    targets = targets.exclude(kpi=Kpi.COST_PER_CONTACT)  # the budget is the managers' (docs/workforce/budget.md)
     visible = Q(team__isnull=True, agent__isnull=True) | Q(team_id__in=teams) | Q(agent_id=viewer.pk)
     if viewer.role != Role.AGENT:
         visible |= Q(agent__teams__in=teams)
@@ -75,9 +77,15 @@ def targets_for_dashboard(*, viewer: User, scope: Scope, period: Period, now: da
     goals = []
     for target in targets:
         target_period = period_of(target.period, day, period.zone)
-        rows = fact_rows(scope=_target_scope(target), period=target_period)
-        actual = kpi_value(rows, _VALUE_KPI[target.kpi])
+        parts: tuple[int, int] | list[float] | None = None
+        if target.kpi in _VALUE_KPI:
+            rows = fact_rows(scope=_target_scope(target), period=target_period)
+            actual = kpi_value(rows, _VALUE_KPI[target.kpi])
+        else:  # quality score, cost per contact: not in the fact rows (customer_kpis)
+            rows = []
+            actual, parts = target_measure(kpi=target.kpi, viewer=viewer, scope=_target_scope(target),
+                                           period=target_period)
         goals.append(Goal(target=target, period=target_period, actual=actual, status=analysis.target_progress(
             kpi=target.kpi, target=target.value, actual=actual, higher_is_better=HIGHER_IS_BETTER[target.kpi],
-            period=target_period, now=now, rows=rows)))
+            period=target_period, now=now, rows=rows, parts=parts)))
     return goals

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from frontline.core import charts
 from frontline.people.models import STAFF_ROLES, Role, User
 
-from . import analysis, dashboard, services, target_selectors
+from . import analysis, customer_kpis, dashboard, services, target_selectors
 from .forms import SliceForm, TargetForm
 from .selectors import scope_for_viewer
 
@@ -55,6 +55,7 @@ def metrics_dashboard(request: HttpRequest) -> HttpResponse:
         return render(request, "metrics/dashboard.html", context, status=422)
     now = timezone.now()
     data = dashboard.dashboard_data(viewer=viewer, scope=scope, period=period, now=now)
+    customer_kpis.add_to_dashboard(data, viewer=viewer, scope=scope, period=period, now=now)
     goals = target_selectors.targets_for_dashboard(viewer=viewer, scope=scope, period=period, now=now)
     table = request.GET.get("table", "")
     if request.GET.get("format") == "csv":

@@ -24,7 +24,9 @@ def kpi(value: float | None, unit: str) -> str:
         return formats.number(value)
     if unit == "score":
         return formats.number(value, 0)
-    return formats.number(value, 2)
+    if unit == "percent":  # already 0-100 (the QA score)
+        return formats.pct_number(value, 1)
+    return formats.number(value, 2)  # "number", "money" (the currency is in the label)
 
 
 @register.filter
@@ -39,6 +41,8 @@ def kpi_change(delta: float | None, unit: str) -> str:
         return sign + formats.duration(abs(delta))
     if unit == "fraction":
         return f"{sign}{formats.number(abs(delta) * 100, 1)} points"
+    if unit == "percent":
+        return f"{sign}{formats.number(abs(delta), 1)} points"
     if unit in ("count", "score"):
         return sign + formats.number(abs(delta))
     return sign + formats.number(abs(delta), 2)
@@ -47,7 +51,8 @@ def kpi_change(delta: float | None, unit: str) -> str:
 # The unit of each target KPI (frontline.metrics.models.Kpi).
 TARGET_UNITS = {"first_reply_median": "minutes", "resolution_median": "minutes", "one_touch_rate": "fraction",
                 "reopen_rate": "fraction", "reassignment_rate": "fraction", "escalation_rate": "fraction",
-                "handle_time_mean": "seconds", "csat": "fraction", "nps": "score", "solved": "count"}
+                "handle_time_mean": "seconds", "csat": "fraction", "nps": "score", "solved": "count",
+                "qa_score": "percent", "cost_per_contact": "money"}
 
 
 @register.filter

@@ -1,0 +1,375 @@
+"""The customer KPIs that are not in the event log: quality score (QA reviews), cost per contact
+(the budget) and self-service deflection (not measurable yet). Reads only; definitions in
+docs/metrics.md ("Quality score, cost per contact, self-service deflection"), formulas in
+:mod:`frontline.engine.kpis.customer`.
+
+- **Quality score**: the mean total (the quality app's 0-100 score, ``quality/scoring.py``) of the
+  submitted QA reviews (calibration scores left out) of the slice's tickets; with an agent, that
+  agent's reviews on the slice's tickets (whoever holds the ticket now). Shown only when the viewer
+  may see every review it averages (the quality app's rule: an agent their own, a lead their led
+  teams' agents'); otherwise withheld, never averaged over a visible part.
+- **Cost per contact**: actual spend recorded on the days of the period against the budget plans
+  (not scenarios) of the department or of a team and its sub-teams, divided by the contacts (tickets
+  created in the period) of the same scope. Managers and admins only (the budget's rule).
+- **Self-service deflection**: Frontline has no self-service yet; the card says what would feed it.
+
+The dashboard reaches this module through :func:`add_to_dashboard`; the API through
+:func:`customer_cards` and :func:`add_to_breakdown`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import QuerySet, Sum
+
+from frontline.budget.models import BudgetActual, BudgetPlan
+from frontline.engine.kpis import QaScore, compare_means, cost_per_contact, qa_score
+from frontline.people.models import User
+from frontline.people.selectors import team_descendant_ids
+from frontline.quality.models import Review, ReviewState
+from frontline.quality.selectors import review_queryset_for_viewer
+
+from .compare import Change
+from .dashboard import Card, tickets_link
+from .periods import Period
+from .selectors import Scope, facts_in, scope_with
+
+# (key, label, unit) of the cards this module adds to the dashboard's "Customer" panel.
+CUSTOMER_CARDS: tuple[tuple[str, str, str], ...] = (
+    ("qa_score", "Quality score (QA)", "percent"),
+    ("cost_per_contact", "Cost per contact", "money"),
+    ("deflection_rate", "Self-service deflection", "fraction"),
+)
+# Keys added to each row of the per-team / per-agent table (and its CSV).
+BREAKDOWN_KEYS = ("qa_score", "qa_reviews", "cost_per_contact")
+
+NO_REVIEWS = (
+    "No QA reviews of these tickets yet: reviews submitted on the Quality pages count here."
+)
+WITHHELD = (
+    "Not shown: some of these reviews are not yours to see (agents see their own reviews, "
+    "team leads those of the agents of the teams they lead)."
+)
+DEFLECTION_NOTE = (
+    "Not measurable yet: Frontline has no self-service (knowledge base, help-centre article views or "
+    "a bot) whose sessions could be counted. When it has, deflection = self-service sessions that did "
+    "not go on to open a ticket \u00f7 self-service sessions."
+)
+_OTHER_FILTERS = ("agent_id", "channel", "queue_id", "priority", "tier", "tag")
+
+
+# --- quality score --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QaReview:
+    review_id: int
+    ticket_id: int
+    agent_id: int
+    team_id: int | None  # the ticket's team (its fact row)
+    total: float
+
+
+@dataclass(frozen=True)
+class QaResult:
+    score: QaScore
+    reviews: list[QaReview]
+    withheld: bool  # some reviews are not the viewer's to see: no value
+
+    @property
+    def value(self) -> float | None:
+        return None if self.withheld else self.score.mean
+
+
+def _reviews_qs(*, scope: Scope, period: Period, until: datetime | None = None) -> QuerySet[Review]:
+    tickets = facts_in(scope=scope_with(scope, agent_id=None), period=period, until=until).values(
+        "ticket_id"
+    )
+    reviews = Review.objects.filter(
+        state=ReviewState.SUBMITTED,
+        calibration__isnull=True,
+        total__isnull=False,
+        ticket_id__in=tickets,
+    )
+    return reviews if scope.agent_id is None else reviews.filter(agent_id=scope.agent_id)
+
+
+def qa_reviews(
+    *, viewer: User, scope: Scope, period: Period, until: datetime | None = None
+) -> tuple[list[QaReview], set[int]]:
+    """The reviews the quality score of the slice averages, and the ids of those ``viewer`` may not see."""
+    reviews = _reviews_qs(scope=scope, period=period, until=until)
+    rows = [
+        QaReview(*row)
+        for row in reviews.order_by("ticket_id", "pk").values_list(
+            "pk", "ticket_id", "agent_id", "ticket__metrics_fact__team_id", "total"
+        )
+    ]
+    if viewer.sees_everything or not rows:
+        return rows, set()
+    visible = review_queryset_for_viewer(viewer=viewer).values("pk")
+    return rows, set(reviews.exclude(pk__in=visible).values_list("pk", flat=True))
+
+
+def qa_result(reviews: Sequence[QaReview], hidden: set[int]) -> QaResult:
+    return QaResult(
+        score=qa_score(totals=[r.total for r in reviews]),
+        reviews=list(reviews),
+        withheld=any(r.review_id in hidden for r in reviews),
+    )
+
+
+def qa_for(
+    *, viewer: User, scope: Scope, period: Period, until: datetime | None = None
+) -> QaResult:
+    return qa_result(*qa_reviews(viewer=viewer, scope=scope, period=period, until=until))
+
+
+def _qa_change(now: QaResult, before: QaResult) -> Change:
+    """The change of the mean score from ``before`` (Welch's test, as for the other means); no change when
+    either is withheld or empty."""
+    if now.value is None or before.value is None:
+        return Change(before=before.value, delta=None, significant=None)
+    delta = now.value - before.value
+    a, b = [r.total for r in before.reviews], [r.total for r in now.reviews]
+    if len(a) < 2 or len(b) < 2:
+        return Change(before=before.value, delta=delta, significant=None)
+    result = compare_means(a, b, unit="points")
+    tested = result.p_value is not None
+    return Change(
+        before=before.value,
+        delta=delta,
+        significant=result.significant if tested else None,
+        low=result.ci_low,
+        high=result.ci_high,
+        p_value=result.p_value,
+        method=result.method,
+        reading=result.reading,
+    )
+
+
+def qa_card(*, viewer: User, scope: Scope, period: Period, now: datetime) -> Card:
+    current = qa_for(viewer=viewer, scope=scope, period=period)
+    key, label, unit = CUSTOMER_CARDS[0]
+    if not current.reviews or current.withheld:
+        return Card(
+            key=key,
+            label=label,
+            unit=unit,
+            value=None,
+            link="",
+            previous=None,
+            last_year=None,
+            note=WITHHELD if current.withheld else NO_REVIEWS,
+        )
+    # Like the other cards, a running period is compared with the same elapsed time of the earlier ones.
+    elapsed = min(max(now, period.start), period.end) - period.start
+    changes = []
+    for other in (period.previous(), period.year_before()):
+        until = other.start + elapsed if now < period.end else None
+        changes.append(
+            _qa_change(current, qa_for(viewer=viewer, scope=scope, period=other, until=until))
+        )
+    n = current.score.n
+    return Card(
+        key=key,
+        label=f"{label} ({n} review{'s' if n != 1 else ''})",
+        unit=unit,
+        value=current.value,
+        link=tickets_link(
+            [{"ticket_id": t} for t in sorted({r.ticket_id for r in current.reviews})],
+            scope=scope,
+            period=period,
+        ),
+        previous=changes[0],
+        last_year=changes[1],
+    )
+
+
+# --- cost per contact -------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CostResult:
+    value: Decimal | None
+    currency: str
+    cost: Decimal | None
+    contacts: list[int]  # the tickets counted as contacts
+    note: str
+
+
+def cost_for(*, scope: Scope, period: Period) -> CostResult:
+    """Cost per contact of the department (``team_ids`` None) or of one team with its sub-teams over ``period``.
+
+    Callers check that the viewer may read the budget (managers and admins)."""
+
+    def none(note: str, currency: str = "") -> CostResult:
+        return CostResult(value=None, currency=currency, cost=None, contacts=[], note=note)
+
+    if any(getattr(scope, name) for name in _OTHER_FILTERS):
+        return none(
+            "The budget is kept for the department and per team: clear the agent, channel, queue, "
+            "priority, tier and tag filters to see cost per contact."
+        )
+    if scope.team_ids is not None and len(scope.team_ids) != 1:
+        return none("Pick one team (or the whole department) to see cost per contact.")
+    if period.kind == "hour":
+        return none("Spend is recorded per day: choose a day or a longer period.")
+    teams = None if scope.team_ids is None else team_descendant_ids(team_ids=set(scope.team_ids))
+    plans = BudgetPlan.objects.filter(
+        base__isnull=True,
+        lines__isnull=False,
+        period_start__lte=period.last,
+        period_end__gte=period.first,
+    )
+    if teams is not None:
+        plans = plans.filter(team_id__in=teams)
+    currencies = sorted(set(plans.values_list("currency", flat=True)))
+    whose = "the department" if teams is None else "this team or its sub-teams"
+    if not currencies:
+        return none(
+            f"No budget plan of {whose} covers this period: plans and their actual spend are under "
+            "Workforce \u203a Budget."
+        )
+    if len(currencies) > 1:
+        return none(
+            f"The budget plans of this period are in different currencies ({', '.join(currencies)}): "
+            "cost per contact is not added up across currencies."
+        )
+    cost = BudgetActual.objects.filter(
+        line__plan__in=plans.values("pk"),
+        incurred_on__gte=period.first,
+        incurred_on__lte=period.last,
+    ).aggregate(total=Sum("amount"))["total"]
+    if cost is None:
+        return none("No actual spend is recorded on these days yet.", currencies[0])
+    contacts = list(
+        facts_in(scope=Scope(team_ids=None if teams is None else frozenset(teams)), period=period)
+        .order_by("ticket_id")
+        .values_list("ticket_id", flat=True)
+    )
+    value = cost_per_contact(cost=cost, contacts=len(contacts))
+    note = "" if value is not None else "No tickets were created in this period."
+    return CostResult(value=value, currency=currencies[0], cost=cost, contacts=contacts, note=note)
+
+
+def cost_card(*, scope: Scope, period: Period) -> Card:
+    key, label, unit = CUSTOMER_CARDS[1]
+    result = cost_for(scope=scope, period=period)
+    contact_scope = Scope(
+        team_ids=None
+        if scope.team_ids is None
+        else frozenset(team_descendant_ids(team_ids=set(scope.team_ids)))
+    )
+    link = (
+        tickets_link(
+            [{"ticket_id": t} for t in result.contacts], scope=contact_scope, period=period
+        )
+        if result.value is not None
+        else ""
+    )
+    if result.value is not None:
+        label = f"{label} ({result.currency}; {result.currency} {result.cost:,.2f} \u00f7 {len(result.contacts):,} contacts)"
+    return Card(
+        key=key,
+        label=label,
+        unit=unit,
+        value=None if result.value is None else float(result.value),
+        link=link,
+        previous=None,
+        last_year=None,
+        note=result.note,
+    )
+
+
+def deflection_card() -> Card:
+    key, label, unit = CUSTOMER_CARDS[2]
+    return Card(
+        key=key,
+        label=label,
+        unit=unit,
+        value=None,
+        link="",
+        previous=None,
+        last_year=None,
+        note=DEFLECTION_NOTE,
+    )
+
+
+def target_measure(
+    *, kpi: str, viewer: User, scope: Scope, period: Period
+) -> tuple[float | None, tuple[int, int] | list[float]]:
+    """A target's actual for the quality score or cost per contact, and the parts its status is judged on:
+    the review totals (a mean, with its interval), or (contacts, contacts) for cost per contact (no interval).
+    A withheld quality score has no actual and no parts (no data)."""
+    if kpi == "qa_score":
+        result = qa_for(viewer=viewer, scope=scope, period=period)
+        return result.value, ([] if result.withheld else [r.total for r in result.reviews])
+    if kpi == "cost_per_contact":
+        cost = cost_for(scope=scope, period=period)
+        return (
+            (None, (0, 0))
+            if cost.value is None
+            else (float(cost.value), (len(cost.contacts), len(cost.contacts)))
+        )
+    raise ValueError(f"kpi: not a customer KPI: {kpi!r}")
+
+
+# --- what the pages and the API call --------------------------------------------------------------------------------
+
+
+def customer_cards(*, viewer: User, scope: Scope, period: Period, now: datetime) -> list[Card]:
+    """Quality score (everyone, where they may see its reviews), cost per contact (managers and admins)
+    and self-service deflection (no data yet)."""
+    cards = [qa_card(viewer=viewer, scope=scope, period=period, now=now)]
+    if viewer.sees_everything:
+        cards.append(cost_card(scope=scope, period=period))
+    cards.append(deflection_card())
+    return cards
+
+
+def add_to_breakdown(
+    table: list[dict], *, kind: str, viewer: User, scope: Scope, period: Period
+) -> None:
+    """Adds ``qa_score`` and ``qa_reviews`` (and, for managers' per-team rows, ``cost_per_contact``) to each
+    row's values: per team the reviews of the team's tickets, per agent the agent's own reviews."""
+    if not table:
+        return
+    reviews, hidden = qa_reviews(viewer=viewer, scope=scope, period=period)
+    groups: dict[object, list[QaReview]] = defaultdict(list)
+    for r in reviews:
+        groups[r.team_id if kind == "team" else r.agent_id].append(r)
+    for row in table:
+        result = qa_result(groups.get(row["key"], []), hidden)
+        cost = None
+        if kind == "team" and viewer.sees_everything and row["key"] is not None:
+            value = cost_for(
+                scope=scope_with(scope, team_ids=frozenset({row["key"]})), period=period
+            ).value
+            cost = None if value is None else float(value)
+        row["values"] = {
+            **row["values"],
+            "qa_score": result.value,
+            "qa_reviews": None if result.withheld else result.score.n,
+        }
+        if viewer.sees_everything:
+            row["values"]["cost_per_contact"] = cost
+
+
+def add_to_dashboard(
+    data: dict, *, viewer: User, scope: Scope, period: Period, now: datetime
+) -> None:
+    """The dashboard's hook: the customer cards (``data["customer"]``) and the table's extra columns."""
+    data["customer"] = customer_cards(viewer=viewer, scope=scope, period=period, now=now)
+    add_to_breakdown(
+        data["table"], kind=data["table_kind"], viewer=viewer, scope=scope, period=period
+    )
+    data["breakdown_extra"] = (
+        BREAKDOWN_KEYS[: 3 if viewer.sees_everything else 2] if data["table"] else ()
+    )
+    data["sees_budget"] = viewer.sees_everything
