@@ -35,7 +35,7 @@ from frontline.quality.models import Review, ReviewState
 from frontline.quality.selectors import review_queryset_for_viewer
 
 from .compare import Change
-from .dashboard import Card, tickets_link
+from .dashboard import MAX_LINK_IDS, Card, tickets_link
 from .periods import Period
 from .selectors import Scope, facts_in, scope_with
 
@@ -199,7 +199,11 @@ class CostResult:
     value: Decimal | None
     currency: str
     cost: Decimal | None
-    contacts: list[int]  # the tickets counted as contacts
+    contacts: int  # tickets created in the period, in the scope
+    contact_ids: list[
+        int
+    ]  # their ids when few enough to link by id (dashboard.MAX_LINK_IDS), else empty
+    teams: frozenset[int] | None  # the team and its sub-teams; None: the department
     note: str
 
 
@@ -209,7 +213,15 @@ def cost_for(*, scope: Scope, period: Period) -> CostResult:
     Callers check that the viewer may read the budget (managers and admins)."""
 
     def none(note: str, currency: str = "") -> CostResult:
-        return CostResult(value=None, currency=currency, cost=None, contacts=[], note=note)
+        return CostResult(
+            value=None,
+            currency=currency,
+            cost=None,
+            contacts=0,
+            contact_ids=[],
+            teams=None,
+            note=note,
+        )
 
     if any(getattr(scope, name) for name in _OTHER_FILTERS):
         return none(
@@ -248,33 +260,39 @@ def cost_for(*, scope: Scope, period: Period) -> CostResult:
     ).aggregate(total=Sum("amount"))["total"]
     if cost is None:
         return none("No actual spend is recorded on these days yet.", currencies[0])
-    contacts = list(
-        facts_in(scope=Scope(team_ids=None if teams is None else frozenset(teams)), period=period)
-        .order_by("ticket_id")
-        .values_list("ticket_id", flat=True)
+    scope_teams = None if teams is None else frozenset(teams)
+    tickets = facts_in(scope=Scope(team_ids=scope_teams), period=period)
+    contacts = tickets.count()
+    ids = (
+        []
+        if contacts > MAX_LINK_IDS
+        else list(tickets.order_by("ticket_id").values_list("ticket_id", flat=True))
     )
-    value = cost_per_contact(cost=cost, contacts=len(contacts))
+    value = cost_per_contact(cost=cost, contacts=contacts)
     note = "" if value is not None else "No tickets were created in this period."
-    return CostResult(value=value, currency=currencies[0], cost=cost, contacts=contacts, note=note)
+    return CostResult(
+        value=value,
+        currency=currencies[0],
+        cost=cost,
+        contacts=contacts,
+        contact_ids=ids,
+        teams=scope_teams,
+        note=note,
+    )
 
 
 def cost_card(*, scope: Scope, period: Period) -> Card:
     key, label, unit = CUSTOMER_CARDS[1]
     result = cost_for(scope=scope, period=period)
-    contact_scope = Scope(
-        team_ids=None
-        if scope.team_ids is None
-        else frozenset(team_descendant_ids(team_ids=set(scope.team_ids)))
-    )
-    link = (
-        tickets_link(
-            [{"ticket_id": t} for t in result.contacts], scope=contact_scope, period=period
-        )
-        if result.value is not None
-        else ""
-    )
+    link = ""
     if result.value is not None:
-        label = f"{label} ({result.currency}; {result.currency} {result.cost:,.2f} \u00f7 {len(result.contacts):,} contacts)"
+        # Beyond MAX_LINK_IDS tickets_link reads only how many rows there are and links by the list's filters.
+        rows = [{"ticket_id": t} for t in result.contact_ids] or [
+            {"ticket_id": 0}
+        ] * result.contacts
+        link = tickets_link(rows, scope=Scope(team_ids=result.teams), period=period)
+    if result.value is not None:
+        label = f"{label} ({result.currency}; {result.currency} {result.cost:,.2f} \u00f7 {result.contacts:,} contacts)"
     return Card(
         key=key,
         label=label,
@@ -315,7 +333,7 @@ def target_measure(
         return (
             (None, (0, 0))
             if cost.value is None
-            else (float(cost.value), (len(cost.contacts), len(cost.contacts)))
+            else (float(cost.value), (cost.contacts, cost.contacts))
         )
     raise ValueError(f"kpi: not a customer KPI: {kpi!r}")
 

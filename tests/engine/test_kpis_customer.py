@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from frontline.engine.kpis import QaScore, cost_per_contact, deflection_rate, qa_score
@@ -33,6 +33,9 @@ def test_qa_score_refuses_a_total_off_the_0_to_100_scale(bad: float) -> None:
         qa_score(totals=[50.0, bad])
 
 
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)  # a busy CI machine
 @given(st.lists(st.floats(min_value=0, max_value=100), min_size=1, max_size=50))
 def test_qa_score_lies_between_the_lowest_and_highest_total(totals: list[float]) -> None:
     score = qa_score(totals=totals)
