@@ -21,16 +21,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, QuerySet, Sum
 
 from frontline.budget.models import BudgetActual, BudgetPlan
 from frontline.engine.kpis import QaScore, compare_means, cost_per_contact, qa_score
-from frontline.people.models import User
-from frontline.people.selectors import team_descendant_ids
+from frontline.people.models import Team, User
 from frontline.quality.models import Review, ReviewState
 from frontline.quality.selectors import review_queryset_for_viewer
 
@@ -207,67 +206,93 @@ class CostResult:
     note: str
 
 
-def cost_for(*, scope: Scope, period: Period) -> CostResult:
-    """Cost per contact of the department (``team_ids`` None) or of one team with its sub-teams over ``period``.
+@dataclass(frozen=True)
+class PeriodBudget:
+    """The budget figures of one period, per team (``None``: the department's own plans and the tickets
+    without a team), read in four queries whatever the number of teams."""
 
-    Callers check that the viewer may read the budget (managers and admins)."""
+    currencies: dict[int | None, set[str]]  # of the plans with lines overlapping the period
+    spend: dict[
+        int | None, Decimal
+    ]  # actuals recorded on the period's days (only where there are some)
+    contacts: dict[int | None, int]  # tickets created in the period
+    children: dict[int | None, list[int]]  # the team tree
 
-    def none(note: str, currency: str = "") -> CostResult:
-        return CostResult(
-            value=None,
-            currency=currency,
-            cost=None,
-            contacts=0,
-            contact_ids=[],
-            teams=None,
-            note=note,
-        )
 
-    if any(getattr(scope, name) for name in _OTHER_FILTERS):
-        return none(
-            "The budget is kept for the department and per team: clear the agent, channel, queue, "
-            "priority, tier and tag filters to see cost per contact."
-        )
-    if scope.team_ids is not None and len(scope.team_ids) != 1:
-        return none("Pick one team (or the whole department) to see cost per contact.")
-    if period.kind == "hour":
-        return none("Spend is recorded per day: choose a day or a longer period.")
-    teams = None if scope.team_ids is None else team_descendant_ids(team_ids=set(scope.team_ids))
+def period_budget(*, period: Period) -> PeriodBudget:
     plans = BudgetPlan.objects.filter(
         base__isnull=True,
         lines__isnull=False,
         period_start__lte=period.last,
         period_end__gte=period.first,
     )
-    if teams is not None:
-        plans = plans.filter(team_id__in=teams)
-    currencies = sorted(set(plans.values_list("currency", flat=True)))
+    currencies: dict[int | None, set[str]] = defaultdict(set)
+    for team_id, currency in plans.values_list("team_id", "currency").distinct():
+        currencies[team_id].add(currency)
+    spend = {
+        row["line__plan__team_id"]: row["total"]
+        for row in BudgetActual.objects.filter(
+            line__plan__in=plans.values("pk"),
+            incurred_on__gte=period.first,
+            incurred_on__lte=period.last,
+        )
+        .values("line__plan__team_id")
+        .order_by()
+        .annotate(total=Sum("amount"))
+    }
+    contacts = {
+        row["team_id"]: row["n"]
+        for row in facts_in(scope=Scope(team_ids=None), period=period)
+        .values("team_id")
+        .order_by()
+        .annotate(n=Count("pk"))
+    }
+    children: dict[int | None, list[int]] = defaultdict(list)
+    for pk, parent in Team.objects.values_list("pk", "parent_id"):
+        children[parent].append(pk)
+    return PeriodBudget(
+        currencies=dict(currencies), spend=spend, contacts=contacts, children=dict(children)
+    )
+
+
+def _with_sub_teams(team_id: int, children: dict[int | None, list[int]]) -> frozenset[int]:
+    found, frontier = {team_id}, [team_id]
+    while frontier:
+        frontier = [c for t in frontier for c in children.get(t, []) if c not in found]
+        found.update(frontier)
+    return frozenset(found)
+
+
+def _none(note: str, currency: str = "") -> CostResult:
+    return CostResult(
+        value=None, currency=currency, cost=None, contacts=0, contact_ids=[], teams=None, note=note
+    )
+
+
+def _cost_of(budget: PeriodBudget, team_id: int | None) -> CostResult:
+    """Cost per contact of the department (``team_id`` None) or of one team with its sub-teams (no ids)."""
+    teams = None if team_id is None else _with_sub_teams(team_id, budget.children)
+
+    def of(figures: dict) -> list:
+        return [v for k, v in figures.items() if teams is None or k in teams]
+
+    currencies = sorted(set().union(*of(budget.currencies)))
     whose = "the department" if teams is None else "this team or its sub-teams"
     if not currencies:
-        return none(
+        return _none(
             f"No budget plan of {whose} covers this period: plans and their actual spend are under "
             "Workforce \u203a Budget."
         )
     if len(currencies) > 1:
-        return none(
+        return _none(
             f"The budget plans of this period are in different currencies ({', '.join(currencies)}): "
             "cost per contact is not added up across currencies."
         )
-    cost = BudgetActual.objects.filter(
-        line__plan__in=plans.values("pk"),
-        incurred_on__gte=period.first,
-        incurred_on__lte=period.last,
-    ).aggregate(total=Sum("amount"))["total"]
-    if cost is None:
-        return none("No actual spend is recorded on these days yet.", currencies[0])
-    scope_teams = None if teams is None else frozenset(teams)
-    tickets = facts_in(scope=Scope(team_ids=scope_teams), period=period)
-    contacts = tickets.count()
-    ids = (
-        []
-        if contacts > MAX_LINK_IDS
-        else list(tickets.order_by("ticket_id").values_list("ticket_id", flat=True))
-    )
+    spend = of(budget.spend)
+    if not spend:
+        return _none("No actual spend is recorded on these days yet.", currencies[0])
+    cost = sum(spend, Decimal("0.00"))
+    contacts = sum(of(budget.contacts))
     value = cost_per_contact(cost=cost, contacts=contacts)
     note = "" if value is not None else "No tickets were created in this period."
     return CostResult(
@@ -275,9 +300,42 @@ def cost_for(*, scope: Scope, period: Period) -> CostResult:
         currency=currencies[0],
         cost=cost,
         contacts=contacts,
-        contact_ids=ids,
-        teams=scope_teams,
+        contact_ids=[],
+        teams=teams,
         note=note,
+    )
+
+
+def _not_by_budget(*, scope: Scope, period: Period) -> str:
+    """Why the budget cannot give this slice a cost per contact ("" when it can)."""
+    if any(getattr(scope, name) for name in _OTHER_FILTERS):
+        return (
+            "The budget is kept for the department and per team: clear the agent, channel, queue, "
+            "priority, tier and tag filters to see cost per contact."
+        )
+    if scope.team_ids is not None and len(scope.team_ids) != 1:
+        return "Pick one team (or the whole department) to see cost per contact."
+    if period.kind == "hour":
+        return "Spend is recorded per day: choose a day or a longer period."
+    return ""
+
+
+def cost_for(*, scope: Scope, period: Period) -> CostResult:
+    """Cost per contact of the department (``team_ids`` None) or of one team with its sub-teams over ``period``,
+    with the contacts' ids when few enough to link by id.
+
+    Callers check that the viewer may read the budget (managers and admins)."""
+    reason = _not_by_budget(scope=scope, period=period)
+    if reason:
+        return _none(reason)
+    result = _cost_of(
+        period_budget(period=period), None if scope.team_ids is None else next(iter(scope.team_ids))
+    )
+    if result.value is None or result.contacts > MAX_LINK_IDS:
+        return result
+    tickets = facts_in(scope=Scope(team_ids=result.teams), period=period)
+    return replace(
+        result, contact_ids=list(tickets.order_by("ticket_id").values_list("ticket_id", flat=True))
     )
 
 
@@ -359,16 +417,22 @@ def add_to_breakdown(
     if not table:
         return
     reviews, hidden = qa_reviews(viewer=viewer, scope=scope, period=period)
+    # per team, for managers: the department's slice split by team, one read for all the rows
+    budget = None
+    if (
+        kind == "team"
+        and viewer.sees_everything
+        and not _not_by_budget(scope=scope_with(scope, team_ids=None), period=period)
+    ):
+        budget = period_budget(period=period)
     groups: dict[object, list[QaReview]] = defaultdict(list)
     for r in reviews:
         groups[r.team_id if kind == "team" else r.agent_id].append(r)
     for row in table:
         result = qa_result(groups.get(row["key"], []), hidden)
         cost = None
-        if kind == "team" and viewer.sees_everything and row["key"] is not None:
-            value = cost_for(
-                scope=scope_with(scope, team_ids=frozenset({row["key"]})), period=period
-            ).value
+        if budget is not None and row["key"] is not None:
+            value = _cost_of(budget, row["key"]).value
             cost = None if value is None else float(value)
         row["values"] = {
             **row["values"],

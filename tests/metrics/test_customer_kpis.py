@@ -26,7 +26,7 @@ from frontline.budget.selectors import plan_summary
 from frontline.metrics.models import Target
 from frontline.metrics.periods import period_of
 from frontline.metrics.selectors import Scope
-from frontline.metrics.services import target_set
+from frontline.metrics.services import metrics_refresh_dirty, target_set
 from frontline.metrics.target_selectors import targets_for_dashboard
 from frontline.quality import services as qa
 from frontline.quality.models import Criterion
@@ -387,3 +387,67 @@ def test_customer_targets_refuse_what_they_cannot_mean(world, login):
     )
     assert refused.status_code == 422  # not offered to a lead
     assert not Target.objects.exists()
+
+
+def test_a_teams_cost_per_contact_takes_in_its_sub_teams(world, login):
+    night = f.team(name="Billing nights", parent=world["billing"])
+    n1 = f.ticket(team=night, channel="email", at=world["b1"].created_at, notify=False)
+    assert n1.pk
+    actual(
+        line(
+            plan(name="Nights March", team=night, start=date(2026, 3, 1), end=date(2026, 3, 31)),
+            "tools",
+            "50",
+        ),
+        date(2026, 3, 5),
+        "30.00",
+    )
+    metrics_refresh_dirty()
+    boss = login(world["boss"])
+    assert (
+        summary(boss, team_id=world["billing"].pk)["cost_per_contact"]["value"] == 30.0
+    )  # (90 + 30) / (3 + 1)
+    assert summary(boss, team_id=night.pk)["cost_per_contact"]["value"] == 30.0  # 30 / 1
+    assert summary(boss)["cost_per_contact"]["value"] == pytest.approx(
+        102.86
+    )  # 720.00 / 7 = 102.857...
+
+
+def test_the_reads_do_not_grow_with_teams_or_reviews(world, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from frontline.metrics import customer_kpis, dashboard
+
+    week = period_of("week", date(2026, 3, 2), UTC)
+
+    def reads() -> int:
+        department = Scope(team_ids=None)
+        rows = dashboard.fact_rows(scope=department, period=week)
+        _, table = dashboard.breakdown_table(
+            viewer=world["boss"], scope=department, period=week, rows=rows
+        )
+        with CaptureQueriesContext(connection) as queries:
+            customer_kpis.customer_cards(
+                viewer=world["boss"], scope=department, period=week, now=NOW
+            )
+            customer_kpis.add_to_breakdown(
+                table, kind="team", viewer=world["boss"], scope=department, period=week
+            )
+        return len(queries)
+
+    before = reads()
+    for name in ("Sales", "Returns", "VIP"):
+        team = f.team(name=name)
+        f.ticket(team=team, channel="web", at=world["b1"].created_at, notify=False)
+        actual(
+            line(
+                plan(name=name, team=team, start=date(2026, 3, 1), end=date(2026, 3, 31)),
+                "tools",
+                "10",
+            ),
+            date(2026, 3, 3),
+            "5.00",
+        )
+    metrics_refresh_dirty()
+    assert reads() == before
