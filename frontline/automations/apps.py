@@ -13,5 +13,6 @@ class AutomationsConfig(AppConfig):
         from . import services, tasks  # noqa: F401  (tasks registers the run and the schedule)
 
         on_ticket_event(services.automations_on_ticket_event)
-        nav.register("macros", "Macros", "automations:macro_list", roles=nav.STAFF, order=58)
-        nav.register("automations", "Automations", "automations:rule_list", roles=nav.MANAGERS, order=60)
+        nav.register("macros", "Macros", "automations:macro_list", roles=nav.STAFF, group="desk", order=58)
+        nav.register("automations", "Automations", "automations:rule_list", roles=nav.MANAGERS, group="settings",
+                     order=20)

@@ -11,4 +11,4 @@ class ChatConfig(AppConfig):
 
         from . import tasks  # noqa: F401  (registers the transcript and the inactivity tasks)
 
-        nav.register("chat", "Chat", "chat:queue", roles=nav.STAFF, order=15)
+        nav.register("chat", "Chat", "chat:queue", roles=nav.STAFF, group="desk", order=15)

@@ -9,4 +9,4 @@ class CoachingConfig(AppConfig):
     def ready(self) -> None:
         from frontline.core import nav
 
-        nav.register("coaching", "Coaching", "coaching:home", roles=nav.STAFF, order=55)
+        nav.register("coaching", "Coaching", "coaching:home", roles=nav.STAFF, group="people", order=20)

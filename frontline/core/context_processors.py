@@ -1,4 +1,4 @@
-"""What every page needs: the department's currency code (``{{ x|money0:currency }}``), the apps' nav entries."""
+"""What every page needs: the department's currency code (``{{ x|money0:currency }}``), the apps' nav menus."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ def formats(request: HttpRequest) -> dict[str, object]:
 
 
 def app_nav(request: HttpRequest) -> dict[str, object]:
-    """The main navigation's entries registered by apps (``frontline.core.nav``) for the viewer's role."""
+    """The main navigation's menus (``frontline.core.nav``) for the viewer's role, as ``nav_menus``; which
+    one holds the current page the layout works out from the page's ``nav`` (``{% nav_menus %}``)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"app_nav": []}
-    return {"app_nav": nav.entries_for(str(getattr(user, "role", "")))}
+        return {"nav_menus": []}
+    return {"nav_menus": nav.menus_for(str(getattr(user, "role", "")), superuser=bool(user.is_superuser))}

@@ -11,4 +11,4 @@ class InsightsConfig(AppConfig):
 
         from . import tasks  # noqa: F401  (registers the background tasks)
 
-        nav.register("insights", "Insights", "insights:home", roles=nav.LEADS, order=47)
+        nav.register("insights", "Feedback", "insights:home", roles=nav.LEADS, group="insights", order=47)

@@ -13,4 +13,4 @@ class MessagingConfig(AppConfig):
         from . import services, tasks  # noqa: F401  (tasks registers the delivery and its retries)
 
         on_ticket_event(services.messaging_on_ticket_event)
-        nav.register("messaging", "Messaging", "messaging:connector_list", roles=nav.MANAGERS, order=17)
+        nav.register("messaging", "Messaging", "messaging:connector_list", roles=nav.MANAGERS, group="settings", order=30)

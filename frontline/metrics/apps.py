@@ -13,4 +13,4 @@ class MetricsConfig(AppConfig):
         from . import services, tasks  # noqa: F401  (tasks registers the periodic refresh)
 
         on_ticket_event(services.metrics_on_ticket_event)
-        nav.register("metrics", "Metrics", "metrics:dashboard", roles=nav.STAFF, order=30)
+        nav.register("metrics", "Metrics", "metrics:dashboard", roles=nav.STAFF, group="insights", order=30)

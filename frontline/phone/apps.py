@@ -9,4 +9,4 @@ class PhoneConfig(AppConfig):
     def ready(self) -> None:
         from frontline.core import nav
 
-        nav.register("phone", "Phone", "phone:overview", roles=nav.STAFF, order=16)
+        nav.register("phone", "Phone", "phone:overview", roles=nav.STAFF, group="desk", order=16)

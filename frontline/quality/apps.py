@@ -11,4 +11,4 @@ class QualityConfig(AppConfig):
 
         from . import tasks  # noqa: F401  (registers the periodic auto-QA run)
 
-        nav.register("quality", "Quality", "quality:home", roles=nav.STAFF, order=47)
+        nav.register("quality", "Quality", "quality:home", roles=nav.STAFF, group="quality", order=47)

@@ -13,4 +13,4 @@ class RoutingConfig(AppConfig):
         from . import services, tasks  # noqa: F401  (tasks registers the periodic routing)
 
         on_ticket_event(services.routing_on_ticket_event)
-        nav.register("routing", "Routing", "routing:overview", roles=nav.STAFF, order=55)
+        nav.register("routing", "Routing", "routing:overview", roles=nav.STAFF, group="workforce", order=55)

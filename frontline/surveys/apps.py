@@ -13,4 +13,4 @@ class SurveysConfig(AppConfig):
         from . import services, tasks  # noqa: F401  (tasks registers the send and the NPS schedule)
 
         on_ticket_event(services.surveys_on_ticket_event)
-        nav.register("surveys", "Surveys", "surveys:overview", roles=nav.LEADS, order=45)
+        nav.register("surveys", "Surveys", "surveys:overview", roles=nav.LEADS, group="insights", order=45)

@@ -36,3 +36,44 @@ def test_the_entry_shows_on_pages_for_the_roles_named(entries, client, django_us
     assert "Probe page" in client.get("/tickets/").content.decode()
     client.force_login(agent)
     assert "Probe page" not in client.get("/tickets/").content.decode()
+
+
+def test_an_entry_names_a_known_menu(entries) -> None:
+    with pytest.raises(ValueError, match="group"):
+        nav.register("x", "X", "home", group="elsewhere")
+
+
+def test_menus_come_in_order_without_empty_ones() -> None:
+    manager = [m["label"] for m in nav.menus_for("manager")]
+    assert manager == ["Desk", "People", "Quality", "Insights", "Workforce", "Settings"]
+    settings_menu = next(m for m in nav.menus_for("manager") if m["key"] == "settings")
+    assert [e["label"] for e in settings_menu["entries"]][:3] == ["SLA policies", "Automations", "Messaging"]
+    assert "Admin" not in [e["label"] for e in settings_menu["entries"]]
+    admin = next(m for m in nav.menus_for("manager", superuser=True) if m["key"] == "settings")
+    assert admin["entries"][-1]["label"] == "Admin"
+    agent = {m["label"]: [e["label"] for e in m["entries"]] for m in nav.menus_for("agent")}
+    assert "Automations" not in agent["Settings"] and "SLA policies" not in agent["Settings"]
+    assert agent["People"] == ["Coaching"]
+    assert nav.menus_for("customer") == []
+
+
+@pytest.mark.django_db
+def test_the_manager_nav_is_six_menus_that_open_without_javascript(client, django_user_model) -> None:
+    manager = django_user_model.objects.create_user("m2", password="pw-123456789", role="manager")
+    client.force_login(manager)
+    html = client.get("/tickets/").content.decode()
+    main = html[html.index('<nav aria-label="Main"'):html.index("</nav>")]
+    assert main.count("<details") == 5 and main.count('class="menu-link') == 1  # Quality: one entry, a link
+    assert '<summary class="active">Desk</summary>' in main
+    assert 'href="/tickets/" class="active" aria-current="page"' in main
+    assert "<summary>Settings</summary>" in main and "API tokens" in main
+
+
+@pytest.mark.django_db
+def test_the_agent_sees_only_their_entries_and_customers_no_menus(client, django_user_model) -> None:
+    agent = django_user_model.objects.create_user("a2", password="pw-123456789", role="agent")
+    client.force_login(agent)
+    html = client.get("/tickets/").content.decode()
+    main = html[html.index('<nav aria-label="Main"'):html.index("</nav>")]
+    assert "Automations" not in main and "SLA policies" not in main and "Escalations" not in main
+    assert 'href="/coaching/"' in main

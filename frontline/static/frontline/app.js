@@ -8,6 +8,27 @@
   } catch (e) { /* old browser: times stay in UTC */ }
 })();
 
+// The main navigation's menus open without JavaScript (details/summary); here only one stays
+// open at a time, and a click elsewhere or Escape closes it.
+(function () {
+  function menus() { return document.querySelectorAll(".main-nav details.menu"); }
+  function closeAll(except) {
+    Array.prototype.forEach.call(menus(), function (menu) { if (menu !== except) { menu.open = false; } });
+  }
+  document.addEventListener("toggle", function (event) {
+    var menu = event.target;
+    if (menu.matches && menu.matches(".main-nav details.menu") && menu.open) { closeAll(menu); }
+  }, true);
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest(".main-nav details.menu")) { closeAll(null); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var open = document.querySelector(".main-nav details.menu[open]");
+    if (open) { open.open = false; open.querySelector("summary").focus(); }
+  });
+})();
+
 // No inline handlers in templates (they would also defeat a strict CSP): behaviour lives here.
 document.addEventListener("change", function (event) {
   var select = event.target;
