@@ -101,6 +101,7 @@ def goal_lines(*, agent: User, now: datetime, cache: dict[int, dict] | None = No
                     "scope_name": target.team.name if target.team_id else (agent.display_name if target.agent_id
                                                                             else "Department"),
                     "target": target.value, "actual": _number(actual), "period": period.label(),
+                    "last": period.last.isoformat(), "higher": HIGHER_IS_BETTER[target.kpi],
                     "status": status.label or "Nothing measured yet"})
         if cache is not None and not target.agent_id:
             cache[target.pk] = out[-1]

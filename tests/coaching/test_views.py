@@ -82,3 +82,22 @@ def test_overview_and_review_list_queries_do_not_grow_with_people(dept, login, d
         assert lena.get("/coaching/").status_code == 200
     with django_assert_max_num_queries(12):
         assert lena.get("/coaching/reviews/").status_code == 200
+
+
+def test_the_agenda_writes_goals_with_their_unit_and_day_and_no_iso_dates(dept, login) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    from frontline.coaching.models import ActionItem
+    from frontline.metrics.models import Target
+
+    Target.objects.create(kpi="first_reply_median", period="month", value=60, created_at=NOW)
+    Target.objects.create(kpi="one_touch_rate", period="month", team=dept["billing"], value=0.7, created_at=NOW)
+    earlier = services.session_prepare(actor=dept["lena"], agent=dept["ann"], scheduled_on=date(2026, 3, 2), now=NOW)
+    ActionItem.objects.create(session=earlier, text="Read the SOP", owner=dept["ann"], due_on=date(2026, 3, 20))
+    session = services.session_prepare(actor=dept["lena"], agent=dept["ann"], scheduled_on=date(2026, 3, 31), now=NOW)
+    html = login(dept["lena"]).get(f"/coaching/sessions/{session.pk}/").content.decode()
+    agenda = html[html.index('id="agenda-h"'):html.index('id="focus-h"')]
+    assert "First reply time, median ≤ 1 h by 31 Mar 2026" in agenda
+    assert "One-touch resolution (FCR) ≥ 70.0 % by 31 Mar 2026" in agenda
+    assert "due 20 Mar 2026" in agenda and "2 Mar 2026 to 29 Mar 2026" in agenda
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", agenda.replace('datetime="', "")), "an ISO date on the agenda"

@@ -1,10 +1,16 @@
-"""``{% load coaching %}``: a KPI's value and a difference in the KPI's unit (rates in percentage points)."""
+"""``{% load coaching %}``: a KPI's value and a difference in the KPI's unit (rates in percentage points);
+a goal as a sentence with its unit and end date; an agenda's stored ISO day as the pages write days."""
 
 from __future__ import annotations
+
+import re
+from datetime import date
 
 from django import template
 
 from frontline.core import formats
+from frontline.metrics.models import HIGHER_IS_BETTER
+from frontline.metrics.templatetags.metrics_tags import target_value
 
 register = template.Library()
 
@@ -51,3 +57,38 @@ def ids(values: list[int]) -> str:
 @register.filter
 def get_item(mapping: dict, key: object) -> object:
     return mapping.get(key, "")
+
+
+@register.filter
+def day(value: date | str | None) -> str:
+    """A day kept in an agenda as ISO text (or a date): "2026-12-31" -> "31 Dec 2026"."""
+    if not value:
+        return formats.NONE
+    try:
+        parsed = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return str(value)
+    return formats.date_short(parsed)
+
+
+_UNIT_SUFFIX = re.compile(r"\s*\((?:min|s)\)$")
+
+
+@register.filter
+def goal_target(goal: dict) -> str:
+    """A goal of an agenda as a sentence: "First reply time, median ≤ 1 h by 31 Dec 2026".
+
+    The comparison follows the KPI's direction; the value is in the KPI's unit (as on Metrics → Targets);
+    the day is the last of the target's period (left out of agendas kept before it was stored: the page
+    shows the period beside it)."""
+    kpi_name = str(goal.get("kpi", ""))
+    label = _UNIT_SUFFIX.sub("", str(goal.get("label", kpi_name)))
+    higher = goal.get("higher", HIGHER_IS_BETTER.get(kpi_name, True))
+    text = f"{label} {'≥' if higher else '≤'} {target_value(goal.get('target'), kpi_name)}"
+    return f"{text} by {day(goal['last'])}" if goal.get("last") else text
+
+
+@register.filter
+def goal_actual(goal: dict) -> str:
+    """The goal's value so far, in its KPI's unit: "42 min", "81.5 %"."""
+    return target_value(goal.get("actual"), str(goal.get("kpi", "")))
