@@ -439,3 +439,12 @@ def test_the_engine_does_not_load_django() -> None:
         "assert 'django' not in sys.modules, sorted(m for m in sys.modules if 'django' in m)"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(autoqa.__file__).parents[3])
+
+
+def test_reply_time_writes_long_gaps_in_hours_and_minutes() -> None:
+    late = Interaction(turns=(customer(0, "Where is my parcel?"), agent(240, "Hi, it ships today.")),
+                       first_reply_due_at=T0 + timedelta(minutes=30))
+    assert check(late, "reply_time").evidence.endswith("(3 h 30 min late)")
+    early = Interaction(turns=(customer(0, "Where is my parcel?"), agent(1, "Hi, it ships today.")),
+                        first_reply_due_at=T0 + timedelta(minutes=121))
+    assert check(early, "reply_time").evidence.endswith("(2 h before)")

@@ -81,3 +81,18 @@ def test_agreement_with_reviewers_by_hand(world, login) -> None:  # type: ignore
     assert "Auto-QA against reviewers" in client.get("/quality/").content.decode()
     review_page = client.get(f"/quality/reviews/{tickets[0].qa_reviews.get().pk}/").content.decode()
     assert 'id="autoqa"' in review_page and "rubric: Greets the customer" in review_page
+
+
+def test_evidence_times_are_in_the_viewers_zone_as_elsewhere(world, login) -> None:  # type: ignore[no-untyped-def]
+    ticket = conversation(world.agent_a)
+    autoqa.autoqa_run()
+    AutoCheck.objects.filter(ticket=ticket, check_name="reply_time").update(
+        outcome="pass", evidence="first reply 2026-12-07T09:20:00+00:00, due 2026-12-07T09:30:00+00:00 (10 min "
+                                 "before) <b>x</b>")
+    review = services.review_start(ticket=ticket, agent=world.agent_a, version=world.version, reviewer=world.lead_a)
+    client = login(world.lead_a)
+    client.cookies["tz"] = "America/New_York"
+    page = client.get(f"/quality/reviews/{review.pk}/").content.decode()
+    assert ('first reply <time datetime="2026-12-07T09:20:00+00:00">7 Dec 2026, 04:20</time>, due '
+            '<time datetime="2026-12-07T09:30:00+00:00">7 Dec 2026, 04:30</time> (10 min before) &lt;b&gt;x') in page
+    assert "2026-12-07T09:20:00+00:00," not in page  # no raw UTC moment left in the text

@@ -164,8 +164,14 @@ def _quote(text: str, limit: int = 80) -> str:
 
 
 def _minutes(seconds: float) -> str:
-    minutes = abs(seconds) / 60
-    return f"{minutes:.0f} min" if minutes >= 1 else f"{abs(seconds):.0f} s"
+    """A gap as the pages write durations: "45 s", "12 min", "3 h 30 min"."""
+    minutes = round(abs(seconds) / 60)
+    if abs(seconds) < 60:
+        return f"{abs(seconds):.0f} s"
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h {rest} min" if rest else f"{hours} h"
 
 
 def _reply_time(turns: list[Turn], replies: list[int], due: datetime | None) -> CheckResult:
