@@ -14,7 +14,7 @@ def formats(request: HttpRequest) -> dict[str, object]:
 
 def app_nav(request: HttpRequest) -> dict[str, object]:
     """The main navigation's menus (``frontline.core.nav``) for the viewer's role, as ``nav_menus``; which
-    one holds the current page the layout works out from the page's ``nav`` (``{% nav_menus %}``)."""
+    one holds the current page the layout works out from the page's ``nav`` (``{% menu_here %}``)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_menus": []}

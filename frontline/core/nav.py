@@ -78,7 +78,7 @@ def entries_for(role: str, *, superuser: bool = False) -> list[dict[str, str]]:
 
 def menus_for(role: str, *, superuser: bool = False) -> list[dict[str, object]]:
     """The menus a user of ``role`` sees, each as ``{"key", "label", "entries"}``; menus without an entry
-    are left out. (Which menu holds the current page: the ``holds`` filter of ``{% load navigation %}``.)"""
+    are left out. (Which menu holds the current page: ``{% menu_here %}`` of ``{% load navigation %}``.)"""
     entries = entries_for(role, superuser=superuser)
     menus = []
     for key, label in GROUPS:

@@ -77,3 +77,12 @@ def test_the_agent_sees_only_their_entries_and_customers_no_menus(client, django
     main = html[html.index('<nav aria-label="Main"'):html.index("</nav>")]
     assert "Automations" not in main and "SLA policies" not in main and "Escalations" not in main
     assert 'href="/coaching/"' in main
+
+
+@pytest.mark.django_db
+def test_error_pages_keep_the_menus_with_none_marked(client, django_user_model) -> None:
+    manager = django_user_model.objects.create_user("m3", password="pw-123456789", role="manager")
+    client.force_login(manager)
+    missing = client.get("/tickets/999999/")
+    assert missing.status_code == 404
+    assert "<summary>Desk</summary>" in missing.content.decode()
