@@ -105,6 +105,11 @@ def candidates_for(*, queue: Queue, chat: bool, channel: str, now: datetime | No
     return out
 
 
+def chat_capacities(*, agent_ids: list[int]) -> dict[int, int]:
+    """Chats each agent holds at once (``chat.selectors.chat_capacity``'s rule), in two queries."""
+    return _chat_capacities(list(agent_ids))
+
+
 def _chat_capacities(ids: list[int]) -> dict[int, int]:
     """The chat app's rule (``chat.selectors.chat_capacity``) for many agents in two queries."""
     own = dict(ChatCapacity.objects.filter(agent_id__in=ids).values_list("agent_id", "max_chats"))

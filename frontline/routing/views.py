@@ -8,6 +8,7 @@ tickets the viewer may see. Customers get 403.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -94,10 +95,13 @@ def queue_edit(request: HttpRequest, queue_id: int) -> HttpResponse:
 @login_required
 def agent_list(request: HttpRequest) -> HttpResponse:
     viewer = _staff(request)
-    agents = (selectors.agents_for_viewer(viewer=viewer).select_related("agent_profile")
-              .prefetch_related("routing_skills", "routing_capacities").order_by("first_name", "last_name", "username"))
+    agents = list(selectors.agents_for_viewer(viewer=viewer).select_related("agent_profile")
+                  .prefetch_related("routing_skills", "routing_capacities")
+                  .order_by("first_name", "last_name", "username")[:500])
+    chats = selectors.chat_capacities(agent_ids=[a.pk for a in agents])
     return render(request, "routing/agents.html", {
-        "nav": "routing", "agents": agents[:500], "may_edit": selectors.may_configure(viewer)})
+        "nav": "routing", "agents": [(a, chats[a.pk]) for a in agents], "may_edit": selectors.may_configure(viewer),
+        "default_capacity": settings.ROUTING_CAPACITY_DEFAULT})
 
 
 @require_http_methods(["GET", "POST"])

@@ -125,3 +125,19 @@ def test_the_admin_lists_skills_and_shows_routing_read_only(login):
     assert client.get("/admin/routing/agentskill/").status_code == 200
     assert client.get("/admin/routing/queuerouting/").status_code == 200
     assert client.get("/admin/routing/queuerouting/add/").status_code == 403
+
+
+def test_capacities_are_shown_with_their_unit(login, settings):
+    settings.ROUTING_CAPACITY_DEFAULT, settings.CHAT_MAX_PER_AGENT = 10, 3
+    agent, single = f.agent(first_name="Uma", last_name="Unit"), f.agent(first_name="Sol", last_name="One")
+    AgentCapacity.objects.create(agent=agent, channel="email", max_open=1)
+    client = login(f.manager())
+    listing = client.get("/routing/agents/").content.decode()
+    row = listing[listing.index("Uma Unit"):]
+    row = row[:row.index("</tr>")]
+    assert "Email: 1 ticket · other channels: 10 tickets · Chat: 3 chats" in row
+    row = listing[listing.index("Sol One"):]
+    assert "Each channel: 10 tickets · Chat: 3 chats" in row[:row.index("</tr>")]
+    detail = client.get(f"/routing/agents/{agent.pk}/").content.decode()
+    assert "<li>Email: 1 ticket at once</li>" in detail and "<li>Chat: 3 chats at once</li>" in detail
+    assert "<li>Web: 10 tickets at once</li>" in detail
