@@ -82,7 +82,7 @@ def test_the_ticket_page_shows_each_replys_delivery_and_its_tries(login, client,
     delivery = Delivery.objects.get()
     services.delivery_attempt(delivery_id=delivery.pk)
     page = login(manager).get(f"/tickets/{ticket.pk}/")
-    assert b"<strong class=\"delivery-retrying\">retrying</strong>" in page.content and b"HTTP 500" in page.content
+    assert b'<span class="badge delivery-retrying">Retrying</span>' in page.content and b"HTTP 500" in page.content
     assert b'href="https://cdn.example/a.png"' in page.content and b"Sam" in page.content
 
 
@@ -129,3 +129,32 @@ def test_the_echo_receiver_accepts_only_replies_signed_with_the_current_secret(c
     good = post_signed(client, "wa/echo", {"text": "hi"})
     forged = post_signed(client, "wa/echo", {"text": "hi"}, secret="whsec_guess")
     assert (good.status_code, forged.status_code, nothing_stored()) == (200, 401, True)
+
+
+def test_the_delivery_log_tells_retried_from_failed_and_says_what_to_do(login, client, connector, loopback):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    connector.outbound_url = loopback([500, 200]).url
+    connector.save(update_fields=["outbound_url"])
+    post_signed(client, "wa", MESSAGE)
+    ticket = Ticket.objects.get()
+    manager = f.manager()
+    ticket_reply(ticket=ticket, author=manager, body="Looking into it")
+    retried = Delivery.objects.get()
+    services.delivery_attempt(delivery_id=retried.pk)
+    services.delivery_attempt(delivery_id=retried.pk, at=timezone.now() + timedelta(minutes=5))
+    connector.outbound_url = ""
+    connector.save(update_fields=["outbound_url"])
+    ticket_reply(ticket=ticket, author=manager, body="Still there?")
+    failed = Delivery.objects.exclude(pk=retried.pk).get()
+    assert (Delivery.objects.get(pk=retried.pk).status, failed.status) == (DeliveryStatus.DELIVERED, DeliveryStatus.FAILED)
+    page = login(manager).get("/messaging/deliveries/").content.decode()
+    body = page[page.index("<tbody>"):page.index("</tbody>")]
+    first, second = body.split("</tr>")[:2]  # newest first: the failed reply, then the retried one
+    assert '<span class="badge delivery-failed">Failed: not delivered</span>' in first
+    assert f'<a href="/tickets/{ticket.pk}/#messaging">send it again from the ticket</a>' in first
+    assert "no outbound webhook URL" in first
+    assert '<span class="badge delivery-delivered">Delivered</span>' in second and "on try 2, after 1 failed" in second
+    assert "Failed" not in second and "HTTP 500" not in second
