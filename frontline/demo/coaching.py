@@ -81,10 +81,15 @@ QUIZ = [
 ]
 
 
-def demo_coaching(*, anchor: datetime, seed: int = 7) -> dict[str, int]:
-    """Write the demo's coaching up to ``anchor``; returns counts."""
+HISTORY_DAYS = 84  # twelve weeks of one-on-ones, or the whole history when it is shorter
+
+
+def demo_coaching(*, anchor: datetime, seed: int = 7, days: int = 90) -> dict[str, int]:
+    """Write the demo's coaching of the ``days`` days up to ``anchor`` (the ticket history's span: nothing
+    is dated before it); returns counts."""
     rng = random.Random(f"{seed}-coaching")
     today = anchor.astimezone(UTC).date()
+    span = min(HISTORY_DAYS, days)
     manager = User.objects.get(username="manager")
     teams = list(Team.objects.filter(name__in=[t.name for t in names.TEAMS]).select_related("lead"))
     sessions = 0
@@ -95,7 +100,7 @@ def demo_coaching(*, anchor: datetime, seed: int = 7) -> dict[str, int]:
         step = STEP[cadence]
         lead = team.lead or manager
         for agent in team.members.filter(role=Role.AGENT).order_by("username"):
-            starts = today - timedelta(days=84 - 2 * (len(latest) % 3))  # a few start days: shared agenda goals
+            starts = today - timedelta(days=max(0, span - 2 * (len(latest) % 3)))  # a few start days: shared goals
             CoachingPlan.objects.create(agent=agent, coach=lead, cadence=cadence, starts_on=starts, updated_at=anchor)
             day, last = starts, None
             stop = today - timedelta(days=step + 10) if agent.username in OVERDUE else today
@@ -113,10 +118,10 @@ def demo_coaching(*, anchor: datetime, seed: int = 7) -> dict[str, int]:
                 latest[agent.pk] = last
             if day >= today and agent.username not in OVERDUE:  # the next one, planned
                 Session.objects.create(agent=agent, coach=lead, scheduled_on=day, created_at=anchor)
-    focuses = _focuses(latest=latest, anchor=anchor, rng=rng, today=today)
+    focuses = _focuses(latest=latest, anchor=anchor, rng=rng, today=today, days=days)
     actions = _actions(latest=latest, rng=rng, today=today, anchor=anchor)
     reviews = _reviews(teams=teams, manager=manager, anchor=anchor, today=today, rng=rng)
-    kudos = _kudos(anchor=anchor, rng=rng)
+    kudos = _kudos(anchor=anchor, rng=rng, days=days)
     _onboarding(anchor=anchor, today=today, manager=manager)
     acknowledged = _policies(anchor=anchor, today=today, manager=manager, rng=rng)
     return {"coaching sessions": sessions, "coaching focuses": focuses, "action items": actions,
@@ -138,7 +143,7 @@ _PRIVATE = (
 )
 
 
-def _focuses(*, latest: dict[int, Session], anchor: datetime, rng: random.Random, today: date) -> int:
+def _focuses(*, latest: dict[int, Session], anchor: datetime, rng: random.Random, today: date, days: int) -> int:
     """Focuses on sessions held 29 to 60 days ago (so the 28-day follow-up is complete), at most one per agent,
     picked to show each verdict (module docstring); and recent ones still being measured."""
     candidates = Session.objects.filter(state=SessionState.HELD, scheduled_on__gte=today - timedelta(days=60),
@@ -159,7 +164,7 @@ def _focuses(*, latest: dict[int, Session], anchor: datetime, rng: random.Random
     measured: dict[str, list[Focus]] = {}
     for agent_id in sorted(by_agent):
         sessions = by_agent[agent_id]
-        rows = agenda.agent_rows(agent=sessions[0].agent, first=today - timedelta(days=100), last=today)
+        rows = agenda.agent_rows(agent=sessions[0].agent, first=today - timedelta(days=days), last=today)
         for session in sessions:
             day = session.scheduled_on
             before = [r for r in rows if day - timedelta(days=28) <= r["created_at"].astimezone(UTC).date() < day]
@@ -243,11 +248,11 @@ def _reviews(*, teams: list[Team], manager: User, anchor: datetime, today: date,
     return made
 
 
-def _kudos(*, anchor: datetime, rng: random.Random) -> int:
+def _kudos(*, anchor: datetime, rng: random.Random, days: int) -> int:
     staff = list(User.objects.filter(email__endswith=names.STAFF_DOMAIN, role__in=[Role.AGENT, Role.TEAM_LEAD])
                  .order_by("username").prefetch_related("teams"))
     made = 0
-    for i in range(24):
+    for i in range(min(24, max(1, days // 2))):  # one every two days or so, inside the history
         giver = rng.choice(staff)
         mates = [u for u in staff if u.pk != giver.pk and set(u.teams.all()) & set(giver.teams.all())] or staff
         receiver = rng.choice([u for u in mates if u.pk != giver.pk])

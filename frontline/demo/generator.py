@@ -160,7 +160,7 @@ def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: 
         f"linked to {insight['problem tickets']} tickets.")
     measured, targets = demo_metrics(anchor=anchor)  # last: after every step that writes ticket events
     say(f"Metrics computed for {measured:,} tickets (facts and hourly rollups); {targets} targets in force.")
-    coached = demo_coaching(anchor=anchor, seed=seed)  # after the metrics: agendas and follow-ups read the facts
+    coached = demo_coaching(anchor=anchor, seed=seed, days=days)  # after the metrics: agendas and follow-ups read the facts
     say(f"Coaching: {coached['coaching sessions']:,} one-on-ones, {coached['coaching focuses']} focuses, "
         f"{coached['performance reviews']} performance reviews, {coached['kudos']} kudos, a policy update.")
     return DemoSummary(anchor=anchor, counts={**demo_counts(), **surveyed, **automated, **phoned, **messaged, **chatted, **coached,

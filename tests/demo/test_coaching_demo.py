@@ -59,3 +59,15 @@ def test_coaching_demo(demo) -> None:  # type: ignore[no-untyped-def]
     print(f"demo_coaching: {time.monotonic() - started:.1f} s")
     demo_reset()
     assert (Session.objects.count(), PerformanceReview.objects.count(), PolicyVersion.objects.count()) == (0, 0, 0)
+
+
+def test_coaching_demo_keeps_to_the_days_of_history(db) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    demo_generate(seed=3, days=30, scale=0.1, anchor=ANCHOR, desk_only=True)
+    counts = demo_coaching(anchor=ANCHOR, seed=3, days=30)
+    first_day = ANCHOR.date() - timedelta(days=30)
+    assert counts["coaching sessions"] > 0
+    assert min(Session.objects.values_list("scheduled_on", flat=True)) >= first_day
+    assert min(Kudos.objects.values_list("created_at", flat=True)) >= ANCHOR - timedelta(days=30)
+    assert CoachingPlan.objects.order_by("starts_on").first().starts_on >= first_day
