@@ -129,7 +129,8 @@ def test_the_admin_lists_skills_and_shows_routing_read_only(login):
 
 def test_capacities_are_shown_with_their_unit(login, settings):
     settings.ROUTING_CAPACITY_DEFAULT, settings.CHAT_MAX_PER_AGENT = 10, 3
-    agent, single = f.agent(first_name="Uma", last_name="Unit"), f.agent(first_name="Sol", last_name="One")
+    agent = f.agent(first_name="Uma", last_name="Unit")
+    f.agent(first_name="Sol", last_name="One")  # no capacity of their own
     AgentCapacity.objects.create(agent=agent, channel="email", max_open=1)
     client = login(f.manager())
     listing = client.get("/routing/agents/").content.decode()
