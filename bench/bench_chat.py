@@ -37,7 +37,9 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
@@ -124,6 +126,7 @@ class Stats:
     acked: set[str] = field(default_factory=set)
     delivered: dict[str, int] = field(default_factory=dict)  # message id -> times delivered
     errors: list[str] = field(default_factory=list)
+    server_cpu_at_start: float = 0.0
 
     def deliver(self, mid: str, now: float, first: bool) -> None:
         self.delivered[mid] = self.delivered.get(mid, 0) + 1
@@ -255,6 +258,43 @@ class Session:
         http.close()
 
 
+class ConnectionSampler:
+    """The most PostgreSQL connections to the benchmark's database seen at once (sampled every 0.5 s)."""
+
+    def __init__(self, url: str) -> None:
+        self.url, self.peak, self._stop = url, 0, threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self._stop.wait(0.5):
+                row = conn.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()").fetchone()
+                self.peak = max(self.peak, int(row[0]) - 1 if row else 0)  # less this sampler's own
+
+    def __enter__(self) -> ConnectionSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+def _group_cpu_s(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of process group ``pgid`` (Linux /proc)."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # after the name: state, ppid, pgrp, ... utime (12th), stime (13th)
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -332,11 +372,12 @@ async def _wait_up(port: int, timeout: float = 60) -> None:
     raise SystemExit("the server did not start; see serve.log")
 
 
-async def _run(port: int, key: str, cookies: list[str], sessions: int, duration: float, seed: int) -> tuple[Stats, list[int], float]:
+async def _run(port: int, key: str, cookies: list[str], sessions: int, duration: float, seed: int,
+               server_pid: int) -> tuple[Stats, list[int], float]:
     t0 = time.monotonic()
     await _wait_up(port, timeout=180)
     print(f"Server up in {time.monotonic() - t0:.0f} s; {sessions} sessions start", flush=True)
-    stats = Stats()
+    stats = Stats(server_cpu_at_start=_group_cpu_s(server_pid))
     rng = random.Random(seed)
     started = time.monotonic()
     until = started + duration
@@ -378,8 +419,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Database ready ({args.db}) in {time.monotonic() - t0:.0f} s; starting the server", flush=True)
         port = _free_port()
         server = _serve(port, args.workers, workdir)
+        sampler = ConnectionSampler(os.environ["DATABASE_URL"]) if args.db == "postgres" else None
         try:
-            stats, chat_ids, took = asyncio.run(_run(port, key, cookies, args.sessions, args.duration, args.seed))
+            with sampler or nullcontext():
+                stats, chat_ids, took = asyncio.run(_run(port, key, cookies, args.sessions, args.duration, args.seed,
+                                                            server.pid))
+            server_cpu = _group_cpu_s(server.pid)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             try:
@@ -407,6 +452,14 @@ def main(argv: list[str] | None = None) -> int:
     print_table(f"Live chat delivery through the real server, {args.duration:.0f} s of conversation ({took:.0f} s in all)",
                 ["system", "load", "db", "delivered", "p50 ms", "p99 ms", "max ms", "sent", "lost", "duplicated",
                  "not stored", "stored twice", "errors"], rows)
+    cpu = server_cpu - stats.server_cpu_at_start
+    print(f"Server CPU while the sessions ran: {cpu:.0f} s in {took:.0f} s ({cpu / took:.2f} cores on average), "
+          f"{cpu * 1000 / max(1, len(stats.acked)):.0f} ms per message sent (its POST, the poll answers it wakes and the "
+          "polls that follow)")
+    if sampler is not None:
+        pool = os.environ.get("FRONTLINE_DB_POOL_SIZE", "10 (frontline serve's default)")
+        print(f"PostgreSQL connections to the benchmark's database, most at once: {sampler.peak} "
+              f"({args.workers} web processes, pool size per process {pool})")
     for error in stats.errors[:5]:
         print("error:", error)
     if lost:

@@ -7,6 +7,7 @@ Every setting comes from the environment with a default that runs the embedded d
 from __future__ import annotations
 
 import os
+from ipaddress import ip_network
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -137,6 +138,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# PostgreSQL connection pool (Django's, on psycopg_pool), per process: at most DB_POOL_SIZE connections,
+# a request waiting DB_POOL_TIMEOUT_S for a free one before it fails. 0: no pool (a connection per
+# request thread, kept FRONTLINE_DB_CONN_MAX_AGE seconds). `frontline serve` turns it on for its web
+# processes (docs/operators.md: the chat's long polls under ASGI).
+DB_POOL_SIZE = int(os.environ.get("FRONTLINE_DB_POOL_SIZE", "0"))
+DB_POOL_TIMEOUT_S = float(os.environ.get("FRONTLINE_DB_POOL_TIMEOUT_S", "10"))
+if DB_POOL_SIZE < 0:
+    raise ImproperlyConfigured("FRONTLINE_DB_POOL_SIZE must be 0 (no pool) or more.")
+if DB_POOL_SIZE and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django's pool hands connections back on close: no persistent ones
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1, "max_size": DB_POOL_SIZE, "timeout": DB_POOL_TIMEOUT_S, "max_idle": 60}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
@@ -252,6 +265,16 @@ AUTOMATION_MAX_CHAIN = int(os.environ.get("FRONTLINE_AUTOMATION_MAX_CHAIN", "5")
 AUTOMATION_WEBHOOK_TIMEOUT_S = float(os.environ.get("FRONTLINE_AUTOMATION_WEBHOOK_TIMEOUT_S", "5"))
 AUTOMATION_WEBHOOK_ATTEMPTS = int(os.environ.get("FRONTLINE_AUTOMATION_WEBHOOK_ATTEMPTS", "3"))
 AUTOMATION_WEBHOOK_BACKOFF_S = float(os.environ.get("FRONTLINE_AUTOMATION_WEBHOOK_BACKOFF_S", "1"))
+# Outgoing webhooks (messaging replies, automation rules; frontline/core/outbound.py) refuse loopback,
+# private, link-local (cloud metadata) and other internal addresses unless allowed here: all of them,
+# or only these networks (comma-separated, e.g. "10.0.5.0/24,fd00:5::/64").
+WEBHOOK_ALLOW_PRIVATE = _env_bool("FRONTLINE_WEBHOOK_ALLOW_PRIVATE", False)
+WEBHOOK_ALLOWED_NETWORKS = [n.strip() for n in os.environ.get("FRONTLINE_WEBHOOK_ALLOWED_NETWORKS", "").split(",") if n.strip()]
+for _network in WEBHOOK_ALLOWED_NETWORKS:
+    try:
+        ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"FRONTLINE_WEBHOOK_ALLOWED_NETWORKS: {_network!r} is not a network such as 10.0.5.0/24.") from None
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = _env_bool("FRONTLINE_SECURE_COOKIES", False)

@@ -11,8 +11,12 @@ A waiter registers *before* it first reads the database: a change committed afte
 necessarily seen by a later tick, so no wake-up is lost. Waking too often is harmless (the
 waiter reads, finds nothing new and waits again).
 
-Under ASGI (``frontline serve``: uvicorn workers) a waiting request holds no thread and no database
-connection; under WSGI (the test server) it holds its thread, which is fine for a few clients.
+Under ASGI (``frontline serve``: uvicorn workers) a waiting request holds no database connection:
+each of its reads runs through :func:`db_call`, which hands the connection back (to the pool, with
+``FRONTLINE_DB_POOL_SIZE``) as soon as the read is done, rather than at the end of the request —
+Django runs a request's synchronous parts in a thread of its own, whose connection would otherwise
+stay open for the whole wait. Under WSGI (the test server) a waiting request holds its thread,
+which is fine for a few clients.
 """
 
 from __future__ import annotations
@@ -22,8 +26,11 @@ import contextlib
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
@@ -128,10 +135,28 @@ class Watcher:
 watcher = Watcher()
 
 
+def db_call(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """``fn`` as an awaitable that runs in the request's thread and then lets go of the database connection.
+
+    A long poll reads a few times over up to 30 s; between reads it must not keep a connection
+    (hundreds of waiting polls would need hundreds of connections). Closing returns the connection
+    to the pool when there is one, else disconnects. Inside a transaction (a test's) it is left open.
+    """
+
+    def call() -> Any:
+        try:
+            return fn()
+        finally:
+            if not connection.in_atomic_block:
+                connection.close()
+
+    return sync_to_async(call)
+
+
 async def wait_for_news(*, chat_ids: frozenset[int], agent_id: int | None, wait_s: float, read, has_news):  # type: ignore[no-untyped-def]
     """Read (``await read()``) until ``has_news(result)`` or ``wait_s`` passed; the last result.
 
-    ``read`` is an async callable doing the database read (through ``sync_to_async``).
+    ``read`` is an async callable doing the database read (through :func:`db_call`).
     """
     if wait_s <= 0:
         return await read()

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +23,7 @@ from frontline.desk.models import Queue
 from frontline.people.models import STAFF_ROLES, Role, User
 
 from . import selectors, services
-from .live import wait_for_news, watcher
+from .live import db_call, wait_for_news, watcher
 from .models import Chat, ChatState, EndedBy, EntryAuthor
 
 LEADS = (Role.TEAM_LEAD, Role.MANAGER, Role.ADMIN)
@@ -218,7 +217,7 @@ async def agent_poll(request: HttpRequest) -> HttpResponse:
         return viewer, chat_id, after, request.GET.get("sig", ""), wait
 
     try:
-        viewer, chat_id, after, sig, wait = await sync_to_async(check)()
+        viewer, chat_id, after, sig, wait = await db_call(check)()
     except PermissionDenied as exc:
         return JsonResponse({"detail": str(exc) or "Not allowed.", "errors": []}, status=403)
     except Http404:
@@ -231,7 +230,7 @@ async def agent_poll(request: HttpRequest) -> HttpResponse:
         return view["sig"] != sig or bool(view.get("chat", {}).get("entries"))
 
     chat_ids = frozenset({chat_id}) if chat_id is not None else frozenset()
-    view = await wait_for_news(chat_ids=chat_ids, agent_id=viewer.pk, wait_s=wait, read=sync_to_async(read), has_news=news)
+    view = await wait_for_news(chat_ids=chat_ids, agent_id=viewer.pk, wait_s=wait, read=db_call(read), has_news=news)
     view.pop("waiting_ids", None)
     response = JsonResponse(view)
     response["Cache-Control"] = "no-store, private"

@@ -32,7 +32,7 @@ from frontline.core.http import json_error
 from frontline.desk.errors import Conflict, TransitionNotAllowed
 
 from . import selectors, services
-from .live import wait_for_news, watcher
+from .live import db_call, wait_for_news, watcher
 from .models import Chat, ChatState, ChatWidget, EndedBy, EntryAuthor
 
 WIDGET_JS = Path(__file__).resolve().parent.parent / "static" / "frontline" / "chat-widget.js"
@@ -219,7 +219,7 @@ async def chat_poll(request: HttpRequest, key: str, chat_id: int) -> HttpRespons
         return widget, after, pulse, wait
 
     try:
-        widget, after, pulse, wait = await sync_to_async(check)()
+        widget, after, pulse, wait = await db_call(check)()
     except HANDLED as exc:
         widget = await sync_to_async(ChatWidget.objects.filter(key=key).first)()
         return _cors(request, _exception_response(exc), widget)
@@ -228,7 +228,7 @@ async def chat_poll(request: HttpRequest, key: str, chat_id: int) -> HttpRespons
         chat = Chat.objects.select_related("agent", "customer").get(pk=chat_id)
         return _customer_view(chat, after)
 
-    view = await wait_for_news(chat_ids=frozenset({chat_id}), agent_id=None, wait_s=wait, read=sync_to_async(read),
+    view = await wait_for_news(chat_ids=frozenset({chat_id}), agent_id=None, wait_s=wait, read=db_call(read),
                                has_news=lambda v: v["seq"] > after or v["pulse"] != pulse)
     return _cors(request, JsonResponse(view), widget)
 

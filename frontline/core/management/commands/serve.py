@@ -17,6 +17,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+WEB_POOL_SIZE = 10  # database connections per web process at most, unless FRONTLINE_DB_POOL_SIZE says otherwise
+
 
 class Command(BaseCommand):
     help = "Serve the web app (gunicorn, uvicorn workers) with a background task worker beside it."
@@ -32,8 +34,11 @@ class Command(BaseCommand):
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "frontline.settings")}
         children: list[subprocess.Popen[bytes]] = []
         # Under ASGI each request's synchronous work runs in a thread of its own: no persistent
-        # database connections there (they would be left behind by finished threads).
-        web_env = {**env, "FRONTLINE_DB_CONN_MAX_AGE": env.get("FRONTLINE_DB_CONN_MAX_AGE", "0")}
+        # database connections there (they would be left behind by finished threads), and on
+        # PostgreSQL a pool per process (the chat's waiting long polls take a connection only while
+        # they read: docs/operators.md).
+        web_env = {**env, "FRONTLINE_DB_CONN_MAX_AGE": env.get("FRONTLINE_DB_CONN_MAX_AGE", "0"),
+                   "FRONTLINE_DB_POOL_SIZE": env.get("FRONTLINE_DB_POOL_SIZE", str(WEB_POOL_SIZE))}
         web = [python, "-m", "gunicorn", "frontline.asgi:application", "--worker-class", "uvicorn.workers.UvicornWorker",
                "--bind", f"{options['host']}:{options['port']}", "--workers", str(options["workers"]),
                "--access-logfile", "-", "--graceful-timeout", "5"]
