@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.db import transaction
 
+from frontline.core import outbound
 from frontline.desk.models import Priority, Queue, StatusCategory, Ticket, TicketField, TicketType
 from frontline.desk.services import (
     TicketChanges,
@@ -178,6 +179,9 @@ def _clean_one(kind: str, action: dict[str, Any], here: str) -> dict[str, Any]:
         parts = urlsplit(url) if isinstance(url, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 500:  # type: ignore[arg-type]
             raise _refuse(f"{here}.url", "Give an http(s) address.")
+        problem = outbound.url_problem(url)  # type: ignore[arg-type]
+        if problem:
+            raise _refuse(f"{here}.url", problem)
         return {"type": kind, "url": url}
     raise _refuse(f"{here}.type", "Unknown action.")  # pragma: no cover - guarded by the caller
 

@@ -12,13 +12,13 @@ import hmac
 import json
 import logging
 import time
-import urllib.error
-import urllib.request
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+
+from frontline.core import outbound
 
 from .models import Rule, WebhookCall
 
@@ -33,7 +33,8 @@ def signature(*, secret: str, timestamp: str, body: bytes) -> str:
 def webhook_post(*, rule: Rule, ticket_id: int, url: str, payload: dict[str, Any], at: datetime | None = None,
                  sleep: Any = time.sleep) -> WebhookCall:
     """POST ``payload`` to ``url``; retried on a connection error or a 5xx, up to
-    AUTOMATION_WEBHOOK_ATTEMPTS with doubling waits. Never raises: the outcome is the log row."""
+    AUTOMATION_WEBHOOK_ATTEMPTS with doubling waits; an internal address (frontline.core.outbound)
+    is refused at once. Never raises: the outcome is the log row."""
     body = json.dumps(payload, sort_keys=True, default=str).encode()
     attempts, status, error = 0, None, ""
     started = time.monotonic()
@@ -41,20 +42,20 @@ def webhook_post(*, rule: Rule, ticket_id: int, url: str, payload: dict[str, Any
     for attempt in range(1, settings.AUTOMATION_WEBHOOK_ATTEMPTS + 1):
         attempts = attempt
         timestamp = str(int(time.time()))
-        request = urllib.request.Request(url, data=body, method="POST", headers={
-            "Content-Type": "application/json", "User-Agent": "Frontline-Automations/1",
-            "X-Frontline-Timestamp": timestamp, "X-Frontline-Rule": str(rule.pk),
-            "X-Frontline-Signature": signature(secret=rule.webhook_secret, timestamp=timestamp, body=body)})
+        headers = {"Content-Type": "application/json", "User-Agent": "Frontline-Automations/1",
+                   "X-Frontline-Timestamp": timestamp, "X-Frontline-Rule": str(rule.pk),
+                   "X-Frontline-Signature": signature(secret=rule.webhook_secret, timestamp=timestamp, body=body)}
         try:
-            with urllib.request.urlopen(request, timeout=settings.AUTOMATION_WEBHOOK_TIMEOUT_S) as response:
-                status, error = response.status, ""
+            status = outbound.post(url, body=body, headers=headers, timeout=settings.AUTOMATION_WEBHOOK_TIMEOUT_S)
+        except outbound.BlockedAddress as exc:  # an internal address (checked again now: DNS may have changed)
+            status, error = None, f"Refused: {exc}"[:500]
             break
-        except urllib.error.HTTPError as exc:
-            status, error = exc.code, f"HTTP {exc.code}"
-            if exc.code < 500:
+        except (OSError, ValueError) as exc:
+            status, error = None, f"{exc.__class__.__name__}: {exc}"[:500]
+        else:
+            error = "" if 200 <= status < 300 else f"HTTP {status}"
+            if status < 500:
                 break
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            status, error = None, f"{exc.__class__.__name__}: {getattr(exc, 'reason', exc)}"[:500]
         if attempt < settings.AUTOMATION_WEBHOOK_ATTEMPTS:
             sleep(wait)
             wait *= 2

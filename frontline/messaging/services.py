@@ -19,8 +19,6 @@ import hashlib
 import html
 import json
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -32,7 +30,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from frontline.core import background, webhooks
+from frontline.core import background, outbound, webhooks
 from frontline.customers.services import customer_for_email
 from frontline.desk.content import text_to_html
 from frontline.desk.models import (
@@ -333,14 +331,9 @@ def delivery_payload(delivery: Delivery) -> dict[str, Any]:
 
 
 def _post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> int:
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": "application/json", "User-Agent": "Frontline-Webhook/1",
-                                              **headers})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        return int(exc.code)
+    """The POST, through the outgoing-webhook checks (an internal address raises ``BlockedAddress``, an OSError)."""
+    return outbound.post(url, body=body, timeout=timeout,
+                         headers={"Content-Type": "application/json", "User-Agent": "Frontline-Webhook/1", **headers})
 
 
 def delivery_attempt(*, delivery_id: int, at: datetime | None = None) -> str:
@@ -442,6 +435,8 @@ def _clean(name: str, outbound_url: str, platform: str | None = None) -> tuple[s
     outbound_url = outbound_url.strip()
     if outbound_url and (not _url_ok(outbound_url) or len(outbound_url) > 500):
         errors["outbound_url"] = ["An http or https URL of at most 500 characters."]
+    elif outbound_url and (problem := outbound.url_problem(outbound_url)):
+        errors["outbound_url"] = [problem]
     if platform is not None and platform not in Platform.values:
         errors["platform"] = ["Choose a platform from the list."]
     if errors:

@@ -165,7 +165,9 @@ class _Hook(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def hook_server():  # type: ignore[no-untyped-def]
+def hook_server(settings):  # type: ignore[no-untyped-def]
+    """A receiver on 127.0.0.1: outgoing webhooks refuse loopback unless the operator allows internal addresses."""
+    settings.WEBHOOK_ALLOW_PRIVATE = True
     _Hook.received, _Hook.status = [], 200
     server = HTTPServer(("127.0.0.1", 0), _Hook)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -194,6 +196,26 @@ def test_webhook_is_signed_logged_and_retried(manager, run_tasks, hook_server) -
         f.ticket(subject="Again")
     failed = WebhookCall.objects.order_by("-id").first()
     assert (failed.ok, failed.status_code, failed.attempts) == (False, 503, 3)
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8080/hook", "http://10.1.2.3/hook", "http://169.254.169.254/latest/",
+                                 "http://[::1]/hook", "http://localhost/hook"])
+def test_a_webhook_to_an_internal_address_is_refused_on_save(manager, url) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError) as caught:
+        make_rule(manager, actions=[{"type": "webhook", "url": url}])
+    assert list(caught.value.message_dict) == ["actions.0.url"]
+    assert Rule.objects.count() == 0
+
+
+def test_a_webhook_to_an_internal_address_is_refused_when_it_fires(manager, run_tasks, hook_server, settings) -> None:  # type: ignore[no-untyped-def]
+    """Saved while internal receivers were allowed (or while its name pointed outside): checked again at each call."""
+    make_rule(manager, name="Tell the CRM", actions=[{"type": "webhook", "url": hook_server}])
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    with run_tasks():
+        f.ticket(subject="Hello")
+    call = WebhookCall.objects.get()
+    assert (call.ok, call.status_code, call.attempts, call.error.startswith("Refused: 127.0.0.1")) == (False, None, 1, True)
+    assert _Hook.received == []
 
 
 def test_customer_reply_trigger_and_dry_run(manager, agent, team, run_tasks) -> None:  # type: ignore[no-untyped-def]

@@ -46,7 +46,9 @@ class Loopback:
 
 
 @pytest.fixture
-def loopback() -> Iterator[Any]:
+def loopback(settings) -> Iterator[Any]:  # type: ignore[no-untyped-def]
+    """Receivers on 127.0.0.1, which outgoing webhooks refuse unless the operator allows internal addresses: allowed here."""
+    settings.WEBHOOK_ALLOW_PRIVATE = True
     servers: list[Loopback] = []
 
     def make(script: list[int]) -> Loopback:

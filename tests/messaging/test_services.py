@@ -197,6 +197,32 @@ def test_an_unreachable_webhook_is_logged_without_a_status_code(connector, loopb
     assert (attempt.status_code, attempt.ok, "Error" in attempt.error or "refused" in attempt.error.lower()) == (None, False, True)
 
 
+INTERNAL_URLS = ["http://127.0.0.1:9/hook", "http://10.0.0.5/hook", "http://169.254.169.254/latest/meta-data/",
+                 "http://[::1]/hook", "http://localhost:8000/hook"]
+
+
+@pytest.mark.parametrize("url", INTERNAL_URLS)
+def test_an_internal_outbound_url_is_refused_on_save(team, url):  # type: ignore[no-untyped-def]
+    with pytest.raises(ValidationError) as error:
+        services.connector_create(actor=f.manager(), name="X", platform="sms", outbound_url=url)
+    assert list(error.value.message_dict) == ["outbound_url"]
+    assert "internal address" in error.value.message_dict["outbound_url"][0]
+    assert not MessagingConnector.objects.filter(name="X").exists()
+
+
+def test_a_reply_to_an_internal_address_is_refused_when_sent_and_nothing_arrives(connector, loopback, settings):  # type: ignore[no-untyped-def]
+    """Saved while internal receivers were allowed (or while the name pointed outside); checked again when sending."""
+    server = loopback([200])
+    with_url(connector, server.url)
+    settings.WEBHOOK_ALLOW_PRIVATE = False
+    ticket_reply(ticket=receive(connector).thread.ticket, author=f.agent(), body="Hello", at=T0)
+    delivery = Delivery.objects.get()
+    services.delivery_attempt(delivery_id=delivery.pk, at=T0)
+    attempt = delivery.attempt_log.get()
+    assert (attempt.ok, attempt.status_code, attempt.error.startswith("BlockedAddress: 127.0.0.1")) == (False, None, True)
+    assert server.requests == []
+
+
 def test_without_an_outbound_url_a_reply_fails_at_once_saying_why(connector):  # type: ignore[no-untyped-def]
     ticket_reply(ticket=receive(connector).thread.ticket, author=f.agent(), body="Hello")
     delivery = Delivery.objects.get()

@@ -115,6 +115,13 @@ def test_connectors_and_the_delivery_log_are_for_managers_and_the_secret_is_show
     assert bad.status_code == 422
 
 
+def test_a_connector_with_an_internal_outbound_url_is_refused_with_the_field(login):  # type: ignore[no-untyped-def]
+    client = login(f.manager())
+    refused = client.post("/messaging/", {"name": "Metadata", "platform": "sms",
+                                          "outbound_url": "http://169.254.169.254/latest/meta-data/"})
+    assert (refused.status_code, b"internal address" in refused.content, MessagingConnector.objects.count()) == (422, True, 0)
+
+
 @pytest.mark.parametrize("role", ["agent", "lead", "customer"])
 def test_others_cannot_configure_connectors_or_read_the_delivery_log(login, connector, role):  # type: ignore[no-untyped-def]
     user = {"agent": f.agent, "lead": f.lead, "customer": lambda: f.customer(with_login=True).user}[role]()
