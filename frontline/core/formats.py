@@ -193,3 +193,16 @@ def date_short(value: date | datetime | None, tz: tzinfo | None = None) -> str:
             tz = timezone.get_current_timezone()
         value = value.astimezone(tz)
     return f"{value.day} {value:%b %Y}"
+
+
+def p_value(p: Number | None, name: str = "p") -> str:
+    """A test's p-value: "p < 0.0001" below 0.0001, else three significant digits: 0.03125 ->
+    "p = 0.0312", 0.5 -> "p = 0.5". ``name``: the letter ("q" for an adjusted p-value)."""
+    if _missing(p):
+        return NONE
+    value = float(p)
+    if math.isnan(value) or not 0.0 <= value <= 1.0:
+        raise ValueError(f"p: not a probability: {p!r}")
+    if value < 0.0001:
+        return f"{name} < 0.0001"
+    return f"{name} = {value:.3g}"

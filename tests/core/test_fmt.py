@@ -29,6 +29,8 @@ def render(source: str, **context: object) -> str:
     ("{{ v|signed_money:c }}", {"v": Decimal("234.5"), "c": "EUR"}, "+EUR 234.50"),
     ("{{ v|signed_money0:c }}", {"v": Decimal("-1200"), "c": "EUR"}, "\u2212EUR 1,200"),
     ("{{ v|number }}", {"v": 12345}, "12,345"),
+    ("{{ v|p_value }}", {"v": 3e-9}, "p &lt; 0.0001"),  # "<", escaped as HTML
+    ('{{ v|p_value:"q" }}', {"v": 0.012345}, "q = 0.0123"),
 ])
 def test_filters_render_the_shared_formats(source, context, text):
     assert render(source, **context) == text
@@ -41,6 +43,7 @@ def test_datetime_filters_use_the_viewers_zone():
 
 
 @pytest.mark.parametrize("source", ["{{ v|duration }}", "{{ v|pct }}", "{{ v|money:'EUR' }}", "{{ v|money0:'EUR' }}",
-                                    "{{ v|hours }}", "{{ v|datetime_short }}", "{{ v|sl_target:20 }}"])
+                                    "{{ v|hours }}", "{{ v|datetime_short }}", "{{ v|sl_target:20 }}",
+                                    "{{ v|p_value }}"])
 def test_a_value_that_is_not_a_number_shows_a_dash_not_an_error(source):
     assert render(source, v="lots") == "—"

@@ -111,3 +111,17 @@ def test_date_short():
 def test_a_non_number_is_refused_by_name():
     with pytest.raises(ValueError, match="value"):
         formats.money("lots", "EUR")
+
+
+@pytest.mark.parametrize(("p", "text"), [
+    (None, "—"), (0.0, "p < 0.0001"), (4.2e-12, "p < 0.0001"), (0.0001, "p = 0.0001"), (0.00031234, "p = 0.000312"),
+    (0.03125, "p = 0.0312"), (0.5, "p = 0.5"), (1, "p = 1"),
+])
+def test_p_value_is_never_a_row_of_zeros(p, text):
+    assert formats.p_value(p) == text
+
+
+def test_p_value_names_an_adjusted_one_and_refuses_what_is_not_a_probability():
+    assert formats.p_value(0.004, "q") == "q = 0.004"
+    with pytest.raises(ValueError, match="probability"):
+        formats.p_value(1.2)

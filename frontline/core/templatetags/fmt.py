@@ -3,7 +3,8 @@
 Each filter is the function of the same name in ``frontline.core.formats`` (the rules are written
 there and in docs/style.md): ``{{ aht_s|duration }}`` → "2 min 8 s", ``{{ share|pct }}`` → "80 %",
 ``{{ plan.target_sl|sl_target:plan.threshold_s }}`` → "80 % in 20 s",
-``{{ amount|money:plan.currency }}`` → "EUR 1,234.50", ``{{ t.created_at|datetime_short }}``.
+``{{ amount|money:plan.currency }}`` → "EUR 1,234.50", ``{{ t.created_at|datetime_short }}``,
+``{{ alert.p_value|p_value }}`` → "p < 0.0001".
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ for _name in (
     "signed_money",
     "datetime_short",
     "date_short",
+    "p_value",
 ):
     register.filter(_name, _tolerant(getattr(formats, _name)))
 
