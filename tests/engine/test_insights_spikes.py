@@ -13,6 +13,7 @@ from frontline.engine.insights import (
     detect_spikes,
     emerging,
     negative_binomial_upper,
+    p_text,
     poisson_upper,
 )
 
@@ -95,6 +96,53 @@ def test_emerging_finds_new_and_fast_growing_topics_with_their_evidence() -> Non
     assert found[0].p_value == pytest.approx(stats.binom.sf(11, 12, 0.2))
 
 
+def test_periods_before_the_data_began_are_neither_baseline_nor_tested() -> None:
+    short = [0] * 12 + [2, 1, 2, 9]  # the feed began 4 periods ago
+
+    padded = detect_spikes(short, baseline=12, min_history=4)
+    honest = detect_spikes(short, baseline=12, min_history=4, first=12)
+
+    assert [(s.index, s.window) for s in padded] == [(15, 12)]  # 9 against 0.4: "significant"
+    assert honest == []  # only 3 periods of data before the last one
+    longer = [0] * 10 + [2, 1, 2, 3, 2, 9]
+    assert [(s.index, s.window, round(s.expected, 1)) for s in
+            detect_spikes(longer, baseline=12, min_history=4, first=10)] == [(15, 5, 2.0)]
+
+
+def test_emerging_counts_only_the_earlier_weeks_with_data() -> None:
+    weekly = [0] * 10 + [5] * 6  # steady since 6 weeks: 10 earlier items in 2 weeks of data
+    recent, earlier = {1: sum(weekly[-4:])}, {1: sum(weekly[:-4])}
+
+    padded = emerging(recent, earlier, recent_length=4, earlier_length=12, unit="week")
+    honest = emerging(recent, earlier, recent_length=4, earlier_length={1: 2}, unit="week")
+
+    assert [e.topic for e in padded] == [1] and honest == []
+    assert [e.topic for e in emerging({1: 40, 2: 40}, {1: 10, 2: 10}, recent_length=4,
+                                      earlier_length={1: 12, 2: 0})] == [1]  # 0 or missing: not tested
+
+
+@pytest.mark.parametrize(
+    ("p", "text"),
+    [(0.0, "p < 0.0001"), (9.99e-5, "p < 0.0001"), (0.0001, "p = 0.0001"), (0.000123456, "p = 0.000123"),
+     (0.03125, "p = 0.0312"), (0.5, "p = 0.5"), (0.98765, "p = 0.988"), (1.0, "p = 1")],
+)
+def test_p_values_read_as_less_than_or_three_significant_digits(p: float, text: str) -> None:
+    assert p_text(p) == text
+
+
+def test_reasons_say_in_words_what_was_tested() -> None:
+    spike = detect_spikes([2, 3, 2, 2, 3, 2, 30], min_history=4, unit="week")[0]
+    grown = emerging({1: 30}, {1: 3}, recent_length=4, earlier_length=12, unit="week")[0]
+
+    assert spike.reason == (
+        "30 items against 2.3 expected from the previous 6 weeks. Test: if this week were like those, 30 or more "
+        "would come with probability p < 0.0001 (Poisson upper tail); after the Benjamini-Hochberg correction for "
+        "the 3 weeks tested, q < 0.0001, within the 1 % false discovery rate.")
+    assert grown.reason.startswith("30 items in the last 4 weeks against 3 in the 12 weeks before (8.2 expected")
+    assert "chance 25 %" in grown.reason and "binomial upper tail" in grown.reason
+    assert "0.0000" not in spike.reason + grown.reason
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
@@ -105,6 +153,10 @@ def test_emerging_finds_new_and_fast_growing_topics_with_their_evidence() -> Non
         (lambda: detect_spikes([1], min_history=40), "min_history"),
         (lambda: detect_spikes([1], alpha=1), "alpha"),
         (lambda: detect_spikes([1], last=0), "last"),
+        (lambda: detect_spikes([1], first=-1), "first"),
+        (lambda: detect_spikes([1], unit=" "), "unit"),
+        (lambda: emerging({1: 3}, {}, recent_length=1, earlier_length={1: -1.0}), "earlier_length"),
+        (lambda: p_text(1.5), "between 0 and 1"),
         (lambda: emerging({}, {}, recent_length=0, earlier_length=1), "positive"),
         (lambda: emerging({1: -2}, {}, recent_length=1, earlier_length=1), "negative"),
         (lambda: negative_binomial_upper(3, 4.0, 4.0), "variance"),

@@ -5,13 +5,15 @@ Pure: texts, numpy arrays and frozen dataclasses; no Django. The Django app
 
 * ``embed.py``: :class:`Embedder` (MiniLM from the optional ``ml`` extra, or TF-IDF + LSA) and
   :func:`embedder` (``"auto"`` picks MiniLM when installed).
-* ``topics.py``: :func:`discover_topics` (Ward tree, silhouette-chosen cut, c-TF-IDF keywords),
+* ``topics.py``: :func:`discover_topics` (average-linkage tree cut at a tuned cosine distance,
+  c-TF-IDF keywords),
   :func:`assign` (new items into existing topics), :func:`match_topics` (stable ids).
 * ``classify.py``: :class:`Classifier` (logistic regression on vectors), :func:`kind_rules` and
   :func:`sentiment` (rules for the start).
 * ``language.py``: :func:`language` (stop-word profiles; "und" when unsure).
 * ``spikes.py``: :func:`detect_spikes` (Poisson / negative binomial against the trailing
-  baseline, Benjamini-Hochberg) and :func:`emerging` (binomial test recent vs earlier).
+  baseline, Benjamini-Hochberg; periods before the data began left out), :func:`emerging`
+  (binomial test recent vs earlier) and :func:`p_text` (p-values for people).
 * ``scoring.py``: :func:`cluster_scores` (NMI and ARI against true labels).
 """
 
@@ -27,6 +29,7 @@ from .spikes import (
     detect_spikes,
     emerging,
     negative_binomial_upper,
+    p_text,
     poisson_upper,
 )
 from .topics import (
@@ -64,6 +67,7 @@ __all__ = [
     "match_topics",
     "minilm_missing",
     "negative_binomial_upper",
+    "p_text",
     "poisson_upper",
     "sentiment",
     "topic_keywords",
