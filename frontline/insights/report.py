@@ -102,7 +102,7 @@ def csv_rows(drivers: list[Driver]) -> list[list[object]]:
         verbatims = [_cell(v) for v in ([*d.verbatims, "", "", ""])[:3]]
         rows.append([
             d.kind, _cell(d.name), d.owner, d.status, d.volume, d.previous, d.trend.reading,
-            "" if d.trend.p_value is None else f"{d.trend.p_value:.4f}",
+            "" if d.trend.p_value is None else f"{d.trend.p_value:.3g}",
             "" if i is None else i.tickets, "" if i is None else i.customers,
             "" if i is None else f"{i.handle_seconds / 3600:.1f}",
             "" if csat is None or csat.change is None else f"{100 * csat.change:.1f}",

@@ -1,12 +1,20 @@
 """Alerts: spikes and emerging topics, each tested against the topic's own history.
 
+A topic's history is the full weeks since its data began (``trends.Series.since``: the day the
+last of the sources its items come from delivered its first item); weeks before it are left out
+of every baseline rather than counted as quiet weeks, which would make any count look improbable.
+
 * **Spike**: a week whose count is improbably high for the topic's trailing baseline (the
-  previous up to 12 weeks, at least 4): ``engine.insights.detect_spikes`` (Poisson, or negative
-  binomial when the baseline is overdispersed; Benjamini-Hochberg over the weeks tested; alpha
-  0.01; at least 3 items). The last 4 weeks are tested, the running week included.
-* **Emerging**: the last 4 weeks' count against the 12 weeks before, as a share of the topic's
-  16-week total (binomial upper tail, ``engine.insights.emerging``; BH over topics; alpha 0.01).
-Alerts are kept (one per topic, kind and week) with their evidence; re-running updates them.
+  previous up to 12 weeks of history, at least 4): ``engine.insights.detect_spikes`` (Poisson, or
+  negative binomial when the baseline is overdispersed; Benjamini-Hochberg over the weeks tested;
+  alpha 0.01; at least 3 items). The last 4 weeks are tested, the running week included.
+* **Emerging**: the last 4 weeks' count against the up to 12 weeks of history before them, as a
+  share of the total (binomial upper tail, ``engine.insights.emerging``; BH over topics; alpha
+  0.01); at least 4 weeks of history before the last 4.
+
+With less history a topic is not tested, and ``trends.history_note`` says so ("not enough history
+(2 weeks, need 4)"). Alerts are kept (one per topic, kind and week) with their evidence;
+re-running updates them.
 """
 
 from __future__ import annotations
@@ -17,10 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..models import Alert, AlertKind, Topic
-from ..trends import weekly_series
+from ..trends import BASELINE_WEEKS, MIN_HISTORY, RECENT_WEEKS, weekly_series
 
-BASELINE_WEEKS = 12
-RECENT_WEEKS = 4
 ALPHA = 0.01
 
 
@@ -38,21 +44,28 @@ def alerts_refresh(*, today: Any = None) -> int:
     now = timezone.now()
     found: list[Alert] = []
     for topic_id, s in series.items():
-        for spike in engine.detect_spikes(s.counts, baseline=BASELINE_WEEKS, min_history=4, alpha=ALPHA,
-                                          min_count=3, last=RECENT_WEEKS):
+        for spike in engine.detect_spikes(s.counts, baseline=BASELINE_WEEKS, min_history=MIN_HISTORY, alpha=ALPHA,
+                                          min_count=3, last=RECENT_WEEKS, first=s.first_full_week, unit="week"):
             found.append(Alert(topic_id=topic_id, kind=AlertKind.SPIKE, week=s.weeks[spike.index],
                                observed=spike.observed, expected=spike.expected, p_value=spike.p_value,
                                evidence={"reason": spike.reason, "test": spike.test, "q_value": spike.q_value,
-                                         "window_weeks": spike.window, "series": s.counts}, created_at=now))
-    recent = {t: sum(s.counts[-RECENT_WEEKS:]) for t, s in series.items()}
-    earlier = {t: sum(s.counts[:-RECENT_WEEKS]) for t, s in series.items()}
-    for e in engine.emerging(recent, earlier, recent_length=RECENT_WEEKS * 7, earlier_length=BASELINE_WEEKS * 7,
-                             alpha=ALPHA, min_count=3):
-        week = series[e.topic].weeks[-RECENT_WEEKS]
-        found.append(Alert(topic_id=e.topic, kind=AlertKind.EMERGING, week=week, observed=e.recent,
+                                         "window_weeks": spike.window, "series": s.counts,
+                                         "since": s.since.isoformat() if s.since else None}, created_at=now))
+    recent, earlier, lengths = {}, {}, {}
+    for t, s in series.items():
+        split = len(s.counts) - RECENT_WEEKS
+        history = split - s.first_full_week  # full weeks of data before the recent window
+        recent[t] = sum(s.counts[split:])
+        earlier[t] = sum(s.counts[max(s.first_full_week, 0):split]) if history > 0 else 0
+        lengths[t] = history if history >= MIN_HISTORY else 0  # 0: not tested
+    for e in engine.emerging(recent, earlier, recent_length=RECENT_WEEKS, earlier_length=lengths,
+                             alpha=ALPHA, min_count=3, unit="week"):
+        s = series[e.topic]
+        found.append(Alert(topic_id=e.topic, kind=AlertKind.EMERGING, week=s.weeks[-RECENT_WEEKS], observed=e.recent,
                            expected=e.expected, p_value=e.p_value,
                            evidence={"reason": e.reason, "q_value": e.q_value, "new": e.new, "earlier": e.earlier,
-                                     "series": series[e.topic].counts}, created_at=now))
+                                     "earlier_weeks": lengths[e.topic], "series": s.counts,
+                                     "since": s.since.isoformat() if s.since else None}, created_at=now))
     first_week = min((s.weeks[-RECENT_WEEKS] for s in series.values()), default=None)
     with transaction.atomic():
         if first_week is not None:

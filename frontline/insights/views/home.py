@@ -47,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
                          "negative": negative / recent if recent else None})
         top = {t.pk: series[t.pk] for t in topics[:TOP_CHART]}
         context.update(_run_context())
+        context.update(_untested(topics, series))
         context.update({
             "topics": rows, "chart": trends.volume_chart(top, {t.pk: t.label for t in topics},
                                                          title="Feedback per week, largest topics"),
@@ -60,6 +61,20 @@ def home(request: HttpRequest) -> HttpResponse:
     template = "insights/partials/run_status.html" if request.htmx and request.GET.get("part") == "run" \
         else "insights/home.html"  # type: ignore[attr-defined]
     return render(request, template, context)
+
+
+def _untested(topics: list, series: dict[int, trends.Series]) -> dict[str, object]:
+    """The topics not (fully) tested for alerts, grouped by why (one sentence when it is all of
+    them for the same reason), and the day the earliest feedback began."""
+    notes: dict[str, list[str]] = {}
+    for t in topics:
+        note = trends.history_note(series[t.pk])
+        if note:
+            notes.setdefault(note, []).append(t.label)
+    starts = [s.since for s in series.values() if s.since is not None]
+    if len(notes) == 1 and len(next(iter(notes.values()))) == len(topics):
+        return {"untested": [(next(iter(notes)), [])], "since": min(starts, default=None)}
+    return {"untested": list(notes.items()), "since": None}
 
 
 @require_POST
@@ -85,6 +100,7 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
     kinds = selectors.feedback_counts(FeedbackItem.objects.filter(topic=topic))
     return render(request, "insights/topic_detail.html", {
         "nav": "insights", "topic": topic, "chart": trends.sentiment_chart(series, topic.label),
+        "history": trends.history_note(series), "since": series.since,
         "representatives": [reps[i] for i in topic.representatives if i in reps], "counts": kinds,
         "kinds": Kind.choices, "alerts": list(topic.alerts.all()[:10]),
         "others": list(selectors.topics_active().exclude(pk=topic.pk).values_list("pk", "label")),
