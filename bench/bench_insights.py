@@ -18,7 +18,7 @@ tracemalloc would miss):
 2. **classify**: kind, sentiment and language by the start rules, and the intent by a
    :class:`Classifier` trained on 2,000 labelled texts and applied to all;
 3. **cluster + label**: :func:`discover_topics` (k not given; the tree on a 4,000 sample, the
-   rest assigned; c-TF-IDF keywords over all texts);
+   rest assigned; c-TF-IDF keywords: every text counted once, summed per topic);
 4. **assign 1,000 new items**: embed them and :func:`assign` them to the existing topics
    (target: under 10 s).
 

@@ -13,7 +13,7 @@ from frontline.engine.insights import (
     topic_keywords,
     topic_label,
 )
-from frontline.engine.insights.topics import DEFAULT_THRESHOLD
+from frontline.engine.insights.topics import DEFAULT_THRESHOLD, keyword_tokens
 
 
 def blobs(k: int, per: int, dim: int = 32, noise: float = 0.08, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -154,6 +154,67 @@ def test_c_tf_idf_ranks_a_topics_own_words_above_shared_ones() -> None:
     assert keywords[0][0] == "card"
     assert keywords[1][0] == "refund"
     assert -1 not in keywords
+
+
+def test_c_tf_idf_matches_the_formula_computed_by_hand() -> None:
+    texts = ["card late", "card card", "refund late"]
+
+    keywords = topic_keywords(texts, [0, 0, 1], top=10)
+
+    # topic 0: card 3, late 1 (4 words); topic 1: refund 1, late 1; A = 3 words per topic.
+    # card: 3/4 * log(1 + 3/3) = 0.520; late: 1/4 * log(1 + 3/2) = 0.229; "card late" 1/4 * log(4)
+    # = 0.347, "card card" the same (ties by term); topic 1: refund 1/2 * log(4) = "refund late".
+    assert keywords[0] == ["card", "card card", "card late", "late"]
+    assert keywords[1] == ["refund", "refund late", "late"]
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("I don't know why I can't log in", ["know", "log"]),
+        ("I\u2019m stuck, it\u2019s been days and you haven\u2019t replied", ["stuck", "days", "replied"]),
+        ("dont know, cant pay, im lost", ["know", "pay", "lost"]),
+        ("My account's balance; the customers' cards", ["account", "balance", "customers", "cards"]),
+        ("Café crème at 9 o'clock", ["café", "crème", "o'clock"]),
+    ],
+)
+def test_keyword_tokens_keep_contractions_whole_and_drop_them(text: str, tokens: list[str]) -> None:
+    assert keyword_tokens(text) == tokens
+
+
+def test_no_keyword_or_label_is_a_split_contraction() -> None:
+    texts = (["I don't get my card, I can't use it, I'm waiting"] * 5
+             + ["I didn't get a refund and I won't wait, it's been a week"] * 5)
+
+    keywords = topic_keywords(texts, [0] * 5 + [1] * 5)
+
+    terms = {word for words in keywords.values() for term in words for word in term.split()}
+    assert terms == {"card", "use", "waiting", "refund", "wait", "week"}
+    assert {topic_label(words) for words in keywords.values()} == {"card / use / waiting", "refund / wait / week"}
+
+
+def test_in_a_sample_a_topic_needs_only_its_share_of_the_minimum_size() -> None:
+    vectors, truth = blobs(k=20, per=500, noise=0.05)
+    texts = words(truth)
+
+    model = discover_topics(vectors, texts, sample_size=150)  # about 7 of each topic in the sample
+
+    assert model.sampled == 150
+    assert len(model.topics) == 20  # min_topic_size: 10 items of the 10,000, not 10 of the 150
+    assert cluster_scores(model.labels.tolist(), truth.tolist()) == {"nmi": 1.0, "ari": 1.0}
+
+
+def test_after_the_sample_every_topic_holds_at_least_min_topic_size_items() -> None:
+    vectors, truth = blobs(k=3, per=300, noise=0.05)
+    fourth, _ = blobs(k=4, per=19, noise=0.05)
+    vectors = np.vstack([vectors, fourth[57:]])  # 19 items of a fourth direction
+    texts = words(np.r_[truth, [3] * 19])
+
+    # seed 1 samples 9 of the 19: enough in the sample (20 * 300 / 919 -> 7), too few in all
+    model = discover_topics(vectors, texts, sample_size=300, min_topic_size=20, seed=1)
+
+    assert sorted(t.size for t in model.topics)[0] >= 300
+    assert len(model.topics) == 3 and sum(t.size for t in model.topics) == 919
 
 
 def test_labels_skip_keywords_that_repeat_an_earlier_one() -> None:

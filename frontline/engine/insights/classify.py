@@ -135,6 +135,9 @@ SUGGESTION_CUES = (
     r"\bplease (?:add|make|allow|offer|support)\b",
 )
 PRAISE_CUES = (r"\bthank(?:s| you)\b", r"\b(?:great|excellent|amazing|awesome|fantastic) (?:service|job|support|help)\b")
+# One pattern per list (an alternation finds a match where any cue would): one scan per text.
+_SUGGESTION = re.compile("|".join(f"(?:{cue})" for cue in SUGGESTION_CUES))
+_PRAISE = re.compile("|".join(f"(?:{cue})" for cue in PRAISE_CUES))
 
 
 def _score(words: list[str]) -> int:
@@ -180,11 +183,11 @@ def kind_rules(texts: Sequence[str]) -> list[str]:
         lowered = text.lower()
         words = _words(text)
         score = _score(words)
-        if any(re.search(cue, lowered) for cue in SUGGESTION_CUES):
+        if _SUGGESTION.search(lowered):
             out.append("suggestion")
         elif ("?" in text or (words and words[0] in QUESTION_START)) and score >= 0:
             out.append("question")
-        elif score > 0 or (any(re.search(cue, lowered) for cue in PRAISE_CUES) and score >= 0):
+        elif score > 0 or (score >= 0 and _PRAISE.search(lowered)):
             out.append("praise")
         else:
             out.append("complaint")

@@ -26,6 +26,11 @@ PROFILES: dict[str, frozenset[str]] = {
     "pt": frozenset(["o", "a", "os", "as", "e", "é", "não", "eu", "um", "uma", "meu", "minha", "com", "para", "de", "do", "da", "que", "por", "se", "mas", "muito", "obrigado", "está", "como", "foi"]),
 }
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# word -> the languages whose profile holds it: one dictionary look-up per word, not one per language
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+for _code, _profile in PROFILES.items():
+    for _word in _profile:
+        _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _code)
 
 
 def language(texts: Sequence[str], *, min_hits: int = 2, margin: int = 1) -> list[str]:
@@ -36,11 +41,11 @@ def language(texts: Sequence[str], *, min_hits: int = 2, margin: int = 1) -> lis
         raise ValueError("min_hits must be at least 1 and margin at least 0")
     out = []
     for text in texts:
-        words = [w.lower() for w in _WORD.findall(text)]
-        scores = sorted(
-            ((sum(w in profile for w in words), code) for code, profile in PROFILES.items()),
-            reverse=True,
-        )
+        hits = dict.fromkeys(PROFILES, 0)
+        for word in _WORD.findall(text.lower()):
+            for code in _LANGUAGES_OF.get(word, ()):
+                hits[code] += 1
+        scores = sorted(((count, code) for code, count in hits.items()), reverse=True)
         (best, code), (second, _) = scores[0], scores[1]
         out.append(code if best >= min_hits and best - second >= margin else "und")
     return out

@@ -13,16 +13,22 @@
    was chosen on banking77 *train* only, on random subsets the size of the test split
    (``python -m bench.eval_insights --tune``); ``make eval`` reports it on the untouched test
    split (docs/insights-engine.md).
-3. **Small clusters and the rest.** Clusters with fewer than ``min_topic_size`` members are not
-   topics; their items, and the items outside the sample, join the topic with the nearest
-   centroid (every item gets a topic: :func:`discover_topics` leaves no ``-1``; :func:`assign`
-   has the similarity floor for new items). Centroids are then the normalised means of the
-   members.
+3. **Small clusters and the rest.** A topic holds at least ``min_topic_size`` items. In a sample
+   of ``m`` of ``n`` items a topic shows about ``min_topic_size * m / n`` of them, so that (at
+   least 2) is the bar for a sample cluster; smaller clusters' items, and the items outside the
+   sample, join the topic with the nearest centroid; a topic then still under
+   ``min_topic_size`` is dropped and its items join their nearest remaining topic (every item
+   gets a topic: :func:`discover_topics` leaves no ``-1``; :func:`assign` has the similarity
+   floor for new items). Centroids are then the normalised means of the members.
 4. **Description.** Keywords by class-based TF-IDF (c-TF-IDF, as in BERTopic: a term's
    frequency in the topic, times ``log(1 + A / f)`` where ``A`` is the mean number of words per
-   topic and ``f`` the term's frequency over all topics), English stop words removed; the label
-   is the top three keywords that do not repeat each other; representatives are the members
-   nearest the centroid.
+   topic and ``f`` the term's frequency over all topics), terms counted per text and summed per
+   topic (sparse), contractions kept whole and dropped with the English stop words
+   (:func:`keyword_tokens`); the label is the top three keywords that do not repeat each other;
+   representatives are the members nearest the centroid.
+
+Every step after the tree is linear in the number of items (one pass or one sparse product per
+step, never a scan per topic), so at 100,000 items the embedding dominates.
 
 Topic ids are ``0 .. k-1`` by decreasing size (ties by first member). :func:`match_topics` maps
 the ids of a new run onto those of an earlier run (Hungarian assignment on centroid cosine
@@ -42,6 +48,8 @@ similarity), and :func:`assign` puts new items into existing topics.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -55,6 +63,16 @@ DEFAULT_SAMPLE_SIZE = 4000
 KEYWORDS = 10
 REPRESENTATIVES = 5
 LABEL_WORDS = 3
+
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+_CONTRACTION_ENDINGS = frozenset(["t", "s", "m", "re", "ve", "ll", "d"])
+# Contractions as customers type them without the apostrophe; with it they are dropped by rule.
+_BARE_CONTRACTIONS = frozenset([
+    "dont", "cant", "wont", "didnt", "doesnt", "isnt", "wasnt", "arent", "werent", "couldnt", "wouldnt",
+    "shouldnt", "havent", "hasnt", "hadnt", "aint", "im", "ive", "youre", "youve", "theyre", "theyve", "weve",
+    "thats", "whats", "theres",
+])
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,14 +159,15 @@ def discover_topics(
     sample = np.sort(rng.choice(n, sample_size, replace=False)) if n > sample_size else np.arange(n)
     labels = np.full(n, -1, dtype=np.int64)
     labels[sample] = _cut(matrix[sample], threshold=cut_at)
-    labels = _drop_small(labels, size)
+    # In a sample, a topic of ``size`` items shows about size * sample / n of them.
+    labels = _drop_small(labels, min(size, max(2, -(-size * sample.size // n))))
     if labels.max() < 0:  # nothing big enough: one topic of everything
         labels[:] = 0
-    loose = np.flatnonzero(labels < 0)
-    if loose.size:
-        ids = np.unique(labels[labels >= 0])
-        centroids = _centroids(matrix, labels)[ids]
-        labels[loose] = ids[np.argmax(matrix[loose] @ centroids.T, axis=1)]
+    labels = _join_nearest(matrix, labels)
+    if sample.size < n:  # the rest has joined: now each topic must hold ``size`` items
+        kept = _drop_small(labels, size)
+        if kept.max() >= 0:
+            labels = _join_nearest(matrix, kept)
     labels = _renumber(labels)
     return _describe(matrix, texts, labels, sampled=int(sample.size), threshold=cut_at)
 
@@ -244,36 +263,73 @@ def match_topics(
 def topic_keywords(
     texts: Sequence[str], labels: NDArray[np.int64] | Sequence[int], *, top: int = KEYWORDS
 ) -> dict[int, list[str]]:
-    """c-TF-IDF keywords per label (``-1`` skipped), best first (see the module docstring)."""
+    """c-TF-IDF keywords per label (``-1`` skipped), best first (see the module docstring).
+
+    Words are letters only (numbers dropped), lower-cased and accent-stripped, with
+    :func:`keyword_tokens`: contractions stay whole and are dropped as stop words ("don't",
+    "I'm"), possessives lose their "'s". Terms are counted per text and summed per topic, so a
+    bigram never spans two texts; the cost is linear in the words of all texts.
+    """
+    from scipy import sparse
     from sklearn.feature_extraction.text import CountVectorizer
 
     labels = np.asarray(labels, dtype=np.int64)
+    if labels.shape != (len(texts),):
+        raise ValueError(f"labels has {labels.size} items but there are {len(texts)} texts")
     ids = sorted(int(i) for i in np.unique(labels) if i >= 0)
     if not ids:
         return {}
-    documents = [
-        " ".join(texts[int(i)] for i in np.flatnonzero(labels == topic)) for topic in ids
-    ]
+    members = np.flatnonzero(labels >= 0)
     vectorizer = CountVectorizer(
-        stop_words="english", ngram_range=(1, 2), strip_accents="unicode", lowercase=True,
-        token_pattern=r"(?u)\b[^\W\d_][^\W\d_]+\b",
+        ngram_range=(1, 2), strip_accents="unicode", lowercase=True, tokenizer=keyword_tokens,
+        token_pattern=None, dtype=np.float64,
     )
     try:
-        counts = vectorizer.fit_transform(documents).astype(np.float64).toarray()
+        per_text = vectorizer.fit_transform([texts[int(i)] for i in members])
     except ValueError:  # nothing but stop words and numbers
         return {topic: [] for topic in ids}
+    row_of = np.searchsorted(ids, labels[members])
+    indicator = sparse.csr_matrix(
+        (np.ones(members.size), (row_of, np.arange(members.size))), shape=(len(ids), members.size)
+    )
+    counts = (indicator @ per_text).tocsr()
     terms = vectorizer.get_feature_names_out()
-    words_per_topic = counts.sum(axis=1, keepdims=True)
+    words_per_topic = np.asarray(counts.sum(axis=1)).ravel()
     words_per_topic[words_per_topic == 0] = 1.0
-    tf = counts / words_per_topic
     mean_words = counts.sum() / len(ids)
-    idf = np.log(1.0 + mean_words / np.maximum(counts.sum(axis=0), 1.0))
-    scores = tf * idf
+    idf = np.log(1.0 + mean_words / np.maximum(np.asarray(counts.sum(axis=0)).ravel(), 1.0))
+    scores = (sparse.diags(1.0 / words_per_topic) @ counts @ sparse.diags(idf)).tocsr()
     result: dict[int, list[str]] = {}
     for row, topic in enumerate(ids):
-        order = np.argsort(-scores[row], kind="stable")
-        result[topic] = [str(terms[j]) for j in order[:top] if scores[row, j] > 0]
+        start, end = scores.indptr[row], scores.indptr[row + 1]
+        columns, values = scores.indices[start:end], scores.data[start:end]
+        order = np.lexsort((columns, -values))[:top]  # best first; ties by term, as a stable sort
+        result[topic] = [str(terms[columns[j]]) for j in order if values[j] > 0]
     return result
+
+
+def keyword_tokens(text: str) -> list[str]:
+    """The words of ``text`` that may be keywords, lower-cased: runs of letters, an
+    apostrophe inside a word kept ("don't" is one word, not "don" and "t"); contractions and
+    English stop words (scikit-learn's list, plus contractions written without the apostrophe:
+    "dont", "im") dropped; a possessive "'s" removed ("customer's" -> "customer"); one-letter
+    words dropped.
+
+    >>> keyword_tokens("i don't know why i can\u2019t log in, it's my account's fault")
+    ['know', 'log', 'account', 'fault']
+    """
+    stop = _stop_words()
+    out = []
+    for token in _TOKEN.findall(text.lower().translate(_APOSTROPHES)):
+        if "'" in token:
+            stem, _, ending = token.rpartition("'")
+            if ending == "s" and stem not in stop and "'" not in stem:
+                token = stem  # a possessive
+            elif ending in _CONTRACTION_ENDINGS:
+                continue  # don't, can't, I'm, you're, we've, they'll, I'd, it's
+        if len(token) > 1 and token not in stop:
+            out.append(token)
+    return out
 
 
 def topic_label(keywords: Sequence[str], *, words: int = LABEL_WORDS) -> str:
@@ -291,6 +347,13 @@ def topic_label(keywords: Sequence[str], *, words: int = LABEL_WORDS) -> str:
 
 
 # --- internals ---------------------------------------------------------------------------
+
+
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return frozenset(ENGLISH_STOP_WORDS) | _BARE_CONTRACTIONS
 
 
 def _matrix(values: object, name: str) -> NDArray[np.float64]:
@@ -330,11 +393,27 @@ def _cut(matrix: NDArray[np.float64], *, threshold: float) -> NDArray[np.int64]:
 
 
 def _drop_small(labels: NDArray[np.int64], min_size: int) -> NDArray[np.int64]:
+    """``labels`` with the clusters of fewer than ``min_size`` members set to -1."""
     out = labels.copy()
-    ids, counts = np.unique(labels[labels >= 0], return_counts=True)
-    for topic, count in zip(ids, counts, strict=True):
-        if count < min_size:
-            out[labels == topic] = -1
+    assigned = labels >= 0
+    if not assigned.any():
+        return out
+    sizes = np.bincount(labels[assigned])
+    out[assigned & (sizes[np.maximum(labels, 0)] < min_size)] = -1
+    return out
+
+
+def _join_nearest(matrix: NDArray[np.float64], labels: NDArray[np.int64]) -> NDArray[np.int64]:
+    """Items labelled -1 join the cluster with the most similar centroid."""
+    loose = np.flatnonzero(labels < 0)
+    if not loose.size:
+        return labels
+    out = labels.copy()
+    ids = np.unique(labels[labels >= 0])
+    centroids = _centroids(matrix, labels)[ids]
+    for start in range(0, loose.size, 8192):  # bounded memory: 8,192 rows x topics at a time
+        part = loose[start : start + 8192]
+        out[part] = ids[np.argmax(matrix[part] @ centroids.T, axis=1)]
     return out
 
 
@@ -343,16 +422,42 @@ def _renumber(labels: NDArray[np.int64]) -> NDArray[np.int64]:
     ids, first, counts = np.unique(labels[labels >= 0], return_index=True, return_counts=True)
     positions = np.flatnonzero(labels >= 0)
     order = sorted(range(ids.size), key=lambda i: (-counts[i], positions[first[i]]))
-    mapping = {int(ids[i]): new for new, i in enumerate(order)}
-    return np.array([mapping.get(int(x), -1) for x in labels], dtype=np.int64)
+    lookup = np.full(int(ids.max()) + 2 if ids.size else 1, -1, dtype=np.int64)
+    for new, i in enumerate(order):
+        lookup[ids[i]] = new
+    return lookup[labels]  # -1 indexes the last entry, which stays -1
 
 
 def _centroids(matrix: NDArray[np.float64], labels: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Unit-length mean vector of each label 0..max (a zero row for an empty label)."""
+    from scipy import sparse
+
     k = int(labels.max()) + 1
-    sums = np.zeros((k, matrix.shape[1]))
     mask = labels >= 0
-    np.add.at(sums, labels[mask], matrix[mask])
-    return _unit(sums)
+    rows = labels[mask]
+    indicator = sparse.csr_matrix((np.ones(rows.size), (rows, np.flatnonzero(mask))), shape=(k, labels.size))
+    return _unit(np.asarray(indicator @ matrix))
+
+
+def _own_similarity(
+    matrix: NDArray[np.float64], labels: NDArray[np.int64], centroids: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Each item's cosine similarity to its own label's centroid (0 for -1), 8,192 rows at a
+    time (no copy of the whole matrix)."""
+    out = np.zeros(labels.size)
+    for start in range(0, labels.size, 8192):
+        rows = slice(start, start + 8192)
+        part = labels[rows]
+        inside = part >= 0
+        out[rows][inside] = np.einsum("ij,ij->i", matrix[rows][inside], centroids[part[inside]])
+    return out
+
+
+def _groups(labels: NDArray[np.int64], k: int) -> list[NDArray[np.int64]]:
+    """The member indices of each label 0..k-1, in index order (one sort, not k scans)."""
+    order = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[order], np.arange(k + 1))
+    return [order[bounds[i] : bounds[i + 1]] for i in range(k)]
 
 
 def _describe(
@@ -367,11 +472,11 @@ def _describe(
         return TopicModel(labels, [], 0.0, sampled, threshold)
     centroids = _centroids(matrix, labels)
     keywords = topic_keywords(texts, labels)
-    member_sims = np.einsum("ij,ij->i", matrix[labels >= 0], centroids[labels[labels >= 0]])
+    similarity = _own_similarity(matrix, labels, centroids)
+    member_sims = similarity[labels >= 0]
     topics = []
-    for topic in range(centroids.shape[0]):
-        members = np.flatnonzero(labels == topic)
-        sims = matrix[members] @ centroids[topic]
+    for topic, members in enumerate(_groups(labels, centroids.shape[0])):
+        sims = similarity[members]
         nearest = members[np.argsort(-sims, kind="stable")[:REPRESENTATIVES]]
         words = keywords.get(topic, [])
         topics.append(
