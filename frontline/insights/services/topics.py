@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from frontline.core import background
@@ -181,9 +182,9 @@ def topics_assign_new(*, limit: int = 20_000) -> int:
 
 
 def _resize() -> None:
-    sizes = defaultdict(int)
-    for topic_id in FeedbackItem.objects.filter(topic__active=True).values_list("topic_id", flat=True):
-        sizes[topic_id] += 1
+    """Each active topic's size from its items (one grouped count, not a row per item)."""
+    sizes = dict(FeedbackItem.objects.filter(topic__active=True).values_list("topic_id")
+                 .annotate(n=Count("id")).order_by())
     for topic in Topic.objects.filter(active=True):
         if topic.size != sizes.get(topic.pk, 0):
             topic.size = sizes.get(topic.pk, 0)
