@@ -34,6 +34,9 @@ ALLOWED_HOSTS = [h for h in os.environ.get("FRONTLINE_ALLOWED_HOSTS", "127.0.0.1
 DEMO_SECRET_KEY = "frontline-demo-insecure-key-change-me-in-production"
 SECRET_KEY_MIN_LENGTH = 32
 SECRET_KEY = os.environ.get("FRONTLINE_SECRET_KEY", "").strip() or DEMO_SECRET_KEY
+# Earlier keys, comma-separated, while changing FRONTLINE_SECRET_KEY: sessions signed with them stay
+# valid, and webhook secrets encrypted under them still open (`frontline reseal_secrets` moves them on).
+SECRET_KEY_FALLBACKS = [k.strip() for k in os.environ.get("FRONTLINE_SECRET_KEY_FALLBACKS", "").split(",") if k.strip()]
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]", "testserver"})
 PRODUCTION = not DEBUG and (bool(set(ALLOWED_HOSTS) - LOCAL_HOSTS) or _env_bool("FRONTLINE_SECURE_COOKIES", False))
 if PRODUCTION and (SECRET_KEY == DEMO_SECRET_KEY or len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH):

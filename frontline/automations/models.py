@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from frontline.core.secretbox import EncryptedSecretField
+
 
 class Visibility(models.TextChoices):
     PERSONAL = "personal", "Personal (only me)"
@@ -88,7 +90,8 @@ class Rule(models.Model):
     actions = models.JSONField(default=list)
     position = models.PositiveIntegerField(default=0)
     active = models.BooleanField(default=True)
-    webhook_secret = models.CharField(max_length=64, blank=True, help_text="Signs the rule's webhook calls (HMAC-SHA256).")
+    webhook_secret = EncryptedSecretField(blank=True, default="",
+                                          help_text="Signs the rule's webhook calls (HMAC-SHA256); encrypted at rest.")
     fire_count = models.PositiveIntegerField(default=0)
     last_fired_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -8,6 +8,7 @@ urlpatterns = [
     path("rules/new/", views.rule_edit, name="rule_new"),
     path("rules/<int:rule_id>/", views.rule_edit, name="rule_edit"),
     path("rules/<int:rule_id>/delete/", views.rule_delete, name="rule_delete"),
+    path("rules/<int:rule_id>/secret/", views.rule_secret_rotate, name="rule_secret_rotate"),
     path("macros/", views.macro_list, name="macro_list"),
     path("macros/new/", views.macro_edit, name="macro_new"),
     path("macros/<int:macro_id>/", views.macro_edit, name="macro_edit"),

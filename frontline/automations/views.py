@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from frontline.core.secretbox import mask
 from frontline.desk.errors import TransitionNotAllowed
 from frontline.desk.selectors import ticket_get_for_viewer
 from frontline.engine import rules as engine
@@ -25,6 +26,8 @@ from . import actions as rule_actions
 from . import placeholders, selectors, services
 from .forms import MacroForm, RuleForm, errors_onto
 from .models import Visibility
+
+_SECRET_SHOWN = "automations_rule_secret_{}"  # session key: a rule's new webhook secret, until its page shows it once
 
 
 def _staff(request: HttpRequest) -> User:
@@ -81,6 +84,9 @@ def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
     if rule is not None:
         context["firings"] = rule.firings.select_related("ticket")[:20]
         context["webhook_calls"] = rule.webhook_calls.all()[:10]
+        context["secret_masked"] = mask(rule.webhook_secret)
+        if request.method == "GET":  # shown once, on the page after it was made
+            context["new_secret"] = request.session.pop(_SECRET_SHOWN.format(rule.pk), None)
     if request.method == "POST" or dry_get:
         if not form.is_valid():
             return render(request, "automations/rule_form.html", context, status=422)
@@ -100,6 +106,7 @@ def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
             context["dry_run_link"] = reverse("desk:ticket_list") + "?view=all&ids=" + ",".join(
                 str(i) for i in run.ids[:1000])
             return render(request, "automations/rule_form.html", context)
+        had_secret = bool(rule and rule.webhook_secret)
         try:
             saved = services.rule_save(rule=rule, actor=viewer, name=data["name"], trigger=data["trigger"],
                                        conditions=data["conditions"], actions=data["actions"],
@@ -109,8 +116,25 @@ def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
             errors_onto(form, exc)
             return render(request, "automations/rule_form.html", context, status=422)
         messages.success(request, f"Rule “{saved.name}” saved.")
+        if saved.webhook_secret and not had_secret:  # its first webhook: show the new secret once
+            request.session[_SECRET_SHOWN.format(saved.pk)] = saved.webhook_secret
+            return redirect("automations:rule_edit", saved.pk)
         return redirect("automations:rule_list")
     return render(request, "automations/rule_form.html", context)
+
+
+@require_POST
+@login_required
+def rule_secret_rotate(request: HttpRequest, rule_id: int) -> HttpResponse:
+    """A new webhook secret (the old one stops signing at once), shown once on the rule's page."""
+    viewer = _manager(request)
+    rule = selectors.rules_for_manager(viewer=viewer).filter(pk=rule_id).first()
+    if rule is None:
+        raise Http404("No such rule.")
+    secret = services.rule_webhook_secret_rotate(rule=rule, actor=viewer)
+    request.session[_SECRET_SHOWN.format(rule.pk)] = secret
+    messages.success(request, "The webhook secret was replaced: give the new one to the receiver.")
+    return redirect("automations:rule_edit", rule.pk)
 
 
 @require_POST

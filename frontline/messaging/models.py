@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from frontline.core.secretbox import EncryptedSecretField
+
 
 class Platform(models.TextChoices):
     WHATSAPP = "whatsapp", "WhatsApp"
@@ -28,9 +30,9 @@ class MessagingConnector(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=50, unique=True, help_text="The last part of the inbound webhook's address.")
     platform = models.CharField(max_length=16, choices=Platform.choices)
-    # The shared secret signs both ways; kept (an HMAC needs it), shown once when made or rotated.
-    secret = models.CharField(max_length=100)
-    previous_secret = models.CharField(max_length=100, blank=True, default="")
+    # The shared secret signs both ways; kept (an HMAC needs it) encrypted at rest, shown once when made or rotated.
+    secret = EncryptedSecretField()
+    previous_secret = EncryptedSecretField(blank=True, default="")
     previous_secret_until = models.DateTimeField(null=True, blank=True)
     outbound_url = models.URLField(max_length=500, blank=True, default="",
                                    help_text="Agents' replies are POSTed here (signed JSON); empty: replies are not sent.")

@@ -11,15 +11,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from frontline.core.secretbox import EncryptedSecretField
+
 
 class PhoneConnector(models.Model):
     """One telephony system sending call events to ``/webhooks/phone/<slug>/``, signed with ``secret``."""
 
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=50, unique=True, help_text="The last part of the webhook's address.")
-    # The shared secret must be kept (an HMAC is checked with it); it is shown once, when made or rotated.
-    secret = models.CharField(max_length=100)
-    previous_secret = models.CharField(max_length=100, blank=True, default="")
+    # The shared secret must be kept (an HMAC is checked with it), encrypted at rest; it is shown once, when made or rotated.
+    secret = EncryptedSecretField()
+    previous_secret = EncryptedSecretField(blank=True, default="")
     previous_secret_until = models.DateTimeField(null=True, blank=True,
                                                  help_text="The previous secret still verifies until then (a rotation).")
     queue = models.ForeignKey("desk.Queue", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",

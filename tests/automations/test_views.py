@@ -101,3 +101,35 @@ def test_macro_pages_refuse_what_a_role_may_not_do(login, agent, team, manager) 
                                                            "actions": "[]", "visibility": "personal", "active": "on"})
     assert made.status_code == 422 and b"Unknown placeholder {{ customer.ssn }}" in made.content
     assert Macro.objects.count() == 1
+
+
+def test_a_rules_webhook_secret_is_shown_once_then_masked_and_can_be_replaced(login, manager) -> None:  # type: ignore[no-untyped-def]
+    client = login(manager)
+    hook = json.dumps([{"type": "webhook", "url": "https://crm.partner.example/hook"}])
+    saved = client.post("/automations/rules/new/", {**rule_post(actions=hook), "save": "1"})
+    rule = Rule.objects.get()
+    secret = rule.webhook_secret
+    first, again = client.get(saved.url), client.get(saved.url)
+    assert (saved.url, secret.encode() in first.content, secret.encode() in again.content) == (
+        f"/automations/rules/{rule.pk}/", True, False)
+    assert f"••••••••{secret[-4:]}".encode() in again.content
+    replaced = client.post(f"/automations/rules/{rule.pk}/secret/")
+    rule.refresh_from_db()
+    shown = client.get(replaced.url)
+    assert (replaced.status_code, rule.webhook_secret != secret, rule.webhook_secret.encode() in shown.content) == (
+        302, True, True)
+    assert rule.webhook_secret.encode() not in client.get(replaced.url).content
+    edited = client.post(f"/automations/rules/{rule.pk}/", {**rule_post(actions=hook, name="Renamed"), "save": "1"})
+    assert edited.url == "/automations/" and Rule.objects.get().webhook_secret == rule.webhook_secret
+
+
+@pytest.mark.parametrize("role", ["agent", "lead"])
+def test_only_managers_replace_a_rules_webhook_secret(login, manager, role) -> None:  # type: ignore[no-untyped-def]
+    rule = services.rule_save(rule=None, actor=manager, name="Hook", trigger="ticket_created", conditions={"all": []},
+                              actions=[{"type": "webhook", "url": "https://crm.partner.example/hook"}])
+    user = {"agent": f.agent, "lead": f.lead}[role]()
+    client = login(user)
+    assert [client.post(f"/automations/rules/{rule.pk}/secret/").status_code,
+            client.get(f"/automations/rules/{rule.pk}/").status_code] == [403, 403]
+    assert Rule.objects.get().webhook_secret == rule.webhook_secret
+    assert login(manager).post("/automations/rules/999999/secret/").status_code == 404

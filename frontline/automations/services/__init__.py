@@ -41,6 +41,7 @@ from .rules import (
     rule_conditions_validate,
     rule_delete,
     rule_save,
+    rule_webhook_secret_rotate,
 )
 from .running import (
     Chain,
@@ -73,5 +74,6 @@ __all__ = [
     "rule_delete",
     "rule_fire",
     "rule_save",
+    "rule_webhook_secret_rotate",
     "triggers_of",
 ]

@@ -82,6 +82,17 @@ def rule_save(*, rule: Rule | None, actor: User, name: str, trigger: str, condit
 
 
 @transaction.atomic
+def rule_webhook_secret_rotate(*, rule: Rule, actor: User, at: datetime | None = None) -> str:
+    """A new secret for the rule's webhook calls (the old one stops at once); returned to be shown once."""
+    if not actor.sees_everything or actor.role not in STAFF_ROLES:
+        raise PermissionDenied("Only managers and admins change automation rules.")
+    rule.webhook_secret = new_webhook_secret()
+    rule.updated_by, rule.updated_at = actor, at or timezone.now()
+    rule.save(update_fields=["webhook_secret", "updated_by", "updated_at"])
+    return rule.webhook_secret
+
+
+@transaction.atomic
 def rule_delete(*, rule: Rule, actor: User) -> None:
     if not actor.sees_everything or actor.role not in STAFF_ROLES:
         raise PermissionDenied("Only managers and admins change automation rules.")
