@@ -145,10 +145,18 @@ class EntryView:
                 "text": self.text, "at": self.at.isoformat()}
 
 
-def chat_entries_after(*, chat: Chat, after: int, for_customer: bool, limit: int = 500) -> list[EntryView]:
-    """The chat's log after entry ``after``, oldest first. Customers see agents by first name."""
-    rows = (ChatEntry.objects.filter(chat=chat, seq__gt=after).select_related("message", "agent")
-            .order_by("seq")[:limit])
+def chat_entries_after(*, chat: Chat, after: int, for_customer: bool, limit: int = 500,
+                       upto: int | None = None) -> list[EntryView]:
+    """The chat's log after entry ``after`` (and up to ``upto``), oldest first. Customers see agents by first name.
+
+    The polls pass ``upto=chat.seq`` as they read it: entries written between the two reads come
+    with the next answer, so an answer's ``seq`` is always its last entry and a client asking "after
+    seq" never gets an entry twice.
+    """
+    rows = ChatEntry.objects.filter(chat=chat, seq__gt=after)
+    if upto is not None:
+        rows = rows.filter(seq__lte=upto)
+    rows = rows.select_related("message", "agent").order_by("seq")[:limit]
     views = []
     for entry in rows:
         if entry.author == "agent" and entry.agent is not None:

@@ -182,7 +182,8 @@ def _agent_view(viewer: User, chat_id: int | None, after: int) -> dict[str, Any]
         view["chat"] = {"id": chat.pk, "state": chat.state, "seq": chat.seq, "pulse": chat.pulse,
                         "agent": chat.agent.display_name if chat.agent else None,
                         "customer_typing": selectors.typing_now(chat.customer_typing_at, now=now) and chat.state != ChatState.ENDED,
-                        "entries": [e.as_json() for e in selectors.chat_entries_after(chat=chat, after=after, for_customer=False)]}
+                        "entries": [e.as_json() for e in selectors.chat_entries_after(chat=chat, after=after, for_customer=False,
+                                                                                     upto=chat.seq)]}
     view["sig"] = _signature(view)
     return view
 

@@ -181,7 +181,7 @@ def leave_message(request: HttpRequest, key: str) -> HttpResponse:
 
 def _customer_view(chat: Chat, after: int) -> dict[str, Any]:
     now = timezone.now()
-    entries = selectors.chat_entries_after(chat=chat, after=after, for_customer=True)
+    entries = selectors.chat_entries_after(chat=chat, after=after, for_customer=True, upto=chat.seq)
     agent = chat.agent
     return {"state": chat.state, "seq": chat.seq, "pulse": chat.pulse,
             "agent": {"name": agent.first_name or agent.username} if agent and chat.state == ChatState.ACTIVE else None,

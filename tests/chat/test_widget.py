@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from frontline.chat import services
+from frontline.chat import selectors, services
 from frontline.chat.models import Chat, ChatState, EndedBy
 from frontline.desk.models import Ticket
 from tests import factories as f
@@ -126,6 +126,18 @@ def test_the_poll_returns_entries_after_the_cursor_once(client, widget, ana):  #
     second = get(client, f"{path}?after={first['seq']}&pulse={first['pulse']}&wait=0", token=data["token"]).json()
     assert ([e["seq"] for e in first["entries"]], first["agent"], first["entries"][-1]["name"], second["entries"]) == (
         [1, 2, 3], {"name": "Ana"}, "Ana", [])
+
+
+def test_a_poll_answer_ends_at_the_seq_it_read_so_no_entry_comes_twice(client, widget, ana):  # type: ignore[no-untyped-def]
+    """An entry written between the poll's read of the chat and its read of the entries comes with the next answer,
+    not this one: a client asking "after seq" would otherwise get it twice."""
+    started(client, ana)
+    read_first = Chat.objects.get()  # the poll's read of the chat row: seq 1
+    services.chat_customer_says(chat=Chat.objects.get(), text="And one more thing")  # seq 2, written after that read
+    now = selectors.chat_entries_after(chat=read_first, after=0, for_customer=True, upto=read_first.seq)
+    later = selectors.chat_entries_after(chat=Chat.objects.get(), after=read_first.seq, for_customer=True,
+                                         upto=Chat.objects.get().seq)
+    assert ([e.seq for e in now], [e.seq for e in later]) == ([1], [2])
 
 
 def test_the_widget_script_is_served_to_any_site(client):  # type: ignore[no-untyped-def]
