@@ -55,9 +55,8 @@ WITHHELD = (
     "team leads those of the agents of the teams they lead)."
 )
 DEFLECTION_NOTE = (
-    "Not measurable yet: Frontline has no self-service (knowledge base, help-centre article views or "
-    "a bot) whose sessions could be counted. When it has, deflection = self-service sessions that did "
-    "not go on to open a ticket \u00f7 self-service sessions."
+    "Not measurable yet: Frontline has no self-service (knowledge base, article views, bot) whose "
+    "sessions could be counted."
 )
 _OTHER_FILTERS = ("agent_id", "channel", "queue_id", "priority", "tier", "tag")
 
@@ -454,4 +453,7 @@ def add_to_dashboard(
     data["breakdown_extra"] = (
         BREAKDOWN_KEYS[: 3 if viewer.sees_everything else 2] if data["table"] else ()
     )
-    data["sees_budget"] = viewer.sees_everything
+    # the per-team cost column only where some team has a budget of its own
+    data["cost_column"] = any(
+        r["values"].get("cost_per_contact") is not None for r in data["table"]
+    )

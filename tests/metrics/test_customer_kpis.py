@@ -280,6 +280,7 @@ def test_the_page_shows_the_qa_score_linked_to_its_tickets(world, login):
     card = page[page.index('id="kpi-qa_score"') :]
     assert "56.3 %" in card[:400] and "/tickets/?view=all&amp;ids=" in card[:400]
     assert "115.00" in page[page.index('id="kpi-cost_per_contact"') :][:300]
+    assert '<th class="num">Cost / contact</th>' in page  # Billing has a plan of its own
 
 
 def test_empty_states(department, login):
