@@ -11,7 +11,10 @@ sampling go through the quality services.
 The disagreement model: each agent has a latent skill per criterion (their true rate of doing it
 right), each reviewer a leniency bias and a noise level, and one criterion ("Shows empathy") is
 read very differently by different reviewers — so calibration flags it "rewrite this criterion"
-while the clear-cut ones ("Uses the customer's name", "No personal data exposed") agree.
+while the clear-cut ones ("Uses the customer's name", "No personal data exposed") agree. In a
+calibration session every reviewer scores what the same ticket shows (one draw of the agent's
+skill per ticket and criterion) and slips now and then (up to 1 % of their scores; on the ambiguous
+criterion 60 % more, by up to two steps), so most criteria come out "acceptable" and one or two are flagged.
 """
 
 from __future__ import annotations
@@ -92,6 +95,13 @@ AUTOQA_DAYS = 2
 WEEKS = 8
 # Criteria readers disagree on, and how much extra noise they add (in share of the scale).
 AMBIGUOUS = {"shows-empathy": 0.35}
+# In calibration: tickets per session, how often a reviewer's score slips from what the ticket shows (each
+# reviewer's rate drawn from this range), and the extra chance on the ambiguous criterion. Chosen with a
+# simulation of 200 sessions of 3 reviewers (seeds 1000-1199, not the demo's): one criterion flagged "rewrite"
+# in 84 % of sessions, never more than two; the ambiguous one flagged in 92 % (docs/demo.md).
+CALIBRATION_TICKETS = 8
+CALIBRATION_SLIPS = (0.0, 0.01)
+CALIBRATION_AMBIGUOUS = {"shows-empathy": 0.6}
 DISPUTE_REASONS = (
     "The customer had already been refunded by billing, so the refund policy did not apply here.",
     "I did greet the customer: the greeting was in the first reply, before the order details.",
@@ -132,6 +142,22 @@ def _score_rows(rng: random.Random, criteria: list[Criterion], skills: dict[str,
             value = _value(rng, c, base, bias, noise)
         out[c.pk] = ScoreIn(value=value, na=value is None)
     return out
+
+
+def _reading(rng: random.Random, c: Criterion, truth: ScoreIn, slip: float) -> ScoreIn:
+    """A calibration reviewer's score of what the ticket shows (``truth``): the same, except a slip now and
+    then (a yes/no flipped, a 1-5 one step off, an N/A judged otherwise), more often and by up to two steps
+    on an ambiguous criterion."""
+    slip += CALIBRATION_AMBIGUOUS.get(c.key, 0.0)
+    if c.auto_fail or rng.random() >= slip:
+        return truth
+    if truth.value is None:  # N/A to this reviewer's colleagues; scored "as if" by this one
+        return ScoreIn(value=1 if c.scale.startswith("yes_no") else 3, na=False)
+    if c.scale.startswith("yes_no"):
+        return ScoreIn(value=1 - truth.value, na=False)
+    size = rng.choice((1, 2)) if c.key in CALIBRATION_AMBIGUOUS else 1  # read differently, not just slipped
+    up = truth.value + size <= 5 and (truth.value - size < 1 or rng.random() < 0.5)
+    return ScoreIn(value=truth.value + size if up else truth.value - size, na=False)
 
 
 def _total(criteria: list[Criterion], scores: dict[int, ScoreIn]) -> scoring.Total:
@@ -295,24 +321,25 @@ def _calibrations(rng: random.Random, anchor: datetime, manager: User, leads: di
                                         solved_at__lt=anchor - timedelta(days=10),
                                         status_category__in=[StatusCategory.SOLVED, StatusCategory.CLOSED])
                   .order_by("-solved_at", "-id")[:200].values_list("id", flat=True))
-    if len(solved) < 12:
+    if len(solved) < 2 * CALIBRATION_TICKETS:
         return 0
-    chosen = rng.sample(solved, 12)
+    chosen = rng.sample(solved, 2 * CALIBRATION_TICKETS)
     criteria = list(Criterion.objects.filter(version=version).order_by("section__position", "position"))
     for n, (title, days_ago, expert, ticket_ids) in enumerate((
-            ("Monthly calibration: refunds and returns", 24, None, chosen[:6]),
-            ("Monthly calibration: empathy wording", 3, manager, chosen[6:]))):
+            ("Monthly calibration: refunds and returns", 24, None, chosen[:CALIBRATION_TICKETS]),
+            ("Monthly calibration: empathy wording", 3, manager, chosen[CALIBRATION_TICKETS:]))):
         at = anchor - timedelta(days=days_ago)
         tickets = list(Ticket.objects.filter(pk__in=ticket_ids).order_by("pk"))
         session = calibration.calibration_create(title=title, version=version, tickets=tickets, reviewers=reviewers,
                                                  expert=expert, actor=manager, at=at - timedelta(days=2))
         people = list(session.reviewers.all())
+        slips = {person.pk: 0.005 if person == manager else rng.uniform(*CALIBRATION_SLIPS) for person in people}
         for ticket in tickets:
+            truth = _score_rows(rng, criteria, skills.get(ticket.assignee_id, {}), 0.0, 0.1)
             for person in people:
-                bias, noise = rng.gauss(0, 0.05), 0.08 if person == manager else rng.uniform(0.06, 0.14)
                 review = calibration.calibration_review_start(session=session, ticket=ticket, reviewer=person,
                                                               at=at - timedelta(days=1))
-                rows = _score_rows(rng, criteria, skills.get(ticket.assignee_id, {}), bias, noise)
+                rows = {c.pk: _reading(rng, c, truth[c.pk], slips[person.pk]) for c in criteria}
                 services.review_save(review=review, actor=person, scores=rows, submit=True, at=at - timedelta(hours=n))
         session = calibration.calibration_reveal(session=session, actor=manager, at=at)
         calibration.calibration_note_add(
