@@ -1,7 +1,11 @@
-"""The demo's macros and automation rules, and the macros' use over the last 30 days.
+"""The demo's macros and automation rules, the macros' use over the last 30 days, and the "ticket
+created" rules' firings over the whole history.
 
-Written after the tickets and surveys (so no rule fires on the replayed history), through the
-automations services (every macro and rule validated as on its page). The usage history marks a
+Written after the tickets and surveys (so no rule runs live on the replayed history), through the
+automations services (every macro and rule validated as on its page); the rules are dated before
+the first ticket. The simulation applied the "ticket created" rules' effects as each ticket
+arrived (``created_rules``); here the engine reads every creation and the firings are recorded
+(``automation_fired`` events, ``RuleFiring`` rows, each rule's count and last firing). The usage history marks a
 deterministic sample of the agents' recent public replies as written from the macro of their queue:
 a ``macro_applied`` event next to the reply (bulk-written, like the replay's events) and a
 ``MacroUse`` row, so the macro list shows counts, last use and who.
@@ -13,6 +17,7 @@ import random
 from datetime import datetime, timedelta
 from typing import Any
 
+from frontline.automations.actions import describe
 from frontline.automations.models import (
     Macro,
     MacroUse,
@@ -22,9 +27,13 @@ from frontline.automations.models import (
     Visibility,
     WebhookCall,
 )
+from frontline.automations.selectors import field_registry
 from frontline.automations.services import macro_save, rule_save
-from frontline.desk.models import AuthorKind, EventKind, Message, TicketEvent
+from frontline.desk.models import AuthorKind, EventKind, Message, Ticket, TicketEvent
+from frontline.engine import rules as rules_engine
 from frontline.people.models import Team, User
+
+from . import created_rules
 
 USAGE_DAYS = 30
 USAGE_SHARE = 0.12
@@ -80,14 +89,14 @@ QUEUE_MACRO = {"Billing": "Refund issued", "Orders": "Delivery delay apology", "
 
 RULES: tuple[tuple[str, str, dict[str, Any], list[dict[str, Any]], str, bool], ...] = (
     ("Auto-tag billing by keywords", Trigger.TICKET_CREATED,
-     {"any": [{"field": "ticket.subject", "op": "contains", "value": ["invoice", "refund", "charged", "payment"]},
-              {"field": "message.text", "op": "contains", "value": ["invoice", "refund", "charged twice", "payment"]}]},
-     [{"type": "add_tags", "value": ["billing"]}],
+     {"any": [{"field": "ticket.subject", "op": "contains", "value": list(created_rules.BILLING_SUBJECT_WORDS)},
+              {"field": "message.text", "op": "contains", "value": list(created_rules.BILLING_TEXT_WORDS)}]},
+     [{"type": "add_tags", "value": [created_rules.BILLING_TAG]}],
      "Tickets that talk about money get the billing tag, whatever queue they land in.", True),
     ("VIP customers first", Trigger.TICKET_CREATED,
-     {"all": [{"field": "requester.tier", "op": "in", "value": ["gold", "platinum"]},
-              {"field": "ticket.priority", "op": "in", "value": ["low", "normal"]}]},
-     [{"type": "set_priority", "value": "high"}, {"type": "add_tags", "value": ["vip"]}],
+     {"all": [{"field": "requester.tier", "op": "in", "value": list(created_rules.VIP_TIERS)},
+              {"field": "ticket.priority", "op": "in", "value": list(created_rules.VIP_FROM)}]},
+     [{"type": "set_priority", "value": created_rules.VIP_PRIORITY}, {"type": "add_tags", "value": [created_rules.VIP_TAG]}],
      "Gold and platinum customers (theirs or their company's tier) start at high priority.", True),
     ("Complaints to the team lead", Trigger.TICKET_CREATED,
      {"all": [{"field": "ticket.type", "op": "eq", "value": "complaint"}]},
@@ -167,12 +176,59 @@ def demo_automations(*, anchor: datetime, seed: int) -> dict[str, int]:
     if owner is not None:
         macro_save(macro=None, actor=owner, name=PERSONAL[1], body=PERSONAL[2], actions=[],
                    visibility=Visibility.PERSONAL, at=anchor - timedelta(days=USAGE_DAYS + 10))
+    first = Ticket.objects.order_by("created_at").values_list("created_at", flat=True).first()
+    rules_at = min(anchor - timedelta(days=USAGE_DAYS + 30), (first or anchor) - timedelta(days=1))
     for position, (name, trigger, conditions, actions, description, active) in enumerate(RULES, start=1):
         rule_save(rule=None, actor=manager, name=name, trigger=trigger, conditions=conditions, actions=actions,
-                  description=description, position=position * 10, active=active,
-                  at=anchor - timedelta(days=USAGE_DAYS + 30))
+                  description=description, position=position * 10, active=active, at=rules_at)
     used = _usage(anchor=anchor, seed=seed, macros=macros)
-    return {"macros": Macro.objects.count(), "automation rules": Rule.objects.count(), "macro uses": used}
+    fired = _created_firings()
+    return {"macros": Macro.objects.count(), "automation rules": Rule.objects.count(), "macro uses": used,
+            "rule firings": fired}
+
+
+def _created_firings() -> int:
+    """The "ticket created" rules' firings on the history: each rule's conditions read by the rules engine
+    on the ticket as it arrived (its creation event, first message and requester), and where they hold,
+    the ``automation_fired`` events and the ``RuleFiring`` a firing writes (``rule_fire``), at the creation.
+
+    The simulation already applied the rules' effects at each creation (``created_rules``); the notify
+    rule's emails are not sent (the demo sends no mail)."""
+    registry = field_registry()
+    rules = [(rule, rules_engine.compile_conditions(rule.conditions, registry))
+             for rule in Rule.objects.filter(active=True, trigger=Trigger.TICKET_CREATED).order_by("position", "id")]
+    if not rules:
+        return 0
+    tickets = {pk: (subject, tier) for pk, subject, tier in Ticket.objects.values_list("id", "subject", "requester__tier")}
+    created = list(TicketEvent.objects.filter(kind=EventKind.CREATED).order_by("id")
+                   .values_list("ticket_id", "created_at", "payload"))
+    texts: dict[int, str] = {}
+    message_ids = [payload.get("message_id") for _, _, payload in created if payload.get("message_id")]
+    for start in range(0, len(message_ids), 2000):
+        texts.update(Message.objects.filter(pk__in=message_ids[start:start + 2000]).values_list("id", "body_text"))
+    events, firings = [], []
+    for ticket_id, at, payload in created:
+        subject, tier = tickets[ticket_id]
+        facts = rules_engine.Facts(values={
+            "ticket.subject": subject, "message.text": texts.get(payload.get("message_id"), ""), "requester.tier": tier,
+            "ticket.priority": payload.get("priority"), "ticket.type": payload.get("ticket_type"),
+            "ticket.channel": payload.get("channel"), "ticket.tags": frozenset(payload.get("tags") or ()),
+            "event.kind": frozenset({EventKind.CREATED}), "event.actor_role": "customer"}, now=at)
+        for rule, holds in rules:
+            if not holds(facts):
+                continue
+            words = [describe(action) for action in rule.actions]
+            events += [TicketEvent(ticket_id=ticket_id, kind=EventKind.AUTOMATION_FIRED, actor=None, created_at=at,
+                                   payload={"rule": rule.pk, "rule_name": rule.name, "action": action["type"], "depth": 0,
+                                            "summary": f"Rule “{rule.name}”: {said}"})
+                       for action, said in zip(rule.actions, words, strict=True)]
+            firings.append(RuleFiring(rule=rule, ticket_id=ticket_id, at=at, depth=0, summary="; ".join(words)))
+    TicketEvent.objects.bulk_create(events, batch_size=1000)
+    RuleFiring.objects.bulk_create(firings, batch_size=1000)
+    for rule, _ in rules:
+        mine = [f.at for f in firings if f.rule_id == rule.pk]
+        Rule.objects.filter(pk=rule.pk).update(fire_count=len(mine), last_fired_at=max(mine, default=None))
+    return len(firings)
 
 
 def _usage(*, anchor: datetime, seed: int, macros: dict[str, Macro]) -> int:

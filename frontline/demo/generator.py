@@ -63,7 +63,7 @@ FIELDS = (
     ("product_area", "Product area", FieldType.CHOICE, sorted({t.product_area for t in content.TOPICS if t.product_area}), False),
 )
 TAGS = sorted({tag for topic in content.TOPICS for tag in topic.tags} | {"vip", "escalated", "follow-up", "needs-info",
-                                                                          "repeat-contact"})
+                                                                          "repeat-contact", "billing"})
 LOGINS = (
     ("manager", "Manager: sees every team, reports and settings"),
     ("lead", "Team lead of Orders & Billing"),
@@ -142,9 +142,9 @@ def demo_generate(*, seed: int = 7, days: int = 90, scale: float = 1.0, anchor: 
     surveyed = demo_surveys(anchor=anchor, seed=seed)
     say(f"Surveys: {surveyed['surveys']:,} sent, {surveyed['survey responses']:,} answered, "
         f"{surveyed['NPS campaigns']} NPS campaigns.")
-    automated = demo_automations(anchor=anchor, seed=seed)  # after the history: no rule fires on it
+    automated = demo_automations(anchor=anchor, seed=seed)  # after the history: firings recorded, not run live
     say(f"Automations: {automated['macros']} macros (used {automated['macro uses']:,} times in the last 30 days), "
-        f"{automated['automation rules']} rules.")
+        f"{automated['automation rules']} rules ({automated['rule firings']:,} firings on new tickets).")
     routed = demo_routing(seed=seed)
     say(f"Routing: {routed['routed queues']} queues routed (one per rule), {routed['agent skills']} agent skills.")
     phoned, messaged = demo_phone(anchor=anchor, seed=seed), demo_messaging(anchor=anchor, seed=seed)

@@ -24,6 +24,7 @@ from frontline.people.models import Team, User
 
 from . import content
 from .content import TOPICS, Topic
+from .created_rules import created_effects
 from .replay import Op
 from .timing import Shift, arrivals
 
@@ -199,10 +200,13 @@ class _Scripter:
                       ticket_type=topic.ticket_type, queue=queue, tags=list(self.tags), custom_fields=fields)
         if plan.channel == Channel.PHONE:
             owner = self._pick(plan.at, slack=0)
-            self.add(plan.at, "create", owner.user, assignee=owner.user,
-                     body=f"Phone call with {plan.requester.name}. Customer says: \"{opening}\"", **create)
+            body = f"Phone call with {plan.requester.name}. Customer says: \"{opening}\""
+            self.add(plan.at, "create", owner.user, assignee=owner.user, body=body, **create)
+            self._rules(subject, body)
             return owner
-        self.add(plan.at, "create", plan.author, body=self._customer_text(opening), **create)
+        body = self._customer_text(opening)
+        self.add(plan.at, "create", plan.author, body=body, **create)
+        self._rules(subject, body)
         if unrouted:
             triager = self.rng.choice([self.w.leads[self.team], *self.w.agents[self.team][:3]])
             self.add(triager.shift.add(self.t, rng.lognormvariate(math.log(15), 0.8)), "queue", triager.user,
@@ -213,6 +217,18 @@ class _Scripter:
         by = owner if rng.random() < 0.7 else self.w.leads[self.team]
         self.add(at, "assign", by.user, assignee=owner.user)
         return owner
+
+    def _rules(self, subject: str, body: str) -> None:
+        """The department's "ticket created" rules, run by the system as the ticket arrives
+        (``created_rules``; their firings are recorded after the history by ``automations``)."""
+        tags, priority = created_effects(subject=subject, text=body, tier=self.plan.requester.tier,
+                                         priority=self.priority, tags=self.tags)
+        if priority != self.priority:
+            self.priority = priority
+            self.add(self.t, "priority", None, priority=priority)
+        if tags != self.tags:
+            self.tags = tags
+            self.add(self.t, "tags", None, tags=list(tags))
 
     def _pick(self, at: datetime, slack: int = 30) -> Agent:
         """An agent of the team on shift at ``at``, or among the first on shift after it."""
