@@ -1,6 +1,7 @@
 """Feedback analysis end to end on 100,000 texts: embed, classify, cluster, label, assign.
 
     python -m bench.bench_insights           (from the repository root; --quick for a smoke run)
+    python -m bench.bench_insights --backend tfidf --count 10000 --profile   (where each step's time goes)
 
 Texts: 100,000 feedback-like queries synthesised from banking77 train + test (13,083 real
 customer queries, ``../shared/data/banking77``) with light, seeded variation — a greeting or a
@@ -30,8 +31,11 @@ machine is 2 cores shared with other work: the first line gives the load average
 from __future__ import annotations
 
 import argparse
+import cProfile
 import csv
+import io
 import os
+import pstats
 import resource
 import sys
 import time
@@ -105,6 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1,000 texts, 100 new, TF-IDF")
     parser.add_argument("--backend", choices=("auto", "minilm", "tfidf"), default=None)
     parser.add_argument("--count", type=int, default=None, help="texts (default 100,000)")
+    parser.add_argument("--profile", action="store_true",
+                        help="after the table, the 12 costliest functions of each step (cProfile, CPU time)")
     args = parser.parse_args(argv)
     print(run_header("bench_insights"))
     if not (DATA / "banking77" / "train.csv").exists():
@@ -124,14 +130,24 @@ def main(argv: list[str] | None = None) -> int:
           f"({len(set(texts)):,} distinct); {fresh_count:,} new items")
     rows = []
     total = 0.0
+    profiles: list[tuple[str, str]] = []
+    profiler = cProfile.Profile(time.process_time) if args.profile else None
+    if profiler is not None:
+        profiler.enable()
     cpu_start = cpu_before = cpu_seconds()
 
     def step(name: str, seconds: float, note: str) -> None:
-        nonlocal total, cpu_before
+        nonlocal total, cpu_before, profiler
         total += seconds
         cpu_now = cpu_seconds()
         rows.append(["frontline", name, f"{seconds:.1f}", f"{cpu_now - cpu_before:.1f}", f"{peak_mib():.0f}", note])
-        cpu_before = cpu_now
+        if profiler is not None:
+            profiler.disable()
+            profiles.append((name, top_functions(profiler)))
+            profiler = cProfile.Profile(time.process_time)
+        cpu_before = cpu_seconds()
+        if profiler is not None:
+            profiler.enable()
 
     t = time.perf_counter()
     vectors = model_embedder.fit_transform(texts) if backend == "tfidf" else model_embedder.transform(texts)
@@ -173,7 +189,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"Targets: end to end {total:.0f} s < 600 s: {'met' if total < 600 else 'NOT met'}; "
           f"assign {fresh_count:,} new {assign_s:.1f} s < 10 s: {'met' if assign_s < 10 else 'NOT met'}")
+    if profiler is not None:
+        profiler.disable()
+    for name, text in profiles:
+        print(f"\n--- profile of {name} (CPU seconds, cumulative) ---\n{text}")
     return 0
+
+
+def top_functions(profiler: cProfile.Profile, count: int = 12) -> str:
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(count)
+    text = out.getvalue()
+    return text[text.find("   ncalls"):].rstrip()
 
 
 if __name__ == "__main__":

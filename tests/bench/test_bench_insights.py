@@ -15,9 +15,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
 
 
-def run(module: str, shared_data: Path) -> str:
+def run(module: str, shared_data: Path, *extra: str) -> str:
     done = subprocess.run(
-        [sys.executable, "-m", f"bench.{module}", "--quick", "--backend", "tfidf"], cwd=REPO_ROOT,
+        [sys.executable, "-m", f"bench.{module}", "--quick", "--backend", "tfidf", *extra], cwd=REPO_ROOT,
         env={**os.environ, "FRONTLINE_SHARED_DATA": str(shared_data)}, capture_output=True, text=True,
         timeout=600, check=False,
     )
@@ -42,3 +42,11 @@ def test_eval_scores_topics_next_to_the_k_given_references_and_the_classifier(sh
     for method in ("frontline discover_topics", "BERTopic 0.17", "agglomerative k=8", "KMeans k=8"):
         assert re.search(rf"^{re.escape(method)}\s", out, flags=re.MULTILINE), method
     assert re.search(r"^C=30 \(default\)\s+train -> test\s+0\.\d{4}", out, flags=re.MULTILINE)
+
+
+def test_profile_shows_where_each_step_spends_its_time(shared_data: Path) -> None:
+    out = run("bench_insights", shared_data, "--profile")
+
+    heads = re.findall(r"^--- profile of (.+?) \(CPU seconds, cumulative\) ---$", out, flags=re.MULTILINE)
+    assert heads == ["embed", "classify", "cluster + label", "assign 100 new"]
+    assert "topics.py" in out.split("--- profile of cluster + label")[1]
