@@ -66,6 +66,8 @@ LABEL_WORDS = 3
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
+# A chunk with a digit in it is a number or a code ("FL-20481", "#12", "2FA", "10am"): no words.
+_CODE = re.compile(r"[^\s]*\d[^\s]*")
 _CONTRACTION_ENDINGS = frozenset(["t", "s", "m", "re", "ve", "ll", "d"])
 # Contractions as customers type them without the apostrophe; with it they are dropped by rule.
 _BARE_CONTRACTIONS = frozenset([
@@ -313,14 +315,15 @@ def keyword_tokens(text: str) -> list[str]:
     apostrophe inside a word kept ("don't" is one word, not "don" and "t"); contractions and
     English stop words (scikit-learn's list, plus contractions written without the apostrophe:
     "dont", "im") dropped; a possessive "'s" removed ("customer's" -> "customer"); one-letter
-    words dropped.
+    words and whatever is written together with a digit (order numbers such as "FL-20481",
+    "2FA") dropped.
 
-    >>> keyword_tokens("i don't know why i can\u2019t log in, it's my account's fault")
+    >>> keyword_tokens("i don't know why i can\u2019t log in, it's my account's fault (FL-20481)")
     ['know', 'log', 'account', 'fault']
     """
     stop = _stop_words()
     out = []
-    for token in _TOKEN.findall(text.lower().translate(_APOSTROPHES)):
+    for token in _TOKEN.findall(_CODE.sub(" ", text.lower().translate(_APOSTROPHES))):
         if "'" in token:
             stem, _, ending = token.rpartition("'")
             if ending == "s" and stem not in stop and "'" not in stem:
