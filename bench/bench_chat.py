@@ -63,6 +63,15 @@ class Http:
 
     async def request(self, method: str, path: str, *, headers: dict[str, str] | None = None,
                       body: bytes = b"") -> tuple[int, bytes]:
+        """(status, body); a connection the server dropped (a worker restarted, say) is status 0."""
+        try:
+            return await self._request(method, path, headers=headers, body=body)
+        except (ConnectionError, asyncio.IncompleteReadError, OSError) as exc:
+            self.close()
+            return 0, f"{exc.__class__.__name__}: {exc}".encode()
+
+    async def _request(self, method: str, path: str, *, headers: dict[str, str] | None = None,
+                       body: bytes = b"") -> tuple[int, bytes]:
         if self.writer is not None and time.monotonic() - self.used > 2:
             self.close()  # the server may close an idle keep-alive connection (gunicorn: 2 s): never send on one
         for attempt in (1, 2):
