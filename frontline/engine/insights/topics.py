@@ -23,8 +23,8 @@
 4. **Description.** Keywords by class-based TF-IDF (c-TF-IDF, as in BERTopic: a term's
    frequency in the topic, times ``log(1 + A / f)`` where ``A`` is the mean number of words per
    topic and ``f`` the term's frequency over all topics), terms counted per text and summed per
-   topic (sparse), contractions kept whole and dropped with the English stop words
-   (:func:`keyword_tokens`); the label is the top three keywords that do not repeat each other;
+   topic (sparse), contractions kept whole and dropped with the English stop words, bigrams
+   only of words next to each other (:func:`keyword_terms`); the label is the top three keywords that do not repeat each other;
    representatives are the members nearest the centroid.
 
 Every step after the tree is linear in the number of items (one pass or one sparse product per
@@ -49,6 +49,7 @@ similarity), and :func:`assign` puts new items into existing topics.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -68,6 +69,8 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": 
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 # A chunk with a digit in it is a number or a code ("FL-20481", "#12", "2FA", "10am"): no words.
 _CODE = re.compile(r"[^\s]*\d[^\s]*")
+# Between two words, anything but spaces, hyphens and quotes ends a phrase: no bigram across it.
+_BREAK = re.compile(r"[^\s\-'\"]")
 _CONTRACTION_ENDINGS = frozenset(["t", "s", "m", "re", "ve", "ll", "d"])
 # Contractions as customers type them without the apostrophe; with it they are dropped by rule.
 _BARE_CONTRACTIONS = frozenset([
@@ -267,10 +270,11 @@ def topic_keywords(
 ) -> dict[int, list[str]]:
     """c-TF-IDF keywords per label (``-1`` skipped), best first (see the module docstring).
 
-    Words are letters only (numbers dropped), lower-cased and accent-stripped, with
-    :func:`keyword_tokens`: contractions stay whole and are dropped as stop words ("don't",
-    "I'm"), possessives lose their "'s". Terms are counted per text and summed per topic, so a
-    bigram never spans two texts; the cost is linear in the words of all texts.
+    Terms are :func:`keyword_terms`: words (letters only, lower-cased, accents stripped;
+    contractions stay whole and are dropped as stop words, "don't", "I'm"; possessives lose
+    their "'s") and bigrams of words that stand next to each other. Terms are counted per text
+    and summed per topic, so a bigram never spans two texts; the cost is linear in the words of
+    all texts.
     """
     from scipy import sparse
     from sklearn.feature_extraction.text import CountVectorizer
@@ -282,10 +286,7 @@ def topic_keywords(
     if not ids:
         return {}
     members = np.flatnonzero(labels >= 0)
-    vectorizer = CountVectorizer(
-        ngram_range=(1, 2), strip_accents="unicode", lowercase=True, tokenizer=keyword_tokens,
-        token_pattern=None, dtype=np.float64,
-    )
+    vectorizer = CountVectorizer(analyzer=keyword_terms, dtype=np.float64)
     try:
         per_text = vectorizer.fit_transform([texts[int(i)] for i in members])
     except ValueError:  # nothing but stop words and numbers
@@ -321,17 +322,42 @@ def keyword_tokens(text: str) -> list[str]:
     >>> keyword_tokens("i don't know why i can\u2019t log in, it's my account's fault (FL-20481)")
     ['know', 'log', 'account', 'fault']
     """
+    return [word for word in _word_sequence(text) if word]
+
+
+def keyword_terms(text: str) -> list[str]:
+    """:func:`keyword_tokens` and the bigrams of two of them that stand next to each other in
+    the text (no dropped word, number or punctuation between them): "it crashes as soon as I
+    open it" gives no "crashes soon".
+
+    >>> keyword_terms("The app crashes as soon as I open it. Password reset fails!")
+    ['app', 'crashes', 'soon', 'open', 'password', 'reset', 'fails', 'app crashes', 'password reset', 'reset fails']
+    """
+    sequence = _word_sequence(text)
+    words = [word for word in sequence if word]
+    return words + [f"{a} {b}" for a, b in itertools.pairwise(sequence) if a and b]
+
+
+def _word_sequence(text: str) -> list[str]:
+    """The words of ``text`` in order, "" where a word was dropped or punctuation stands."""
+    from sklearn.feature_extraction.text import strip_accents_unicode
+
     stop = _stop_words()
-    out = []
-    for token in _TOKEN.findall(_CODE.sub(" ", text.lower().translate(_APOSTROPHES))):
+    out: list[str] = []
+    clean = _CODE.sub(" . ", strip_accents_unicode(text.lower().translate(_APOSTROPHES)))
+    end = 0
+    for match in _TOKEN.finditer(clean):
+        if _BREAK.search(clean, end, match.start()):
+            out.append("")
+        end = match.end()
+        token = match.group()
         if "'" in token:
             stem, _, ending = token.rpartition("'")
             if ending == "s" and stem not in stop and "'" not in stem:
                 token = stem  # a possessive
             elif ending in _CONTRACTION_ENDINGS:
-                continue  # don't, can't, I'm, you're, we've, they'll, I'd, it's
-        if len(token) > 1 and token not in stop:
-            out.append(token)
+                token = ""  # don't, can't, I'm, you're, we've, they'll, I'd, it's
+        out.append(token if len(token) > 1 and token not in stop else "")
     return out
 
 
