@@ -34,11 +34,16 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_play
 
 from tests import factories
 
+from .server_gate import ServerGate
+
 CHROMIUM = Path(os.environ.get("FRONTLINE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync"]
 # Playwright's default is 5 s per expect(); a loaded CI machine can be much slower than that.
 expect.set_options(timeout=15_000)
+# How long the end of a test waits for the live server's requests in progress (a chat long poll
+# holds one for up to 25 s) before the tables are flushed.
+QUIESCE_TIMEOUT_S = 30.0
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +69,30 @@ def default_statuses(transactional_db: None) -> None:
 
     migration = importlib.import_module("frontline.desk.migrations.0003_default_statuses")
     migration.create_statuses(apps, None)
+
+
+@pytest.fixture(scope="session")
+def server_gate(live_server) -> ServerGate:  # type: ignore[no-untyped-def]
+    """The live server's application behind a gate that counts requests in progress (server_gate.py)."""
+    httpd = live_server.thread.httpd
+    gate = ServerGate(httpd.get_app())
+    httpd.set_app(gate)
+    return gate
+
+
+@pytest.fixture(autouse=True)
+def quiet_server_before_flush(default_statuses: None, server_gate: ServerGate) -> Iterator[None]:
+    """Nothing reaches the database while the test's tables are flushed.
+
+    Set up after ``transactional_db`` (through ``default_statuses``) and before the test's browser
+    contexts, so torn down after the contexts are closed and before the flush: the gate closes, the
+    requests in progress finish, and whatever the closed pages still send (the presence poll, the
+    ``pagehide`` beacon) is answered 503 without touching the database.
+    """
+    server_gate.open()
+    yield
+    hung = server_gate.quiesce(timeout_s=QUIESCE_TIMEOUT_S)
+    assert not hung, f"requests still running {QUIESCE_TIMEOUT_S} s after the test: {hung}"
 
 
 @pytest.fixture
