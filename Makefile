@@ -10,7 +10,8 @@ DEMO_SEED ?= 7
 FRONTLINE_BASE_URL ?= http://$(HOST):$(PORT)
 export FRONTLINE_BASE_URL
 PYTEST_ARGS ?=
-# make test runs the suite on this many pytest-xdist workers (each file on one worker); 0 = serial.
+# make test runs the suite on this many pytest-xdist workers (each file on one worker, files with
+# slow tests handed out first: tests/conftest.py); 0 = serial.
 PYTEST_WORKERS ?= 2
 
 REQS := requirements/base.txt requirements/dev.txt pyproject.toml
@@ -64,7 +65,7 @@ serve: migrate
 
 test: install
 	bash scripts/ensure-chromium.sh
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check frontline tests bench

@@ -47,3 +47,40 @@ def login():  # type: ignore[no-untyped-def]
         return client
 
     return make
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Files with slow tests first, so that pytest-xdist hands them out early and the many quick
+    files even out the two workers' ends (``make test`` runs ``--dist loadfile
+    --no-loadscope-reorder``: each file on one worker, in this order).
+
+    Runs after pytest-django's own ordering (database tests, then transactional ones, then those
+    without a database) and keeps it, with one exception: a slow file without database access goes
+    first. A file counts as slow when any of its tests is marked ``slow``; the order of a file's
+    tests is unchanged.
+    """
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+    position = {id(item): i for i, item in enumerate(items)}
+
+    def key(item: pytest.Item) -> tuple[int, int, int]:
+        mine = files[item.nodeid.split("::", 1)[0]]
+        slow = any(i.get_closest_marker("slow") for i in mine)
+        group = max(_django_group(i) for i in mine)
+        if slow and group == 2:
+            group = 0
+        return group, 0 if slow else 1, position[id(mine[0])]
+
+    items.sort(key=key)
+
+
+def _django_group(item: pytest.Item) -> int:
+    """pytest-django's order: 0 database in a rolled-back transaction, 1 transactional, 2 none."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", [])
+    transaction = marker is not None and bool(
+        marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences") or (marker.args and marker.args[0]))
+    if transaction or "transactional_db" in fixtures or "live_server" in fixtures:
+        return 1
+    return 0 if marker or "db" in fixtures else 2

@@ -56,7 +56,7 @@ from tests import factories as f
 
 ANCHOR = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,8 @@ from frontline.demo.coaching import coaching_reset, demo_coaching
 from frontline.demo.generator import demo_generate, demo_reset
 from frontline.people.models import Role, User
 
+pytestmark = pytest.mark.slow  # a demo build or schedule solves: started first (tests/conftest.py)
+
 ANCHOR = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
 

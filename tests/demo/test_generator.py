@@ -20,6 +20,8 @@ from tests import factories
 
 from .snapshot import snapshot
 
+pytestmark = pytest.mark.slow  # a demo build or schedule solves: started first (tests/conftest.py)
+
 ANCHOR = datetime(2026, 11, 23, tzinfo=UTC)  # a Monday
 
 

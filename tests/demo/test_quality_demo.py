@@ -19,6 +19,8 @@ from frontline.quality.models import (
     RubricVersion,
 )
 
+pytestmark = pytest.mark.slow  # a demo build or schedule solves: started first (tests/conftest.py)
+
 ANCHOR = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
 

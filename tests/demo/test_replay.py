@@ -11,6 +11,8 @@ from frontline.demo.generator import demo_generate, demo_reset
 
 from .snapshot import snapshot
 
+pytestmark = pytest.mark.slow  # a demo build or schedule solves: started first (tests/conftest.py)
+
 ANCHOR = datetime(2026, 11, 23, 9, tzinfo=UTC)
 KINDS_COVERED = {
     "created", "replied", "note_added", "customer_replied", "status_changed", "reopened", "assigned",

@@ -13,7 +13,7 @@ from frontline.schedules.demo import demo_weeks
 from frontline.schedules.models import Schedule, ScheduleStatus, Shift
 from frontline.workforce.models import ForecastRun, RunStatus, StaffingPlan
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 FAST = ["seasonal_naive", "weekday_mean_4", "level_blend"]  # the statsforecast fits are benchmarked, not re-run here
 

@@ -24,6 +24,8 @@ from tests import factories as f
 
 from .factories import next_monday, with_hours
 
+pytestmark = pytest.mark.slow  # a demo build or schedule solves: started first (tests/conftest.py)
+
 WEEKDAYS = [next_monday() + timedelta(days=7 + d) for d in range(7)]  # Monday to Sunday, a week ahead
 
 
