@@ -18,6 +18,7 @@ from ninja import Field, Query, Router, Schema
 
 from frontline.metrics import customer_kpis, dashboard
 from frontline.metrics.periods import Period, period_of
+from frontline.metrics.samples import slice_samples
 from frontline.metrics.selectors import Scope, scope_for_viewer
 from frontline.metrics.target_selectors import targets_for_dashboard
 
@@ -172,9 +173,11 @@ def metrics_summary(request: HttpRequest, params: Query[SliceParams]) -> Summary
             summary="The KPIs per team (department or several teams) or per agent (one team)")
 def metrics_breakdown(request: HttpRequest, params: Query[SliceParams]) -> BreakdownOut:
     scope, period = _slice(request, params)
-    rows = dashboard.fact_rows(scope=scope, period=period)
-    kind, table = dashboard.breakdown_table(viewer=viewer_of(request), scope=scope, period=period, rows=rows)
-    customer_kpis.add_to_breakdown(table, kind=kind, viewer=viewer_of(request), scope=scope, period=period)
+    viewer = viewer_of(request)
+    by = dashboard.table_by(viewer=viewer, scope=scope)
+    groups = slice_samples(scope=scope, start=period.start, end=period.end, by=by) if by else {}
+    kind, table = dashboard.breakdown_table(viewer=viewer, scope=scope, period=period, groups=groups)
+    customer_kpis.add_to_breakdown(table, kind=kind, viewer=viewer, scope=scope, period=period)
     return BreakdownOut(by=kind, rows=[RowOut(id=r["key"], name=str(r["name"]), kpis=r["values"], tickets_url=r["link"])
                                        for r in table])
 

@@ -8,19 +8,30 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 
 from frontline.people.models import Role, Team, User
 
 from . import compare
+from .models import TicketFact
 from .periods import Period
+from .samples import (
+    Sample,
+    behind_count,
+    behind_q,
+    kpis_of_sample,
+    merged,
+    sample_of_rows,
+    slice_samples,
+    ticket_ids,
+)
 from .selectors import (
-    COMPARE_COLUMNS,
     Scope,
     SliceKpis,
-    breakdown,
     daily_volume,
     fact_rows,
+    facts_in,
     kpi_parts,
     kpi_value,
     kpis_of_rows,
@@ -83,7 +94,7 @@ def card_values(k: SliceKpis) -> dict[str, float | None]:
 
 
 def _behind(rows: Sequence[dict], key: str) -> list[dict]:
-    """The rows (tickets) a card's number is about."""
+    """The rows (tickets) a card's number is about (the row path; the dashboard reads :func:`behind_q`)."""
     if key in ("solved", "one_touch_rate", "resolution_median", "resolution_p90", "resolution_business_median",
                "replies_per_solved"):
         solved = [r for r in rows if r["solved"]]
@@ -108,9 +119,21 @@ def _behind(rows: Sequence[dict], key: str) -> list[dict]:
 def tickets_link(rows: Sequence[dict], *, scope: Scope, period: Period, status: str = "") -> str:
     """The desk's ticket list showing ``rows``: by id when few, else by the list's filters (same tickets
     where the slice is one team or all, whole days and no tier)."""
+    ids = [r["ticket_id"] for r in rows] if len(rows) <= MAX_LINK_IDS else None
+    return _link(ids, scope=scope, period=period, status=status)
+
+
+def tickets_link_of(facts: QuerySet[TicketFact], *, count: int, q: Q, scope: Scope, period: Period,
+                    status: str = "") -> str:
+    """:func:`tickets_link` of the ``count`` tickets of ``facts`` matching ``q``, reading their ids only when few."""
+    ids = ticket_ids(facts=facts, q=q) if count <= MAX_LINK_IDS else None
+    return _link(ids, scope=scope, period=period, status=status)
+
+
+def _link(ids: list[int] | None, *, scope: Scope, period: Period, status: str) -> str:
     base = reverse("desk:ticket_list")
-    if len(rows) <= MAX_LINK_IDS:
-        return f"{base}?{urlencode({'view': 'all', 'ids': ','.join(str(r['ticket_id']) for r in rows) or '0'})}"
+    if ids is not None:
+        return f"{base}?{urlencode({'view': 'all', 'ids': ','.join(str(i) for i in ids) or '0'})}"
     params: dict[str, object] = {"view": "all", "created_from": period.first.isoformat(),
                                  "created_to": period.last.isoformat()}
     if scope.team_ids is not None and len(scope.team_ids) == 1:
@@ -133,12 +156,12 @@ _STATUS_OF = {"solved": "resolved", "backlog": "unresolved"}
 
 @dataclass(frozen=True)
 class Baselines:
-    """The rows the period is compared with. While the period runs, the earlier periods are cut to
+    """The samples the period is compared with. While the period runs, the earlier periods are cut to
     the same elapsed time (week to date against the same hours of last week), so that counts and
     rates compare like with like; ``hours`` are the lengths compared (a count's exposure)."""
 
-    previous: list[dict]
-    last_year: list[dict]
+    previous: Sample
+    last_year: Sample
     hours_now: float
     hours_previous: float
     hours_last_year: float
@@ -151,16 +174,18 @@ def baselines(*, scope: Scope, period: Period, now: datetime) -> Baselines:
     out = []
     for other in (period.previous(), period.year_before()):
         until = other.start + elapsed if to_date else None
-        rows = fact_rows(scope=scope, period=other, until=until, columns=COMPARE_COLUMNS)
-        out.append((rows, ((until or other.end) - other.start).total_seconds() / 3600))
+        sample = slice_samples(scope=scope, start=other.start, end=until or other.end)[None]
+        out.append((sample, ((until or other.end) - other.start).total_seconds() / 3600))
     return Baselines(previous=out[0][0], last_year=out[1][0], hours_now=elapsed.total_seconds() / 3600,
                      hours_previous=out[0][1], hours_last_year=out[1][1], to_date=to_date)
 
 
-def cards_for(*, scope: Scope, period: Period, now: datetime, base: Baselines | None = None) -> tuple[SliceKpis, list[Card]]:
-    """The cards; ``base`` the baselines when the caller has them already (survey cards share them)."""
-    rows = fact_rows(scope=scope, period=period)
-    current = kpis_of_rows(rows, sla=sla_attainment_counts(scope=scope, period=period))
+def cards_for(*, scope: Scope, period: Period, now: datetime, base: Baselines | None = None,
+              sample: Sample | None = None) -> tuple[SliceKpis, list[Card]]:
+    """The cards; ``base`` the baselines and ``sample`` the period's sample when the caller has them already."""
+    facts = facts_in(scope=scope, period=period)
+    sample = sample if sample is not None else slice_samples(scope=scope, start=period.start, end=period.end)[None]
+    current = kpis_of_sample(sample, sla=sla_attainment_counts(scope=scope, period=period))
     base = base or baselines(scope=scope, period=period, now=now)
     values = card_values(current)
     cards = []
@@ -168,10 +193,11 @@ def cards_for(*, scope: Scope, period: Period, now: datetime, base: Baselines | 
         test = COMPARED.get(key)
         cards.append(Card(
             key=key, label=label, unit=unit, value=values[key],
-            link=tickets_link(_behind(rows, key), scope=scope, period=period, status=_STATUS_OF.get(key, "")),
-            previous=compare.change(key=key, test=test, now=rows, before=base.previous,
+            link=tickets_link_of(facts, count=behind_count(sample, key), q=behind_q(key), scope=scope, period=period,
+                                 status=_STATUS_OF.get(key, "")),
+            previous=compare.change(key=key, test=test, now=sample, before=base.previous,
                                     hours=(base.hours_previous, base.hours_now)) if test else None,
-            last_year=compare.change(key=key, test=test, now=rows, before=base.last_year,
+            last_year=compare.change(key=key, test=test, now=sample, before=base.last_year,
                                      hours=(base.hours_last_year, base.hours_now)) if test else None,
         ))
     return current, cards
@@ -181,42 +207,57 @@ def survey_cards(*, kpis: SliceKpis, scope: Scope, period: Period, now: datetime
                  base: Baselines | None = None) -> list[Card]:
     """CSAT, NPS and CES when responses exist in the slice (empty list: "no survey data yet")."""
     r = kpis.report
-    rows = kpis.rows
     if not (r.csat_responses or r.nps_responses or r.ces_responses):
         return []
+    sample = kpis.sample if kpis.sample is not None else sample_of_rows(kpis.rows or [])
+    facts = facts_in(scope=scope, period=period)
     base = base or baselines(scope=scope, period=period, now=now)
     out = []
     for key, label, unit, n in (("csat", "CSAT", "fraction", r.csat_responses), ("nps", "NPS", "score", r.nps_responses),
                                 ("ces", "CES (1\u20137)", "number", r.ces_responses)):
         if n and base is not None:
             out.append(Card(key=key, label=f"{label} ({n} responses)", unit=unit, value=card_values(kpis)[key],
-                            link=tickets_link(_behind(rows, key), scope=scope, period=period),
-                            previous=compare.change(key=key, test=COMPARED[key], now=rows, before=base.previous),
-                            last_year=compare.change(key=key, test=COMPARED[key], now=rows, before=base.last_year)))
+                            link=tickets_link_of(facts, count=n, q=behind_q(key), scope=scope, period=period),
+                            previous=compare.change(key=key, test=COMPARED[key], now=sample, before=base.previous),
+                            last_year=compare.change(key=key, test=COMPARED[key], now=sample, before=base.last_year)))
     return out
 
 
-def breakdown_table(*, viewer: User, scope: Scope, period: Period, rows: Sequence[dict]) -> tuple[str, list[dict]]:
-    """Per team (department view), per agent (a team's view), or me and my team (an agent)."""
-    if scope.agent_id is not None or viewer.role == Role.AGENT:  # an agent sees no colleague's own numbers
+def table_by(*, viewer: User, scope: Scope) -> str | None:
+    """What the breakdown table is per: ``team_id`` (department view), ``agent_id`` (a team's view), or None
+    (an agent's own numbers: no table, an agent sees no colleague's own numbers)."""
+    if scope.agent_id is not None or viewer.role == Role.AGENT:
+        return None
+    if scope.team_ids is None or len(scope.team_ids) > 1:
+        return "team_id"
+    return "agent_id"
+
+
+def breakdown_table(*, viewer: User, scope: Scope, period: Period,
+                    groups: dict[object, Sample]) -> tuple[str, list[dict]]:
+    """Per team (department view), per agent (a team's view), or me and my team (an agent); ``groups``
+    the slice's samples per value of :func:`table_by`."""
+    by = table_by(viewer=viewer, scope=scope)
+    if by is None:
         return "agent", []
-    if scope.team_ids is None or (viewer.role != Role.AGENT and len(scope.team_ids) > 1):
+    if by == "team_id":
         names = dict(Team.objects.values_list("pk", "name"))
-        by = "team_id"
     else:
-        names = {u.pk: u.display_name for u in User.objects.filter(pk__in={r["agent_id"] for r in rows if r["agent_id"]})}
+        names = {u.pk: u.display_name for u in User.objects.filter(pk__in=[k for k in groups if k])}
         names[None] = "Unassigned"
-        by = "agent_id"
+    facts = facts_in(scope=scope, period=period)
     table = []
-    for group in breakdown(rows, by=by, names=names):
-        k = group["kpis"]
-        members = [r for r in rows if r[by] == group["key"]]
-        sub = scope_with(scope, **({"team_ids": frozenset({group["key"]})} if by == "team_id" and group["key"] else
-                                   {"agent_id": group["key"]} if by == "agent_id" and group["key"] else {}))
+    for key, sample in groups.items():
+        k = kpis_of_sample(sample)
+        sub = scope_with(scope, **({"team_ids": frozenset({key})} if by == "team_id" and key else
+                                   {"agent_id": key} if by == "agent_id" and key else {}))
         table.append({
-            "key": group["key"], "name": group["name"], "kpis": k, "values": card_values(k),
-            "link": tickets_link(members, scope=sub, period=period),
+            "key": key, "name": names.get(key, key if key not in (None, "") else "\u2014"), "kpis": k,
+            "values": card_values(k),
+            "link": tickets_link_of(facts, count=sample.tickets, q=Q(**{by: key}) if key is not None
+                                    else Q(**{f"{by}__isnull": True}), scope=sub, period=period),
         })
+    table.sort(key=lambda g: (-g["kpis"].report.tickets, str(g["name"])))
     return ("team" if by == "team_id" else "agent"), table
 
 
@@ -263,9 +304,14 @@ def team_chart_spec(table: list[dict], *, kind: str) -> dict:
 
 
 def dashboard_data(*, viewer: User, scope: Scope, period: Period, now: datetime) -> dict:
+    """Everything the dashboard shows. The period is read once per team (or agent) of the table, in one
+    query that also gives the cards; the earlier periods once each (metrics/samples.py)."""
+    by = table_by(viewer=viewer, scope=scope)
+    groups = slice_samples(scope=scope, start=period.start, end=period.end, by=by)
+    sample = merged(groups.values()) if by else groups[None]
     base = baselines(scope=scope, period=period, now=now)  # read once: the cards and the survey cards compare with it
-    kpis, cards = cards_for(scope=scope, period=period, now=now, base=base)
-    kind, table = breakdown_table(viewer=viewer, scope=scope, period=period, rows=kpis.rows)
+    kpis, cards = cards_for(scope=scope, period=period, now=now, base=base, sample=sample)
+    kind, table = breakdown_table(viewer=viewer, scope=scope, period=period, groups=groups if by else {})
     daily = daily_volume(scope=scope, period=period)
     return {
         "kpis": kpis, "cards": cards, "surveys": survey_cards(kpis=kpis, scope=scope, period=period, now=now, base=base),
@@ -278,8 +324,8 @@ def dashboard_data(*, viewer: User, scope: Scope, period: Period, now: datetime)
     }
 
 
-__all__ = ["CARDS", "Card", "dashboard_data", "heatmap_spec", "kpi_parts", "kpi_value", "team_chart_spec",
-           "tickets_link", "trend_chart_spec"]
+__all__ = ["CARDS", "Card", "card_values", "dashboard_data", "fact_rows", "heatmap_spec", "kpi_parts", "kpi_value",
+           "kpis_of_rows", "team_chart_spec", "tickets_link", "trend_chart_spec"]
 
 
 def csv_rows(table: str, data: dict, goals: list) -> list[list[object]]:

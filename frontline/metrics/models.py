@@ -127,6 +127,46 @@ class HourlyRollup(models.Model):
         return f"Rollup {self.hour:%Y-%m-%d %H}:00"
 
 
+class TeamHourSample(models.Model):
+    """Per (UTC hour created, team): the counts and the per-ticket values a slice's :class:`Sample`
+    (metrics/samples.py) is made of, so that the department and team dashboards read one row per
+    hour and team instead of one per ticket.
+
+    The values are packed little-endian and sorted within the row: ``first_reply``,
+    ``resolution``, ``first_reply_business``, ``resolution_business`` as float64 (the minutes of the
+    tickets each KPI is over, as stored in :class:`TicketFact`), ``handle`` as int32 (handle seconds
+    of the tickets with any), ``csat``, ``ces``, ``nps`` as uint8 (the scores given). Derived like
+    :class:`HourlyRollup`: rebuilt from the facts of the hours a refresh touches, and by
+    ``metrics_rebuild`` (tests/metrics/test_samples.py: incremental = rebuild, byte for byte).
+    """
+
+    hour = models.DateTimeField()
+    team_id = models.BigIntegerField(null=True)
+    tickets = models.PositiveIntegerField(default=0)
+    solved = models.PositiveIntegerField(default=0)
+    ever_solved = models.PositiveIntegerField(default=0)
+    reopened = models.PositiveIntegerField(default=0)
+    one_touch = models.PositiveIntegerField(default=0)
+    reassigned = models.PositiveIntegerField(default=0)
+    replied = models.PositiveIntegerField(default=0)
+    escalated = models.PositiveIntegerField(default=0)
+    agent_replies_solved = models.PositiveIntegerField(default=0)
+    first_reply = models.BinaryField(default=b"")
+    resolution = models.BinaryField(default=b"")
+    first_reply_business = models.BinaryField(default=b"")
+    resolution_business = models.BinaryField(default=b"")
+    handle = models.BinaryField(default=b"")
+    csat = models.BinaryField(default=b"")
+    ces = models.BinaryField(default=b"")
+    nps = models.BinaryField(default=b"")
+
+    class Meta:
+        indexes = [models.Index(fields=["hour", "team_id"], name="metrics_teamhour_hour")]
+
+    def __str__(self) -> str:
+        return f"Sample of team {self.team_id} at {self.hour:%Y-%m-%d %H}:00"
+
+
 class Kpi(models.TextChoices):
     """The KPIs a target can be set on (their definitions: docs/metrics.md)."""
 

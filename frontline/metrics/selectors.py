@@ -14,14 +14,21 @@ KPI of the catalogue is computed over that cohort with :func:`frontline.engine.k
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.http import Http404
 
-from frontline.engine.kpis import Distribution, KpiReport, TicketFacts, distribution, summarize
+from frontline.engine.kpis import (
+    Distribution,
+    KpiReport,
+    TicketFacts,
+    distribution,
+    summarize,
+)
 from frontline.people.models import STAFF_ROLES, Role, Team, User
 from frontline.people.selectors import team_ids_for_viewer
 from frontline.sla.models import ClockState, SLAClock
@@ -123,6 +130,11 @@ COMPARE_COLUMNS = (
 )
 
 
+def facts_of(*, facts: QuerySet[TicketFact]) -> QuerySet[TicketFact]:
+    """``facts`` without the duplicates a tag join could make (a subquery on the key)."""
+    return TicketFact.objects.filter(pk__in=facts.values("pk")) if facts.query.distinct else facts
+
+
 def fact_rows(*, scope: Scope, period: Period, until: datetime | None = None,
               columns: Sequence[str] = FACT_COLUMNS) -> list[dict]:
     return list(facts_in(scope=scope, period=period, until=until).order_by("created_at", "ticket_id")
@@ -141,7 +153,8 @@ class SliceKpis:
     escalated: int
     escalation_rate: float | None
     sla: dict[str, tuple[int, int]]  # target kind -> (met, met + breached)
-    rows: list[dict] = field(repr=False)
+    rows: list[dict] | None = field(default=None, repr=False)  # the fact rows, when read (kpis_of_rows)
+    sample: object | None = field(default=None, repr=False)  # the samples.Sample the numbers were computed from
 
     @property
     def sla_attainment(self) -> dict[str, float | None]:
@@ -271,41 +284,41 @@ def daily_volume(*, scope: Scope, period: Period) -> list[dict]:
     """Per local day of ``period``: tickets created, tickets solved (by their last solve) and the backlog at day end.
 
     Backlog at the end of a day: tickets created before it whose last solve is not before it (a
-    ticket reopened and solved again counts as open from creation to its last solve).
+    ticket reopened and solved again counts as open from creation to its last solve). Days are
+    counted by the database in the period's zone (``AT TIME ZONE`` on PostgreSQL).
     """
     zone = period.zone
     days = [period.first + timedelta(days=i) for i in range(period.days)]
-    created: dict[date, int] = defaultdict(int)
-    solved: dict[date, int] = defaultdict(int)
-    base = TicketFact.objects.filter(scope.q())
-    if scope.tag:
-        base = base.distinct()
-    for at in base.filter(created_at__gte=period.start, created_at__lt=period.end).values_list("created_at", flat=True):
-        created[at.astimezone(zone).date()] += 1
-    for at in base.filter(solved_at__gte=period.start, solved_at__lt=period.end).values_list("solved_at", flat=True):
-        solved[at.astimezone(zone).date()] += 1
-    open_before = base.filter(created_at__lt=period.start).exclude(solved_at__lt=period.start).count()
+    base = facts_of(facts=TicketFact.objects.filter(scope.q()).distinct() if scope.tag
+                    else TicketFact.objects.filter(scope.q())).order_by()
+
+    def per_day(column: str) -> dict[date, int]:
+        rows = (base.filter(**{f"{column}__gte": period.start, f"{column}__lt": period.end})
+                .annotate(day=TruncDate(column, tzinfo=zone)).values("day").annotate(n=Count("pk")))
+        return {r["day"]: r["n"] for r in rows}
+
+    created, solved = per_day("created_at"), per_day("solved_at")
+    # open at the start: created before it, and not solved now (solved_at empty) or last solved since
+    open_before = (base.filter(created_at__lt=period.start, solved_at__isnull=True).count()
+                   + base.filter(created_at__lt=period.start, solved_at__gte=period.start).count())
     # tickets created before the period and solved in it leave the backlog on their solve day
     backlog, out = open_before, []
     for day in days:
-        backlog += created[day] - solved[day]
-        out.append({"day": day.isoformat(), "created": created[day], "solved": solved[day], "backlog": backlog})
+        backlog += created.get(day, 0) - solved.get(day, 0)
+        out.append({"day": day.isoformat(), "created": created.get(day, 0), "solved": solved.get(day, 0),
+                    "backlog": backlog})
     return out
 
 
 def weekday_hour_volume(*, scope: Scope, period: Period) -> list[dict]:
-    """Tickets created per (weekday, local hour) over ``period`` (from the hourly rollups when no tag is set)."""
-    counts: dict[tuple[int, int], int] = defaultdict(int)
-    if scope.tag:
-        source: Iterable[tuple[datetime, int]] = (
-            (at, 1) for at in facts_in(scope=scope, period=period).values_list("created_at", flat=True))
-    else:
-        source = rollup_rows(scope=scope, period=period).values_list("hour", "tickets")
-    for at, n in source:
-        local = at.astimezone(period.zone)
-        counts[(local.weekday(), local.hour)] += n
+    """Tickets created per (weekday, local hour) over ``period``, counted by the database in the period's zone."""
+    facts = facts_of(facts=facts_in(scope=scope, period=period)).order_by()
+    rows = (facts.annotate(weekday=ExtractIsoWeekDay("created_at", tzinfo=period.zone),
+                           local_hour=ExtractHour("created_at", tzinfo=period.zone))
+            .values("weekday", "local_hour").annotate(n=Count("pk")))
+    counts = {(r["weekday"] - 1, r["local_hour"]): r["n"] for r in rows}
     names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-    return [{"weekday": names[d], "hour": h, "tickets": counts[(d, h)]} for d in range(7) for h in range(24)]
+    return [{"weekday": names[d], "hour": h, "tickets": counts.get((d, h), 0)} for d in range(7) for h in range(24)]
 
 
 def rollup_rows(*, scope: Scope, period: Period) -> QuerySet[HourlyRollup]:

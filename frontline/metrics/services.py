@@ -12,6 +12,7 @@ Writes only (the listener, the refresh, the rebuild); reads are in ``selectors``
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -32,7 +33,8 @@ from frontline.people.selectors import team_ids_led_by
 from frontline.sla.clocks import engine_calendar
 from frontline.sla.models import SLAApplication
 
-from .models import DirtyTicket, HourlyRollup, Kpi, Target, TargetPeriod, TicketFact
+from .models import DirtyTicket, HourlyRollup, Kpi, Target, TargetPeriod, TeamHourSample, TicketFact
+from .samples import SAMPLE_COLUMNS, team_hour_sample
 
 CHUNK = 1000
 _TIER_RANK = {tier: rank for rank, tier in enumerate(Tier.values)}
@@ -77,6 +79,7 @@ def metrics_rebuild() -> int:
     """Throw away every fact and rollup and compute them again from the events; returns the ticket count."""
     DirtyTicket.objects.all().delete()
     HourlyRollup.objects.all().delete()
+    TeamHourSample.objects.all().delete()
     TicketFact.objects.all().delete()
     ids = list(Ticket.objects.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
@@ -89,6 +92,7 @@ def metrics_reset() -> None:
     """Delete every fact, rollup and dirty mark (the demo's reset, before tickets go)."""
     DirtyTicket.objects.all().delete()
     HourlyRollup.objects.all().delete()
+    TeamHourSample.objects.all().delete()
     TicketFact.objects.all().delete()
 
 
@@ -98,10 +102,29 @@ def rollups_refresh(*, hours: Iterable[datetime]) -> None:
     for start in range(0, len(hours), 500):
         chunk = hours[start:start + 500]
         HourlyRollup.objects.filter(hour__in=chunk).delete()
+        TeamHourSample.objects.filter(hour__in=chunk).delete()
         _rollups_insert(TicketFact.objects.filter(hour__in=chunk))
 
 
 def _rollups_insert(facts) -> None:  # type: ignore[no-untyped-def]
+    """Insert the rollup rows (HourlyRollup, TeamHourSample) of ``facts``, whole hours of them."""
+    _hourly_insert(facts)
+    _team_hours_insert(facts)
+
+
+def _team_hours_insert(facts) -> None:  # type: ignore[no-untyped-def]
+    rows = facts.order_by("hour", "team_id", "ticket_id").values_list("hour", "team_id", *SAMPLE_COLUMNS)
+    batch: list[TeamHourSample] = []
+    for (hour, team_id), group in itertools.groupby(rows.iterator(chunk_size=CHUNK), key=lambda r: (r[0], r[1])):
+        batch.append(team_hour_sample(hour=hour, team_id=team_id,
+                                      rows=[dict(zip(SAMPLE_COLUMNS, r[2:], strict=True)) for r in group]))
+        if len(batch) >= CHUNK:
+            TeamHourSample.objects.bulk_create(batch)
+            batch = []
+    TeamHourSample.objects.bulk_create(batch)
+
+
+def _hourly_insert(facts) -> None:  # type: ignore[no-untyped-def]
     zero = 0
     grouped = (
         facts.values("hour", "team_id", "agent_id", "channel", "queue_id", "priority", "tier")

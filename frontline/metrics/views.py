@@ -61,12 +61,13 @@ def metrics_dashboard(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _csv(table if table in CSV_TABLES else "cards", data, goals, period)
     context.update(data)
+    rows = dashboard.fact_rows(scope=scope, period=period)  # "Why did it change?" and outliers segment the rows
     context.update({
         "period": period, "scope": scope, "goals": goals,
         "scope_label": _scope_label(viewer, scope, form),
         "explain": analysis.explain_change(scope=scope, period=period, kpi=form.cleaned_data["kpi"],
-                                          by=form.cleaned_data["by"], now_rows=data["kpis"].rows),
-        "outliers": (analysis.outliers_for(rows=data["kpis"].rows, scope=scope, period=period)
+                                          by=form.cleaned_data["by"], now_rows=rows),
+        "outliers": (analysis.outliers_for(rows=rows, scope=scope, period=period)
                      if data["table_kind"] == "agent" and data["table"] else None),
         "query": request.GET.urlencode(),
         "trend_chart": charts.svg(dashboard.trend_chart_spec(data["daily"])) if data["kpis"].report.tickets else "",

@@ -57,7 +57,8 @@ def test_a_running_week_is_compared_with_the_same_hours_of_last_week(department)
     now = datetime(2026, 3, 2, 10, 30, tzinfo=UTC)  # Monday 10:30
     base = baselines(scope=Scope(team_ids=None), period=week, now=now)
     assert (base.to_date, base.hours_now, base.hours_previous) == (True, 10.5, 10.5)
-    assert [r["ticket_id"] for r in base.previous] == [department["before"].pk]  # created Monday 09:00 last week
+    # the one ticket created Monday 09:00 last week, answered at 09:50
+    assert (base.previous.tickets, list(base.previous.first_reply)) == (1, [50.0])
     _, cards = cards_for(scope=Scope(team_ids=None), period=week, now=now)
     tickets = next(c for c in cards if c.key == "tickets")
     assert (tickets.value, tickets.previous.before) == (6, 1)

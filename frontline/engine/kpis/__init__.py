@@ -22,7 +22,9 @@ from .compare import (
     Comparison,
     compare_counts,
     compare_means,
+    compare_means_counted,
     compare_medians,
+    compare_medians_sorted,
     compare_nps,
     compare_rates,
     median_standard_error,
@@ -50,8 +52,14 @@ from .outliers import (
     flag_rate_outliers,
     mann_whitney_p,
 )
-from .report import KpiReport, compute_kpis, summarize
-from .stats import Distribution, distribution, percentile
+from .report import KpiReport, KpiTotals, compute_kpis, report_of_totals, summarize
+from .stats import (
+    Distribution,
+    distribution,
+    distribution_of_sorted,
+    percentile,
+    percentile_of_sorted,
+)
 from .targets import TargetStatus, target_status
 from .tickets import TicketFacts, ticket_facts
 
@@ -68,6 +76,7 @@ __all__ = [
     "Event",
     "EventError",
     "KpiReport",
+    "KpiTotals",
     "OutlierReport",
     "QaScore",
     "SegmentChange",
@@ -76,7 +85,9 @@ __all__ = [
     "benjamini_hochberg",
     "compare_counts",
     "compare_means",
+    "compare_means_counted",
     "compare_medians",
+    "compare_medians_sorted",
     "compare_nps",
     "compare_rates",
     "compute_kpis",
@@ -84,6 +95,7 @@ __all__ = [
     "decompose_change",
     "deflection_rate",
     "distribution",
+    "distribution_of_sorted",
     "fisher_exact_p",
     "flag_duration_outliers",
     "flag_outliers",
@@ -92,7 +104,9 @@ __all__ = [
     "median_standard_error",
     "parse_survey",
     "percentile",
+    "percentile_of_sorted",
     "qa_score",
+    "report_of_totals",
     "summarize",
     "target_status",
     "ticket_facts",

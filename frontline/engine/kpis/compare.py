@@ -41,8 +41,9 @@ and can disagree at the 5 % boundary (rarely); ``significant`` follows the test.
 
 from __future__ import annotations
 
+import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scipy import stats
@@ -120,14 +121,70 @@ def compare_means(
     """Mean of ``a`` (before) vs mean of ``b`` (after): Welch's t interval and test."""
     xs, ys = _values(a, "a"), _values(b, "b")
     _check_alpha(alpha)
-    before = math.fsum(xs) / len(xs) if xs else None
-    after = math.fsum(ys) / len(ys) if ys else None
-    unit = _check_unit(unit)
+    return _welch(xs, ys, unit=_check_unit(unit), alpha=alpha)
+
+
+def compare_means_counted(
+    a: Mapping[float, int], b: Mapping[float, int], *, unit: str = "", alpha: float = 0.05
+) -> Comparison:
+    """:func:`compare_means` of samples given as ``{value: how many times}`` (handle seconds,
+    CES scores): the same result, to the last bit, as on the values written out, without
+    materialising them (``math.fsum`` is exactly rounded, so the order of the terms is moot)."""
+    xs, ys = _counted(a, "a"), _counted(b, "b")
+    _check_alpha(alpha)
+    return _welch(xs, ys, unit=_check_unit(unit), alpha=alpha)
+
+
+class _Repeated:
+    """Values with their multiplicities, iterable like the written-out list."""
+
+    def __init__(self, counts: dict[float, int]) -> None:
+        self.counts = counts
+        self.n = sum(counts.values())
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return itertools.chain.from_iterable(
+            itertools.repeat(v, c) for v, c in self.counts.items()
+        )
+
+    def squared_deviations(self, centre: float):  # type: ignore[no-untyped-def]
+        return itertools.chain.from_iterable(
+            itertools.repeat((v - centre) ** 2, c) for v, c in self.counts.items()
+        )
+
+
+def _counted(counts: Mapping[float, int], name: str) -> _Repeated:
+    if not isinstance(counts, Mapping):
+        raise ValueError(f"{name}: must map values to counts")
+    out: dict[float, int] = {}
+    for value, count in counts.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise ValueError(f"{name}: must hold finite numbers, got {value!r}")
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise ValueError(f"{name}: counts must be whole numbers >= 0, got {count!r}")
+        if count:
+            out[float(value)] = out.get(float(value), 0) + count
+    return _Repeated(out)
+
+
+def _squared_deviations(values, centre: float):  # type: ignore[no-untyped-def]
+    if isinstance(values, _Repeated):
+        return values.squared_deviations(centre)
+    return ((x - centre) ** 2 for x in values)
+
+
+def _welch(xs, ys, *, unit: str, alpha: float) -> Comparison:  # type: ignore[no-untyped-def]
+    """Welch's t interval and test (the one implementation; ``xs``, ``ys`` lists or _Repeated)."""
+    before = math.fsum(xs) / len(xs) if len(xs) else None
+    after = math.fsum(ys) / len(ys) if len(ys) else None
     if before is None or after is None or len(xs) < 2 or len(ys) < 2:
         return _partial(before, after, len(xs), len(ys), alpha, MEAN_METHOD, unit)
     change = after - before
-    va = math.fsum((x - before) ** 2 for x in xs) / (len(xs) - 1) / len(xs)
-    vb = math.fsum((y - after) ** 2 for y in ys) / (len(ys) - 1) / len(ys)
+    va = math.fsum(_squared_deviations(xs, before)) / (len(xs) - 1) / len(xs)
+    vb = math.fsum(_squared_deviations(ys, after)) / (len(ys) - 1) / len(ys)
     se = math.sqrt(va + vb)
     if se == 0:
         return _degenerate(before, after, change, len(xs), len(ys), alpha, MEAN_METHOD, unit)
@@ -241,13 +298,17 @@ def _nps_parts(values: list[float]) -> tuple[float, float]:
 def median_standard_error(values: Sequence[float]) -> float:
     """Price & Bonett's distribution-free standard error of the sample median (``n >= 2``)."""
     ordered = sorted(_values(values, "values"))
+    if len(ordered) < 2:
+        raise ValueError(f"values: need at least 2, got {len(ordered)}")
+    return _median_se_sorted(ordered)
+
+
+def _median_se_sorted(ordered: Sequence[float]) -> float:
     n = len(ordered)
-    if n < 2:
-        raise ValueError(f"values: need at least 2, got {n}")
     c = max(1, round((n + 1) / 2 - math.sqrt(n)))
     tail = float(stats.binom.cdf(c - 1, n, 0.5))
     z_c = float(stats.norm.isf(tail))
-    return (ordered[n - c] - ordered[c - 1]) / (2 * z_c)
+    return (float(ordered[n - c]) - float(ordered[c - 1])) / (2 * z_c)
 
 
 def compare_medians(
@@ -257,13 +318,28 @@ def compare_medians(
     as everywhere in the catalogue); Price-Bonett standard errors, Wald z interval and test."""
     xs, ys = _values(a, "a"), _values(b, "b")
     _check_alpha(alpha)
+    return _compare_sorted_medians(sorted(xs), sorted(ys), unit=_check_unit(unit), alpha=alpha)
+
+
+def compare_medians_sorted(
+    a: Sequence[float], b: Sequence[float], *, unit: str = "", alpha: float = 0.05
+) -> Comparison:
+    """:func:`compare_medians` of samples already **sorted ascending** and finite (lists or numpy
+    arrays, e.g. sorted by a database): only a few order statistics are read, so it costs
+    O(1) after the sort; the result equals :func:`compare_medians` on the same values."""
+    _check_alpha(alpha)
+    return _compare_sorted_medians(a, b, unit=_check_unit(unit), alpha=alpha)
+
+
+def _compare_sorted_medians(
+    xs: Sequence[float], ys: Sequence[float], *, unit: str, alpha: float
+) -> Comparison:
     before = _median(xs)
     after = _median(ys)
-    unit = _check_unit(unit)
     if before is None or after is None or len(xs) < 2 or len(ys) < 2:
         return _partial(before, after, len(xs), len(ys), alpha, MEDIAN_METHOD, unit)
     change = after - before
-    se = math.hypot(median_standard_error(xs), median_standard_error(ys))
+    se = math.hypot(_median_se_sorted(xs), _median_se_sorted(ys))
     if se == 0:
         return _degenerate(before, after, change, len(xs), len(ys), alpha, MEDIAN_METHOD, unit)
     z = _z(alpha)
@@ -285,12 +361,14 @@ def compare_medians(
 # -- helpers -------------------------------------------------------------------------------
 
 
-def _median(values: list[float]) -> float | None:
-    if not values:
+def _median(ordered: Sequence[float]) -> float | None:
+    """The middle of values sorted ascending (the mean of the two middle ones for an even count)."""
+    if not len(ordered):
         return None
-    ordered = sorted(values)
     mid = len(ordered) // 2
-    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+    if len(ordered) % 2:
+        return float(ordered[mid])
+    return (float(ordered[mid - 1]) + float(ordered[mid])) / 2
 
 
 def _z(alpha: float) -> float:

@@ -1,0 +1,392 @@
+"""What the catalogue needs of a slice, read without fetching its rows: a :class:`Sample`.
+
+A slice's KPIs need only counts (tickets, solved, reopened...), how many responses each survey
+score got, how many tickets each handle time had, and the sorted durations (first reply,
+resolution, their business-minute twins) whose order statistics give the medians, p90s and
+the Price-Bonett standard errors. :func:`samples_by` reads exactly that for each team (or agent)
+of a slice in **one query**: on PostgreSQL the counts are SQL aggregates and each duration column
+comes back as one binary array (``array_send(array_agg(...))``) that numpy reads without a
+Python object per value; on SQLite (the embedded default) the same columns are fetched as rows.
+The formulas stay the engine's: :func:`frontline.engine.kpis.report_of_totals` over the sample is
+what :func:`frontline.engine.kpis.summarize` computes over the facts, to the last bit
+(tests/metrics/test_samples.py checks the two paths on fixtures and on a generated demo).
+"""
+
+from __future__ import annotations
+
+import struct
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+from django.db import connection
+from django.db.models import Aggregate, BinaryField, Count, Func, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from frontline.engine.kpis import KpiTotals, distribution_of_sorted, report_of_totals
+
+from .models import TeamHourSample, TicketFact
+from .selectors import Scope, SliceKpis, facts_of
+
+# Which rows each duration is over (as the engine's summarize and the app's kpis_of_rows take them).
+DURATIONS: dict[str, tuple[str, Q]] = {
+    "first_reply": ("first_reply_minutes", Q(first_reply_at__isnull=False, first_reply_minutes__isnull=False)),
+    "resolution": ("resolution_minutes", Q(solved=True, resolution_minutes__isnull=False)),
+    "first_reply_business": ("first_reply_business_minutes", Q(first_reply_business_minutes__isnull=False)),
+    "resolution_business": ("resolution_business_minutes", Q(solved=True, resolution_business_minutes__isnull=False)),
+}
+# Whole-number columns kept as {value: tickets}: handle time (tickets with any), survey scores.
+COUNTED: dict[str, tuple[str, Q]] = {
+    "handle": ("handle_seconds", Q(handle_seconds__gt=0)),
+    "csat": ("csat", Q(csat__isnull=False)),
+    "ces": ("ces", Q(ces__isnull=False)),
+    "nps": ("nps", Q(nps__isnull=False)),
+}
+# The counts, each the number of the slice's tickets matching its condition.
+COUNTS: dict[str, Q] = {
+    "tickets": Q(),
+    "solved": Q(solved=True),
+    "ever_solved": Q(ever_solved=True),
+    "reopened": Q(ever_solved=True, reopens__gt=0),
+    "one_touch": Q(solved=True, one_touch=True),
+    "reassigned": Q(reassigned=True),
+    "replied": Q(first_reply_at__isnull=False),
+    "escalated": Q(escalated=True),
+}
+# What a row-based sample reads of a fact row.
+SAMPLE_COLUMNS = (
+    "solved", "ever_solved", "reopens", "one_touch", "reassigned", "first_reply_at", "escalated", "agent_replies",
+    "handle_seconds", "csat", "ces", "nps", "first_reply_minutes", "resolution_minutes",
+    "first_reply_business_minutes", "resolution_business_minutes",
+)
+
+
+@dataclass(frozen=True, eq=False)
+class Sample:
+    """A slice's counts, counted values and sorted durations (numpy float64 arrays, ascending)."""
+
+    totals: KpiTotals
+    escalated: int
+    handle: Mapping[int, int]
+    first_reply: np.ndarray
+    resolution: np.ndarray
+    first_reply_business: np.ndarray
+    resolution_business: np.ndarray
+
+    @property
+    def tickets(self) -> int:
+        return self.totals.tickets
+
+    @property
+    def handled(self) -> int:
+        return sum(self.handle.values())
+
+    def same_as(self, other: Sample) -> bool:
+        """Equal counts and bit-for-bit equal durations (what the two read paths must give)."""
+        return (self.totals == other.totals and self.escalated == other.escalated
+                and dict(self.handle) == dict(other.handle)
+                and all(np.array_equal(getattr(self, name), getattr(other, name)) for name in DURATIONS))
+
+
+def _sorted(values: Iterable[float]) -> np.ndarray:
+    array = np.fromiter(values, dtype=np.float64)
+    array.sort()
+    return array
+
+
+def _counter(values: Iterable[object]) -> dict[int, int]:
+    return dict(Counter(int(v) for v in values))  # type: ignore[call-overload]
+
+
+def sample_of_rows(rows: Sequence[dict]) -> Sample:
+    """The sample of fact rows (dicts with :data:`SAMPLE_COLUMNS`; missing business columns count as none)."""
+    solved = [r for r in rows if r["solved"]]
+    get = dict.get
+    return Sample(
+        totals=KpiTotals(
+            tickets=len(rows), solved=len(solved), ever_solved=sum(1 for r in rows if r["ever_solved"]),
+            reopened=sum(1 for r in rows if r["ever_solved"] and r["reopens"] > 0),
+            one_touch=sum(1 for r in solved if r["one_touch"]), reassigned=sum(1 for r in rows if r["reassigned"]),
+            replied=sum(1 for r in rows if get(r, "first_reply_at", r["first_reply_minutes"]) is not None),
+            agent_replies_solved=sum(get(r, "agent_replies", 0) for r in solved),
+            csat=_counter(r["csat"] for r in rows if r["csat"] is not None),
+            ces=_counter(r["ces"] for r in rows if r["ces"] is not None),
+            nps=_counter(r["nps"] for r in rows if r["nps"] is not None),
+        ),
+        escalated=sum(1 for r in rows if r["escalated"]),
+        handle=_counter(r["handle_seconds"] for r in rows if r["handle_seconds"]),
+        first_reply=_sorted(r["first_reply_minutes"] for r in rows
+                            if get(r, "first_reply_at", r["first_reply_minutes"]) is not None
+                            and r["first_reply_minutes"] is not None),
+        resolution=_sorted(r["resolution_minutes"] for r in solved if r["resolution_minutes"] is not None),
+        first_reply_business=_sorted(v for r in rows if (v := get(r, "first_reply_business_minutes")) is not None),
+        resolution_business=_sorted(v for r in solved if (v := get(r, "resolution_business_minutes")) is not None),
+    )
+
+
+def merged(samples: Iterable[Sample]) -> Sample:
+    """One sample of several disjoint ones (a department of its teams)."""
+    parts = list(samples)
+    if not parts:
+        return sample_of_rows([])
+
+    def add(name: str) -> dict[int, int]:
+        total: Counter[int] = Counter()
+        for p in parts:
+            total.update(getattr(p.totals, name) if name in ("csat", "ces", "nps") else p.handle)
+        return dict(total)
+
+    def join(name: str) -> np.ndarray:
+        array = np.concatenate([getattr(p, name) for p in parts])
+        array.sort(kind="stable")  # sorted runs: timsort merges them
+        return array
+
+    counts = {name: sum(getattr(p.totals, name) for p in parts)
+              for name in ("tickets", "solved", "ever_solved", "reopened", "one_touch", "reassigned", "replied",
+                           "agent_replies_solved")}
+    return Sample(
+        totals=KpiTotals(**counts, csat=add("csat"), ces=add("ces"), nps=add("nps")),
+        escalated=sum(p.escalated for p in parts), handle=add("handle"),
+        **{name: join(name) for name in DURATIONS},
+    )
+
+
+def kpis_of_sample(sample: Sample, *, sla: dict[str, tuple[int, int]] | None = None) -> SliceKpis:
+    """The catalogue over a :class:`Sample` (counts and sorted durations read by the database): equal,
+    to the last bit, to :func:`kpis_of_rows` over the same tickets' rows."""
+    handled = sample.handled
+    tickets = sample.tickets
+    return SliceKpis(
+        report=report_of_totals(totals=sample.totals, first_reply_minutes=sample.first_reply,
+                                resolution_minutes=sample.resolution),
+        first_reply_business_minutes=distribution_of_sorted(sample.first_reply_business),
+        resolution_business_minutes=distribution_of_sorted(sample.resolution_business),
+        handle_time_mean_s=sum(v * n for v, n in sample.handle.items()) / handled if handled else None,
+        handled=handled,
+        escalated=sample.escalated,
+        escalation_rate=sample.escalated / tickets if tickets else None,
+        sla=sla or {},
+        sample=sample,
+    )
+
+
+# --- the packed rollup (TeamHourSample) ---------------------------------------------------------------------------
+
+_PACKED = {**{name: "<f8" for name in DURATIONS}, "handle": "<i4", "csat": "u1", "ces": "u1", "nps": "u1"}
+_ROLLUP_COUNTS = ("tickets", "solved", "ever_solved", "reopened", "one_touch", "reassigned", "replied", "escalated",
+                  "agent_replies_solved")
+
+
+def team_hour_sample(*, hour: datetime, team_id: int | None, rows: Sequence[dict]) -> TeamHourSample:
+    """The rollup row of one (hour, team) from its tickets' fact rows (:data:`SAMPLE_COLUMNS`)."""
+    sample = sample_of_rows(rows)
+    t = sample.totals
+
+    def written_out(counts: Mapping[int, int]) -> np.ndarray:
+        return np.repeat(np.array(sorted(counts), dtype=np.int64), [counts[k] for k in sorted(counts)])
+
+    packed = {name: getattr(sample, name) for name in DURATIONS}
+    packed.update(handle=written_out(sample.handle), csat=written_out(t.csat), ces=written_out(t.ces),
+                  nps=written_out(t.nps))
+    return TeamHourSample(
+        hour=hour, team_id=team_id, **{name: getattr(t, name) for name in _ROLLUP_COUNTS if name != "escalated"},
+        escalated=sample.escalated,
+        **{name: np.asarray(values).astype(_PACKED[name]).tobytes() for name, values in packed.items()},
+    )
+
+
+def _sample_of_packed(counts: Mapping[str, int], packed: Mapping[str, bytes | memoryview | None]) -> Sample:
+    def values(name: str) -> np.ndarray:
+        data = packed[name]
+        return np.frombuffer(bytes(data) if data else b"", dtype=_PACKED[name])
+
+    def counted(name: str) -> dict[int, int]:
+        scores, n = np.unique(values(name), return_counts=True)
+        return {int(v): int(c) for v, c in zip(scores, n, strict=True)}
+
+    durations = {}
+    for name in DURATIONS:
+        array = values(name).astype(np.float64)
+        array.sort(kind="stable")  # sorted runs, one per row: timsort merges them
+        durations[name] = array
+    return Sample(
+        totals=KpiTotals(**{name: int(counts[name] or 0) for name in _ROLLUP_COUNTS if name != "escalated"},
+                         csat=counted("csat"), ces=counted("ces"), nps=counted("nps")),
+        escalated=int(counts["escalated"] or 0), handle=counted("handle"), **durations,
+    )
+
+
+class _BytesAgg(Aggregate):
+    """PostgreSQL: the bytea values of a group, concatenated."""
+
+    function = "STRING_AGG"
+    template = "%(function)s(%(expressions)s, ''::bytea)"
+    output_field = BinaryField()
+
+
+def _rollup_samples(*, team_ids: frozenset[int] | None, start: datetime, end: datetime,
+                    by: str | None) -> dict[object, Sample]:
+    """The samples of the tickets created in whole UTC hours [start, end), per team or all, from the rollup."""
+    rows = TeamHourSample.objects.filter(hour__gte=start, hour__lt=end)
+    if team_ids is not None:
+        rows = rows.filter(team_id__in=sorted(team_ids))
+    key = (lambda r: r["team_id"]) if by else (lambda r: None)
+    if connection.vendor == "postgresql":
+        fields = {**{name: Sum(name) for name in _ROLLUP_COUNTS}, **{f"b_{name}": _BytesAgg(name) for name in _PACKED}}
+        grouped = [rows.aggregate(**fields)] if by is None else list(rows.order_by().values("team_id").annotate(**fields))
+        return {key(g): _sample_of_packed(g, {name: g[f"b_{name}"] for name in _PACKED}) for g in grouped
+                if g["tickets"]}
+    groups: dict[object, list[dict]] = {}
+    for r in rows.order_by().values("team_id", *_ROLLUP_COUNTS, *_PACKED):
+        groups.setdefault(key(r), []).append(r)
+    return {k: _sample_of_packed({name: sum(r[name] for r in members) for name in _ROLLUP_COUNTS},
+                                 {name: b"".join(bytes(r[name]) for r in members) for name in _PACKED})
+            for k, members in groups.items()}
+
+
+def _ceil_hour(at: datetime) -> datetime:
+    floor = at.replace(minute=0, second=0, microsecond=0)
+    return floor if floor == at else floor + timedelta(hours=1)
+
+
+def slice_samples(*, scope: Scope, start: datetime, end: datetime, by: str | None = None) -> dict[object, Sample]:
+    """The samples of the tickets created in [start, end) within ``scope``, per value of ``by`` (``team_id``,
+    ``agent_id``) or ``{None: all}``.
+
+    A scope of whole teams (or the department) with ``by`` team or nothing reads the rollup for the
+    whole UTC hours of the range and the facts for the minutes at either end (a running period cut
+    at "now", a zone whose offset is not whole hours); any other filter reads the facts.
+    """
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    facts = TicketFact.objects.filter(scope.q())
+    if scope.tag:
+        facts = facts.distinct()
+    only_teams = not (scope.agent_id is not None or scope.channel or scope.queue_id is not None or scope.priority
+                      or scope.tier or scope.tag)
+    first, last = _ceil_hour(start), end.replace(minute=0, second=0, microsecond=0)
+    if not only_teams or by not in (None, "team_id") or first >= last:
+        out = samples_by(facts=facts.filter(created_at__gte=start, created_at__lt=end), by=by)
+        return out if by else (out or {None: sample_of_rows([])})
+    parts = [_rollup_samples(team_ids=scope.team_ids, start=first, end=last, by=by)]
+    for a, b in ((start, first), (last, end)):
+        if a < b:
+            parts.append(samples_by(facts=facts.filter(created_at__gte=a, created_at__lt=b), by=by))
+    keys = {k for part in parts for k in part}
+    out = {k: merged(part[k] for part in parts if k in part) for k in keys}
+    return out if by else (out or {None: sample_of_rows([])})
+
+
+# --- the facts read ---------------------------------------------------------------------------------------------
+
+
+class _ArrayAgg(Aggregate):
+    function = "ARRAY_AGG"
+    output_field = BinaryField()
+
+
+class _ArraySend(Func):
+    function = "array_send"
+    output_field = BinaryField()
+
+
+_PG_ELEMENT = {701: ">f8", 20: ">i8", 23: ">i4", 21: ">i2"}  # float8, int8, int4, int2
+
+
+def pg_array(data: bytes | memoryview | None) -> np.ndarray:
+    """A one-dimensional PostgreSQL array in binary form (``array_send``), without nulls, as numpy."""
+    if data is None:
+        return np.empty(0)
+    buf = bytes(data)
+    ndim, has_nulls, oid = struct.unpack_from(">iii", buf, 0)
+    if ndim == 0:
+        return np.empty(0)
+    if ndim != 1 or has_nulls or oid not in _PG_ELEMENT:
+        raise ValueError("data: expected a one-dimensional array of numbers without nulls")
+    (n,) = struct.unpack_from(">i", buf, 12)
+    records = np.frombuffer(buf, dtype=np.dtype([("length", ">i4"), ("value", _PG_ELEMENT[oid])]), count=n, offset=20)
+    return records["value"]
+
+
+def samples_by(*, facts: QuerySet[TicketFact], by: str | None = None) -> dict[object, Sample]:
+    """The sample of ``facts`` per value of ``by`` (``team_id``, ``agent_id``), or ``{None: all}`` (when any)."""
+    facts = facts_of(facts=facts).order_by()
+    if connection.vendor != "postgresql":
+        groups: dict[object, list[dict]] = {}
+        for row in facts.values(*([by] if by else []), *SAMPLE_COLUMNS):
+            groups.setdefault(row[by] if by else None, []).append(row)
+        return {key: sample_of_rows(rows) for key, rows in groups.items()}
+    zero = 0
+    fields: dict[str, object] = {f"n_{name}": Count("pk", filter=q) if q else Count("pk") for name, q in COUNTS.items()}
+    fields["s_agent_replies_solved"] = Coalesce(Sum("agent_replies", filter=Q(solved=True)), zero)
+    for name, (column, q) in {**DURATIONS, **COUNTED}.items():
+        fields[f"a_{name}"] = _ArraySend(_ArrayAgg(column, filter=q))
+    rows = [facts.aggregate(**fields)] if by is None else list(facts.values(by).annotate(**fields))
+    return {row[by] if by else None: _sample_of_aggregates(row) for row in rows if row["n_tickets"]}
+
+
+def _sample_of_aggregates(row: dict) -> Sample:
+    counted = {name: pg_array(row[f"a_{name}"]) for name in COUNTED}
+
+    def counts(name: str) -> dict[int, int]:
+        values, n = np.unique(counted[name], return_counts=True)
+        return {int(v): int(c) for v, c in zip(values, n, strict=True)}
+
+    durations = {}
+    for name in DURATIONS:
+        array = pg_array(row[f"a_{name}"]).astype(np.float64)
+        array.sort()
+        durations[name] = array
+    return Sample(
+        totals=KpiTotals(
+            tickets=row["n_tickets"], solved=row["n_solved"], ever_solved=row["n_ever_solved"],
+            reopened=row["n_reopened"], one_touch=row["n_one_touch"], reassigned=row["n_reassigned"],
+            replied=row["n_replied"], agent_replies_solved=int(row["s_agent_replies_solved"]),
+            csat=counts("csat"), ces=counts("ces"), nps=counts("nps"),
+        ),
+        escalated=row["n_escalated"], handle=counts("handle"), **durations,
+    )
+
+
+def behind_q(key: str) -> Q:
+    """Which of a slice's tickets a card's number is about (its link shows them)."""
+    if key in ("solved", "resolution_median", "resolution_p90", "resolution_business_median", "replies_per_solved"):
+        return Q(solved=True)
+    if key == "one_touch_rate":
+        return Q(solved=True, one_touch=True)
+    if key == "backlog":
+        return Q(solved=False)
+    if key.startswith("first_reply"):
+        return Q(first_reply_at__isnull=False)
+    if key == "reopen_rate":
+        return Q(ever_solved=True, reopens__gt=0)
+    if key in ("reassignment_rate", "escalation_rate"):
+        return Q(reassigned=True) if key == "reassignment_rate" else Q(escalated=True)
+    if key == "handle_time_mean":
+        return Q(handle_seconds__gt=0)
+    if key in ("csat", "nps", "ces"):
+        return Q(**{f"{key}__isnull": False})
+    return Q()
+
+
+def behind_count(sample: Sample, key: str) -> int:
+    """How many tickets :func:`behind_q` picks, from the sample's counts."""
+    t = sample.totals
+    if key in ("solved", "resolution_median", "resolution_p90", "resolution_business_median", "replies_per_solved"):
+        return t.solved
+    by_key = {"one_touch_rate": t.one_touch, "backlog": t.tickets - t.solved, "reopen_rate": t.reopened,
+              "reassignment_rate": t.reassigned, "escalation_rate": sample.escalated, "handle_time_mean": sample.handled,
+              "csat": sum(t.csat.values()), "nps": sum(t.nps.values()), "ces": sum(t.ces.values())}
+    if key.startswith("first_reply"):
+        return t.replied
+    return by_key.get(key, t.tickets)
+
+
+def ticket_ids(*, facts: QuerySet[TicketFact], q: Q = Q()) -> list[int]:  # noqa: B008
+    """The ids of ``facts`` matching ``q``, in the order of the slice (created, then id)."""
+    return list(facts_of(facts=facts).filter(q).order_by("created_at", "ticket_id").values_list("ticket_id", flat=True))
+
+
+__all__ = ["Sample", "behind_count", "behind_q", "kpis_of_sample", "merged", "sample_of_rows", "samples_by", "slice_samples",
+           "team_hour_sample", "ticket_ids"]
