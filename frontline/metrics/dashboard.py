@@ -93,29 +93,6 @@ def card_values(k: SliceKpis) -> dict[str, float | None]:
     }
 
 
-def _behind(rows: Sequence[dict], key: str) -> list[dict]:
-    """The rows (tickets) a card's number is about (the row path; the dashboard reads :func:`behind_q`)."""
-    if key in ("solved", "one_touch_rate", "resolution_median", "resolution_p90", "resolution_business_median",
-               "replies_per_solved"):
-        solved = [r for r in rows if r["solved"]]
-        return [r for r in solved if r["one_touch"]] if key == "one_touch_rate" else solved
-    if key == "backlog":
-        return [r for r in rows if not r["solved"]]
-    if key.startswith("first_reply"):
-        return [r for r in rows if r["first_reply_at"] is not None]
-    if key == "reopen_rate":
-        return [r for r in rows if r["ever_solved"] and r["reopens"] > 0]
-    if key == "reassignment_rate":
-        return [r for r in rows if r["reassigned"]]
-    if key == "escalation_rate":
-        return [r for r in rows if r["escalated"]]
-    if key == "handle_time_mean":
-        return [r for r in rows if r["handle_seconds"]]
-    if key in ("csat", "nps", "ces"):
-        return [r for r in rows if r[key] is not None]
-    return list(rows)
-
-
 def tickets_link(rows: Sequence[dict], *, scope: Scope, period: Period, status: str = "") -> str:
     """The desk's ticket list showing ``rows``: by id when few, else by the list's filters (same tickets
     where the slice is one team or all, whole days and no tier)."""

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 from django.http import Http404
 
@@ -33,7 +33,7 @@ from frontline.people.models import STAFF_ROLES, Role, Team, User
 from frontline.people.selectors import team_ids_for_viewer
 from frontline.sla.models import ClockState, SLAClock
 
-from .models import HourlyRollup, TicketFact
+from .models import HourlyRollup, TeamHourSample, TicketFact
 from .periods import Period
 
 FACT_COLUMNS = (
@@ -55,6 +55,12 @@ class Scope:
     priority: str = ""
     tier: str = ""
     tag: str = ""
+
+    @property
+    def only_teams(self) -> bool:
+        """No filter but the teams: the per-team rollups (TeamHourSample) can answer."""
+        return not (self.agent_id is not None or self.channel or self.queue_id is not None or self.priority
+                    or self.tier or self.tag)
 
     def q(self) -> Q:
         q = Q()
@@ -297,10 +303,18 @@ def daily_volume(*, scope: Scope, period: Period) -> list[dict]:
                 .annotate(day=TruncDate(column, tzinfo=zone)).values("day").annotate(n=Count("pk")))
         return {r["day"]: r["n"] for r in rows}
 
-    created, solved = per_day("created_at"), per_day("solved_at")
+    hours = created_per_hour(scope=scope, period=period)
+    if hours is None:
+        created = per_day("created_at")
+    else:
+        created = defaultdict(int)
+        for hour, n in hours.items():
+            created[hour.astimezone(zone).date()] += n
+    solved = per_day("solved_at")
     # open at the start: created before it, and not solved now (solved_at empty) or last solved since
-    open_before = (base.filter(created_at__lt=period.start, solved_at__isnull=True).count()
-                   + base.filter(created_at__lt=period.start, solved_at__gte=period.start).count())
+    counts = base.filter(created_at__lt=period.start).aggregate(
+        unsolved=Count("pk", filter=Q(solved_at__isnull=True)), later=Count("pk", filter=Q(solved_at__gte=period.start)))
+    open_before = counts["unsolved"] + counts["later"]
     # tickets created before the period and solved in it leave the backlog on their solve day
     backlog, out = open_before, []
     for day in days:
@@ -311,14 +325,38 @@ def daily_volume(*, scope: Scope, period: Period) -> list[dict]:
 
 
 def weekday_hour_volume(*, scope: Scope, period: Period) -> list[dict]:
-    """Tickets created per (weekday, local hour) over ``period``, counted by the database in the period's zone."""
-    facts = facts_of(facts=facts_in(scope=scope, period=period)).order_by()
-    rows = (facts.annotate(weekday=ExtractIsoWeekDay("created_at", tzinfo=period.zone),
-                           local_hour=ExtractHour("created_at", tzinfo=period.zone))
-            .values("weekday", "local_hour").annotate(n=Count("pk")))
-    counts = {(r["weekday"] - 1, r["local_hour"]): r["n"] for r in rows}
+    """Tickets created per (weekday, local hour) over ``period``: from the per-hour rollup when it can say,
+    else counted by the database in the period's zone."""
+    hours = created_per_hour(scope=scope, period=period)
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    if hours is None:
+        facts = facts_of(facts=facts_in(scope=scope, period=period)).order_by()
+        rows = (facts.annotate(weekday=ExtractIsoWeekDay("created_at", tzinfo=period.zone),
+                               local_hour=ExtractHour("created_at", tzinfo=period.zone))
+                .values("weekday", "local_hour").annotate(n=Count("pk")))
+        counts.update({(r["weekday"] - 1, r["local_hour"]): r["n"] for r in rows})
+    else:
+        for hour, n in hours.items():
+            local = hour.astimezone(period.zone)
+            counts[(local.weekday(), local.hour)] += n
     names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
     return [{"weekday": names[d], "hour": h, "tickets": counts.get((d, h), 0)} for d in range(7) for h in range(24)]
+
+
+def created_per_hour(*, scope: Scope, period: Period) -> dict[datetime, int] | None:
+    """Tickets created per UTC hour of ``period`` from the per-team rollup; None when it cannot say exactly:
+    a filter other than teams, a period not made of whole UTC hours, or an hour that is not one local hour
+    (a zone whose offset is not whole hours)."""
+    start, end = period.start, period.end
+    if not scope.only_teams or start.minute or start.second or end.minute or end.second:
+        return None
+    rows = TeamHourSample.objects.filter(hour__gte=start, hour__lt=end)
+    if scope.team_ids is not None:
+        rows = rows.filter(team_id__in=sorted(scope.team_ids))
+    counts = {r["hour"]: r["n"] for r in rows.order_by().values("hour").annotate(n=Sum("tickets"))}
+    if any(hour.astimezone(period.zone).minute for hour in counts):
+        return None
+    return counts
 
 
 def rollup_rows(*, scope: Scope, period: Period) -> QuerySet[HourlyRollup]:

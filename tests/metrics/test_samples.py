@@ -10,11 +10,13 @@ import zoneinfo
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 import pytest
 from django.core.management import call_command
 
 from frontline.desk import services
 from frontline.desk.models import StatusCategory
+from frontline.engine.kpis import distribution, distribution_of_sorted
 from frontline.engine.kpis.compare import (
     compare_counts,
     compare_means,
@@ -26,7 +28,7 @@ from frontline.metrics import compare
 from frontline.metrics.dashboard import COMPARED, card_values, dashboard_data
 from frontline.metrics.models import TeamHourSample
 from frontline.metrics.periods import Period, period_of
-from frontline.metrics.samples import kpis_of_sample, sample_of_rows, slice_samples
+from frontline.metrics.samples import Ranked, kpis_of_sample, sample_of_rows, slice_samples
 from frontline.metrics.selectors import Scope, fact_rows, kpi_parts, kpi_value, kpis_of_rows
 from frontline.metrics.services import metrics_rebuild, metrics_refresh_dirty
 from frontline.people.models import User
@@ -235,3 +237,14 @@ def test_the_dashboard_on_a_generated_demo_is_the_engines():
     for zone in (UTC, BERLIN):
         week = period_of("week", date(2026, 11, 16), zone)
         assert_dashboard_is_the_engines(boss, Scope(team_ids=None), week, now=anchor + timedelta(hours=3))
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 11, 1000, 12345])
+def test_ranked_values_read_at_any_ranks_are_the_sorted_ones(n):
+    rng = np.random.default_rng(n)
+    values = rng.lognormal(3, 1, n).round(int(rng.integers(0, 3)))  # ties too
+    ranked, ordered = Ranked(values), np.sort(values)
+    ranks = [int(k) for k in rng.permutation(n)[:25]] + [0, n - 1, n // 2]
+    assert [ranked[k] for k in ranks] == [float(ordered[k]) for k in ranks]
+    assert distribution_of_sorted(Ranked(values)) == distribution(values=values.tolist())
+    assert list(ranked) == ordered.tolist()
