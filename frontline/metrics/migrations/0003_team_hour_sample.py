@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('desk', '0011_more_event_kinds'),
-        ('metrics', '0001_initial'),
+        ('metrics', '0002_target_customer_kpis'),
         ('people', '0003_user_zone_choice_and_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
