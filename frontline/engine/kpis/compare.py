@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from scipy import stats
@@ -145,12 +145,12 @@ class _Repeated:
     def __len__(self) -> int:
         return self.n
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[float]:
         return itertools.chain.from_iterable(
             itertools.repeat(v, c) for v, c in self.counts.items()
         )
 
-    def squared_deviations(self, centre: float):  # type: ignore[no-untyped-def]
+    def squared_deviations(self, centre: float) -> Iterator[float]:
         return itertools.chain.from_iterable(
             itertools.repeat((v - centre) ** 2, c) for v, c in self.counts.items()
         )
@@ -170,13 +170,15 @@ def _counted(counts: Mapping[float, int], name: str) -> _Repeated:
     return _Repeated(out)
 
 
-def _squared_deviations(values, centre: float):  # type: ignore[no-untyped-def]
+def _squared_deviations(values: Sequence[float] | _Repeated, centre: float) -> Iterable[float]:
     if isinstance(values, _Repeated):
         return values.squared_deviations(centre)
     return ((x - centre) ** 2 for x in values)
 
 
-def _welch(xs, ys, *, unit: str, alpha: float) -> Comparison:  # type: ignore[no-untyped-def]
+def _welch(
+    xs: Sequence[float] | _Repeated, ys: Sequence[float] | _Repeated, *, unit: str, alpha: float
+) -> Comparison:
     """Welch's t interval and test (the one implementation; ``xs``, ``ys`` lists or _Repeated)."""
     before = math.fsum(xs) / len(xs) if len(xs) else None
     after = math.fsum(ys) / len(ys) if len(ys) else None
