@@ -217,7 +217,8 @@ def kpis_of_sample(sample: Sample, *, sla: dict[str, tuple[int, int]] | None = N
 
 # --- the packed rollup (TeamHourSample) ---------------------------------------------------------------------------
 
-_PACKED = {**{name: "<f8" for name in DURATIONS}, "handle": "<i4", "csat": "u1", "ces": "u1", "nps": "u1"}
+# Big-endian (PostgreSQL's float8send / int4send order, so that the database can pack a rollup itself).
+_PACKED = {**{name: ">f8" for name in DURATIONS}, "handle": ">i4", "csat": "u1", "ces": "u1", "nps": "u1"}
 _ROLLUP_COUNTS = ("tickets", "solved", "ever_solved", "reopened", "one_touch", "reassigned", "replied", "escalated",
                   "agent_replies_solved")
 
@@ -238,6 +239,38 @@ def team_hour_sample(*, hour: datetime, team_id: int | None, rows: Sequence[dict
         escalated=sample.escalated,
         **{name: np.asarray(values).astype(_PACKED[name]).tobytes() for name, values in packed.items()},
     )
+
+
+def team_hours_sql(facts_sql: str) -> str:
+    """PostgreSQL: INSERT the TeamHourSample rows of the facts whose keys ``facts_sql`` selects, packed by the
+    database exactly as :func:`team_hour_sample` packs them (same filters, same order, same bytes)."""
+    def packed(column: str, send: str, q: str) -> str:
+        return (f"coalesce(string_agg({send}, ''::bytea ORDER BY {column}) FILTER (WHERE {q}), ''::bytea)")
+
+    def counted(q: str) -> str:
+        return f"count(*) FILTER (WHERE {q})"
+
+    score = "set_byte('\\x00'::bytea, 0, {0})"
+    return f"""
+        INSERT INTO metrics_teamhoursample (hour, team_id, tickets, solved, ever_solved, reopened, one_touch,
+            reassigned, replied, escalated, agent_replies_solved, first_reply, resolution, first_reply_business,
+            resolution_business, handle, csat, ces, nps)
+        SELECT hour, team_id, count(*), {counted("solved")}, {counted("ever_solved")},
+            {counted("ever_solved AND reopens > 0")}, {counted("solved AND one_touch")}, {counted("reassigned")},
+            {counted("first_reply_at IS NOT NULL")}, {counted("escalated")},
+            coalesce(sum(agent_replies) FILTER (WHERE solved), 0),
+            {packed("first_reply_minutes", "float8send(first_reply_minutes)",
+                    "first_reply_at IS NOT NULL AND first_reply_minutes IS NOT NULL")},
+            {packed("resolution_minutes", "float8send(resolution_minutes)", "solved AND resolution_minutes IS NOT NULL")},
+            {packed("first_reply_business_minutes", "float8send(first_reply_business_minutes)",
+                    "first_reply_business_minutes IS NOT NULL")},
+            {packed("resolution_business_minutes", "float8send(resolution_business_minutes)",
+                    "solved AND resolution_business_minutes IS NOT NULL")},
+            {packed("handle_seconds", "int4send(handle_seconds)", "handle_seconds > 0")},
+            {packed("csat", score.format("csat"), "csat IS NOT NULL")},
+            {packed("ces", score.format("ces"), "ces IS NOT NULL")},
+            {packed("nps", score.format("nps"), "nps IS NOT NULL")}
+        FROM metrics_ticketfact WHERE ticket_id IN ({facts_sql}) GROUP BY hour, team_id"""
 
 
 def _sample_of_packed(counts: Mapping[str, int], packed: Mapping[str, bytes | memoryview | None]) -> Sample:

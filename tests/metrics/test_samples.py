@@ -26,9 +26,16 @@ from frontline.engine.kpis.compare import (
 )
 from frontline.metrics import compare
 from frontline.metrics.dashboard import COMPARED, card_values, dashboard_data
-from frontline.metrics.models import TeamHourSample
+from frontline.metrics.models import TeamHourSample, TicketFact
 from frontline.metrics.periods import Period, period_of
-from frontline.metrics.samples import Ranked, kpis_of_sample, sample_of_rows, slice_samples
+from frontline.metrics.samples import (
+    SAMPLE_COLUMNS,
+    Ranked,
+    kpis_of_sample,
+    sample_of_rows,
+    slice_samples,
+    team_hour_sample,
+)
 from frontline.metrics.selectors import Scope, fact_rows, kpi_parts, kpi_value, kpis_of_rows
 from frontline.metrics.services import metrics_rebuild, metrics_refresh_dirty
 from frontline.people.models import User
@@ -41,12 +48,15 @@ BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 KOLKATA = zoneinfo.ZoneInfo("Asia/Kolkata")
 
 
+def as_row(r: TeamHourSample) -> tuple:
+    return (r.hour, r.team_id, r.tickets, r.solved, r.ever_solved, r.reopened, r.one_touch, r.reassigned, r.replied,
+            r.escalated, r.agent_replies_solved, *(bytes(getattr(r, name)) for name in (
+                "first_reply", "resolution", "first_reply_business", "resolution_business", "handle", "csat", "ces",
+                "nps")))
+
+
 def snapshot_rollup() -> list[tuple]:
-    return sorted((r.hour, r.team_id, r.tickets, r.solved, r.ever_solved, r.reopened, r.one_touch, r.reassigned,
-                   r.replied, r.escalated, r.agent_replies_solved, *(bytes(getattr(r, name)) for name in (
-                       "first_reply", "resolution", "first_reply_business", "resolution_business", "handle", "csat",
-                       "ces", "nps")))
-                  for r in TeamHourSample.objects.all())
+    return sorted((as_row(r) for r in TeamHourSample.objects.all()), key=repr)
 
 
 @pytest.fixture
@@ -212,6 +222,16 @@ def test_the_packed_rollup_kept_by_the_hook_equals_a_rebuild_from_events(dst):
     assert sum(r[2] for r in kept) == 46
     metrics_rebuild()
     assert snapshot_rollup() == kept
+
+
+def test_the_stored_rollup_is_the_packing_of_its_facts(dst):
+    # on PostgreSQL the database packs the rollup (samples.team_hours_sql): the same bytes as Python's packing
+    stored = list(TeamHourSample.objects.all())
+    assert len(stored) > 20
+    for r in stored:
+        rows = list(TicketFact.objects.filter(hour=r.hour, team_id=r.team_id).order_by("ticket_id")
+                    .values(*SAMPLE_COLUMNS))
+        assert as_row(r) == as_row(team_hour_sample(hour=r.hour, team_id=r.team_id, rows=rows))
 
 
 def test_the_rollup_follows_a_reopen_and_a_team_change(dst):
