@@ -300,7 +300,7 @@ def daily_volume(*, scope: Scope, period: Period) -> list[dict]:
 
     def per_day(column: str) -> dict[date, int]:
         rows = (base.filter(**{f"{column}__gte": period.start, f"{column}__lt": period.end})
-                .annotate(day=TruncDate(column, tzinfo=zone)).values("day").annotate(n=Count("pk")))
+                .annotate(day=TruncDate(column, tzinfo=zone)).values("day").annotate(n=Count("*")))
         return {r["day"]: r["n"] for r in rows}
 
     hours = created_per_hour(scope=scope, period=period)
@@ -312,9 +312,9 @@ def daily_volume(*, scope: Scope, period: Period) -> list[dict]:
             created[hour.astimezone(zone).date()] += n
     solved = per_day("solved_at")
     # open at the start: created before it, and not solved now (solved_at empty) or last solved since
-    counts = base.filter(created_at__lt=period.start).aggregate(
-        unsolved=Count("pk", filter=Q(solved_at__isnull=True)), later=Count("pk", filter=Q(solved_at__gte=period.start)))
-    open_before = counts["unsolved"] + counts["later"]
+    # two counts on the (solved_at, created_at) index, not one scan of everything created before the period
+    open_before = (base.filter(solved_at__isnull=True, created_at__lt=period.start).count()
+                   + base.filter(solved_at__gte=period.start, created_at__lt=period.start).count())
     # tickets created before the period and solved in it leave the backlog on their solve day
     backlog, out = open_before, []
     for day in days:
