@@ -6,6 +6,7 @@ running period cut at "now"; and the packed rollup kept incrementally equals a r
 
 from __future__ import annotations
 
+import importlib
 import zoneinfo
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
@@ -268,3 +269,15 @@ def test_ranked_values_read_at_any_ranks_are_the_sorted_ones(n):
     assert [ranked[k] for k in ranks] == [float(ordered[k]) for k in ranks]
     assert distribution_of_sorted(Ranked(values)) == distribution(values=values.tolist())
     assert list(ranked) == ordered.tolist()
+
+
+def test_the_upgrade_migration_fills_the_samples_of_facts_already_there(dst):
+    # an installation upgrading to 0003 has facts but no samples: 0004 packs them as a rebuild would
+    from django.apps import apps as django_apps
+    from django.db import connection
+
+    fill = importlib.import_module("frontline.metrics.migrations.0004_fill_team_hour_sample").fill
+    kept = snapshot_rollup()
+    TeamHourSample.objects.all().delete()
+    fill(django_apps, connection.schema_editor())
+    assert snapshot_rollup() == kept
