@@ -29,6 +29,7 @@ from .samples import (
 from .selectors import (
     Scope,
     SliceKpis,
+    created_per_hour,
     daily_volume,
     fact_rows,
     facts_in,
@@ -289,14 +290,15 @@ def dashboard_data(*, viewer: User, scope: Scope, period: Period, now: datetime)
     base = baselines(scope=scope, period=period, now=now)  # read once: the cards and the survey cards compare with it
     kpis, cards = cards_for(scope=scope, period=period, now=now, base=base, sample=sample)
     kind, table = breakdown_table(viewer=viewer, scope=scope, period=period, groups=groups if by else {})
-    daily = daily_volume(scope=scope, period=period)
+    hours = created_per_hour(scope=scope, period=period)  # the days and the heatmap both bucket it
+    daily = daily_volume(scope=scope, period=period, hours=hours)
     return {
         "kpis": kpis, "cards": cards, "surveys": survey_cards(kpis=kpis, scope=scope, period=period, now=now, base=base),
         "sla": [{"kind": kind, "label": SLA_LABELS.get(kind, kind), "share": met / total if total else None,
                  "met": met, "total": total} for kind, (met, total) in sorted(kpis.sla.items())],
         "sla_counts": kpis.sla,
         "table_kind": kind, "table": table, "daily": daily,
-        "heatmap": weekday_hour_volume(scope=scope, period=period),
+        "heatmap": weekday_hour_volume(scope=scope, period=period, hours=hours),
         "to_date": now < period.end,
     }
 

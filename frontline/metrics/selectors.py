@@ -17,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
@@ -286,7 +287,11 @@ def kpi_value(rows: Sequence[dict], kpi: str) -> float | None:
 # --- trends, heatmap, breakdowns -------------------------------------------------------------------------------
 
 
-def daily_volume(*, scope: Scope, period: Period) -> list[dict]:
+# ``hours`` of daily_volume / weekday_hour_volume: the created_per_hour read once by a caller that shows both
+_READ: Any = object()
+
+
+def daily_volume(*, scope: Scope, period: Period, hours: dict[datetime, int] | None = _READ) -> list[dict]:
     """Per local day of ``period``: tickets created, tickets solved (by their last solve) and the backlog at day end.
 
     Backlog at the end of a day: tickets created before it whose last solve is not before it (a
@@ -303,7 +308,8 @@ def daily_volume(*, scope: Scope, period: Period) -> list[dict]:
                 .annotate(day=TruncDate(column, tzinfo=zone)).values("day").annotate(n=Count("*")))
         return {r["day"]: r["n"] for r in rows}
 
-    hours = created_per_hour(scope=scope, period=period)
+    if hours is _READ:
+        hours = created_per_hour(scope=scope, period=period)
     if hours is None:
         created = per_day("created_at")
     else:
@@ -324,10 +330,11 @@ def daily_volume(*, scope: Scope, period: Period) -> list[dict]:
     return out
 
 
-def weekday_hour_volume(*, scope: Scope, period: Period) -> list[dict]:
+def weekday_hour_volume(*, scope: Scope, period: Period, hours: dict[datetime, int] | None = _READ) -> list[dict]:
     """Tickets created per (weekday, local hour) over ``period``: from the per-hour rollup when it can say,
     else counted by the database in the period's zone."""
-    hours = created_per_hour(scope=scope, period=period)
+    if hours is _READ:
+        hours = created_per_hour(scope=scope, period=period)
     counts: dict[tuple[int, int], int] = defaultdict(int)
     if hours is None:
         facts = facts_of(facts=facts_in(scope=scope, period=period)).order_by()
