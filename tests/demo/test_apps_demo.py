@@ -1,5 +1,5 @@
 """The later apps' demo data, checked on one demo build: surveys, insights, calls and messaging,
-live chat, routing and email.
+live chat, routing, email, macros and automation rules.
 
 The build (seed 3, 36 days at 15 % volume) is made once for the module and committed; every test
 runs in a transaction that is rolled back, so each can change the data (ingest an answer, route a
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from statistics import mean, median
 from typing import Any
 
@@ -20,6 +20,9 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from frontline.automations import selectors as automation_selectors
+from frontline.automations import services as automation_services
+from frontline.automations.models import Macro, MacroUse, Rule, RuleFiring, Trigger
 from frontline.chat.models import Chat, ChatCapacity, ChatEntry, ChatState, ChatWidget, EntryKind
 from frontline.customers.models import Customer
 from frontline.demo import surveys
@@ -27,6 +30,7 @@ from frontline.demo.generator import DemoSummary, demo_generate, demo_reset
 from frontline.demo.mail import MAIL_DOMAIN, PASSWORD_ENV
 from frontline.desk.models import Channel, EventKind, Queue, Ticket, TicketEvent
 from frontline.desk.selectors import metrics_event_rows
+from frontline.engine import rules as rules_engine
 from frontline.insights import impact
 from frontline.insights.models import FeedbackItem, Problem, RunState, Source, Topic, TopicRun
 from frontline.mail.fetch import mailboxes_fetch_due
@@ -273,3 +277,46 @@ def test_mail_a_customers_answer_to_a_demo_email_threads_onto_its_ticket(demo: D
 def test_mail_reset_removes_the_mailboxes_and_originals(demo: DemoSummary) -> None:
     demo_reset()
     assert (Mailbox.objects.count(), InboundEmail.objects.count(), MessageIdRecord.objects.count()) == (0, 0, 0)
+
+
+# Macros and automation rules: a dozen of each kind, all valid as on their pages, the macros' recent
+# use counted with its events, the "ticket created" rules fired on the history, the schedule rules
+# matching the demo's tickets, and a reset.
+
+def test_automations_macros_rules_usage_and_reset(demo: DemoSummary) -> None:
+    assert Macro.objects.count() >= 10 and Rule.objects.count() >= 12
+    registry = automation_selectors.field_registry()
+    assert all(rules_engine.validate(r.conditions, registry) == [] for r in Rule.objects.all())
+    used = MacroUse.objects.count()
+    assert used == demo.counts["macro uses"] > 20
+    assert TicketEvent.objects.filter(kind=EventKind.MACRO_APPLIED).count() == used
+    assert sum(Macro.objects.values_list("usage_count", flat=True)) == used
+    agent = User.objects.get(username="agent")
+    assert "My sign-off" in set(automation_selectors.macros_for_viewer(viewer=agent).values_list("name", flat=True))
+    manager = User.objects.get(username="manager")
+    pending = Rule.objects.get(name="Pending → solved after 5 days")
+    dry = automation_selectors.rule_dry_run(conditions=pending.conditions, viewer=manager, now=ANCHOR + timedelta(days=6))
+    assert dry.matched > 0
+    _created_rules_fired_on_the_history(demo)
+    assert automation_services.automations_run_schedule(now=ANCHOR)  # runs on the demo without errors
+    assert {r.trigger for r in Rule.objects.all()} >= {Trigger.TICKET_CREATED, Trigger.SLA_BREACHED, Trigger.SCHEDULE}
+    demo_reset()
+    assert not Macro.objects.exists() and not Rule.objects.exists() and not MacroUse.objects.exists()
+
+
+def _created_rules_fired_on_the_history(demo: DemoSummary) -> None:
+    """Every "ticket created" rule fired on the history, recorded as a live firing is, and the engine's reading
+    of each creation agrees with what the simulation did to the ticket as it arrived."""
+    created = Rule.objects.filter(trigger=Trigger.TICKET_CREATED, active=True)
+    assert all(r.fire_count > 0 and r.last_fired_at is not None for r in created)
+    assert RuleFiring.objects.count() == sum(r.fire_count for r in created) == demo.counts["rule firings"]
+    vip = created.get(name="VIP customers first")
+    fired = set(RuleFiring.objects.filter(rule=vip).values_list("ticket_id", flat=True))
+    raised = set(TicketEvent.objects.filter(kind=EventKind.PRIORITY_CHANGED, actor__isnull=True,
+                                            payload__to="high").values_list("ticket_id", flat=True))
+    assert fired == raised
+    billing = created.get(name="Auto-tag billing by keywords")
+    tagged = set(TicketEvent.objects.filter(kind=EventKind.TAGGED, actor__isnull=True).values_list("ticket_id", flat=True))
+    assert set(RuleFiring.objects.filter(rule=billing).values_list("ticket_id", flat=True)) <= tagged
+    assert (TicketEvent.objects.filter(kind=EventKind.AUTOMATION_FIRED).count()
+            == sum(r.fire_count * len(r.actions) for r in created))
