@@ -173,6 +173,18 @@ def sign_in(page: Page, user, *, expect_path: str | None = None) -> None:  # typ
     page.wait_for_load_state("load")
 
 
+def nav_to(page: Page, label: str) -> None:
+    """Follow an entry of the main navigation as a person does: open its menu first when it sits in one
+    (the menus are <details>: their links are hidden until the summary is clicked)."""
+    nav = page.get_by_role("navigation", name="Main")
+    link = nav.get_by_role("link", name=label, exact=True)
+    if not link.is_visible():
+        # a closed menu's links are hidden, so out of reach of get_by_role: find the menu by its link's text
+        entry = page.locator("a", has_text=re.compile(rf"^\s*{re.escape(label)}\s*$"))
+        nav.locator("details", has=entry).locator("summary").click()
+    link.click()
+
+
 @pytest.fixture(scope="session")
 def screenshot_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where full-page screenshots go: $FRONTLINE_SCREENSHOTS, else a pytest temporary folder."""

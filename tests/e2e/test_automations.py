@@ -14,7 +14,7 @@ from frontline.automations import services
 from frontline.automations.models import Rule, Visibility
 from frontline.desk.models import EventKind, Message, Ticket, TicketEvent
 from tests import factories as f
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import nav_to, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -61,7 +61,7 @@ def test_a_manager_fixes_a_bad_rule_dry_runs_it_and_saves_it(page: Page) -> None
     f.ticket(team=team, subject="A question", notify=False)
     manager = f.manager()
     sign_in(page, manager)
-    page.get_by_role("link", name="Automations").click()
+    nav_to(page, "Automations")
     expect(page.locator(".empty")).to_contain_text("No rules yet")
     page.get_by_role("link", name="New rule").click()
     page.get_by_label("Name").fill("Urgent to the top")

@@ -14,7 +14,7 @@ from playwright.sync_api import Page, expect
 from frontline.coaching import services
 from tests import factories as f
 from tests.coaching.conftest import facts
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import nav_to, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -37,7 +37,7 @@ def people():  # type: ignore[no-untyped-def]
 def test_lead_prepares_a_one_on_one_and_the_agent_acknowledges_a_policy(new_page, people) -> None:  # type: ignore[no-untyped-def]
     lead: Page = new_page()
     sign_in(lead, people["lena"])
-    lead.get_by_role("link", name="Coaching", exact=True).click()
+    nav_to(lead, "Coaching")
     lead.get_by_role("link", name="Ann Tester").click()
     due = (date.today() + timedelta(days=2)).isoformat()
     lead.get_by_label("On", exact=True).fill(due)

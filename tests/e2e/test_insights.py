@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from frontline.insights import services
 from frontline.insights.models import FeedbackItem, ImportBatch, Source
 from tests import factories as f
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import nav_to, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +46,7 @@ def inbox(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_a_manager_imports_corrects_and_traces_a_topic_to_a_problem(page: Page, inbox) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, inbox["manager"])
-    page.get_by_role("link", name="Insights", exact=True).click()
+    nav_to(page, "Feedback")
     expect(page.get_by_role("heading", name="Insights", exact=True)).to_be_visible()
     expect(page.locator("#run-status")).to_contain_text("TF-IDF")
 

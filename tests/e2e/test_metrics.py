@@ -15,7 +15,7 @@ from frontline.desk import services
 from frontline.desk.models import StatusCategory
 from frontline.metrics.services import metrics_refresh_dirty
 from tests import factories as f
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import nav_to, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -48,7 +48,7 @@ def teams():  # type: ignore[no-untyped-def]
 
 def test_a_lead_reads_the_dashboard_follows_a_number_and_exports(page: Page, teams) -> None:  # type: ignore[no-untyped-def]
     sign_in(page, teams["lead"])
-    page.get_by_role("link", name="Metrics").click()
+    nav_to(page, "Metrics")
     expect(page.locator("#metrics-heading")).to_contain_text("My teams")
     expect(page.locator("#kpi-tickets .value")).to_have_text("4")  # this week: Billing 3, Tech 1
     expect(page.locator("#breakdown")).to_contain_text("Billing")

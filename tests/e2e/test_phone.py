@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from frontline.phone import services
 from frontline.phone.models import Call, PhoneConnector
 from tests import factories as f
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import nav_to, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -30,7 +30,7 @@ def test_an_agent_returns_an_abandoned_call(page: Page) -> None:
     ticket_id = Call.objects.get().ticket_id
 
     sign_in(page, agent)
-    page.get_by_role("link", name="Phone", exact=True).click()
+    nav_to(page, "Phone")
     expect(page.get_by_role("heading", level=1)).to_have_text("Phone")
     expect(page.get_by_text("abandon rate 100 %")).to_be_visible()
     page.locator(".card").filter(has_text="Abandoned").get_by_role("link", name="1").click()

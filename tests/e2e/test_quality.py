@@ -15,7 +15,7 @@ from frontline.quality import services
 from frontline.quality.models import Review
 from frontline.quality.services import CriterionSpec, SectionSpec
 from tests import factories as f
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import nav_to, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +39,7 @@ def world():  # type: ignore[no-untyped-def]
 def test_review_dispute_and_resolution(new_page, world) -> None:  # type: ignore[no-untyped-def]
     lead_page: Page = new_page()
     sign_in(lead_page, world["lead"])
-    lead_page.get_by_role("link", name="Quality").click()
+    nav_to(lead_page, "Quality")
     lead_page.get_by_label("Review a ticket (number)").fill(str(world["ticket"].pk))
     lead_page.get_by_role("button", name="Open workspace").click()
     lead_page.get_by_role("button", name="Start the review").click()
@@ -62,7 +62,7 @@ def test_review_dispute_and_resolution(new_page, world) -> None:  # type: ignore
     agent_page: Page = new_page()
     agent_page.set_viewport_size({"width": 390, "height": 844})
     sign_in(agent_page, world["agent"])
-    agent_page.get_by_role("link", name="Quality").click()
+    nav_to(agent_page, "Quality")
     expect(agent_page.get_by_role("heading", name="My reviews")).to_be_visible()
     agent_page.get_by_role("link", name="Refund not received").click()
     expect(agent_page.locator("body")).to_contain_text("No hello at all.")
@@ -75,7 +75,7 @@ def test_review_dispute_and_resolution(new_page, world) -> None:  # type: ignore
     expect(agent_page.locator("body")).to_contain_text("I greeted in the subject line")
     assert agent_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
-    lead_page.get_by_role("link", name="Quality").click()
+    nav_to(lead_page, "Quality")
     lead_page.locator("#disputes").get_by_role("link").first.click()
     lead_page.locator("#resolve-form").get_by_text("Change the scores").click()
     lead_page.locator("#resolve-form").get_by_role("group", name="Greets the customer").get_by_label("Yes").check()
