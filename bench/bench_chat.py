@@ -1,6 +1,7 @@
 """Live chat under load: concurrent chat sessions through the real server, message delivery latency.
 
-    python -m bench.bench_chat [--sessions 200] [--duration 120] [--workers 3] [--db postgres|sqlite] [--quick]
+    python -m bench.bench_chat [--sessions 200] [--duration 120] [--workers 3] [--db postgres|sqlite]
+                               [--pace human|fast] [--quick]
 
 Starts ``frontline serve`` (gunicorn with uvicorn workers; ``--no-worker``: no background tasks
 are needed) on a free loopback port against a fresh database, with one widget and
@@ -10,8 +11,21 @@ endpoints the widget and the agent workspace use: the customer starts the chat
 (``POST /chat/w/<key>/chats``), the agent accepts it (``POST /chat/<id>/accept/``), and then they
 take turns: the customer says something (``…/say``), the agent's long poll
 (``GET /chat/agent/poll/?chat=<id>``) delivers it, the agent answers (``POST /chat/<id>/say/``)
-after 0.2-1 s, the customer's long poll (``GET …/poll``) delivers that, the customer thinks
-0.5-2 s and says the next thing. Each message carries its session and number.
+after a pause, the customer's long poll (``GET …/poll``) delivers that, the customer pauses and
+says the next thing. Each message carries its session and number.
+
+``--pace`` sets the pauses (uniform between the bounds, drawn per message):
+
+- ``human`` (the default): the customer writes the next message 5-15 s after the agent's answer
+  arrives, the agent answers 3-10 s after the customer's message arrives. Reasoning: a chat line
+  is a sentence or two, which takes a person typing at a common 40 words a minute roughly 5-20 s
+  to write; an agent reads, looks something up or picks a saved reply, 5-30 s; and support chats
+  commonly have 10-20 messages over about 10 minutes. The bounds are on the short side of that,
+  so the load is, if anything, heavier than people make: about one message every 8 s per session
+  on average, ~24 messages a second for 200 sessions.
+- ``fast``: the pace this benchmark first had, a stress test: the agent answers after 0.2-1 s, the
+  customer after 0.5-2 s, a message every second or so per session, ~160-200 messages a second
+  for 200 sessions.
 
 Delivery latency: from just before the sender's POST to the moment the other side's poll returns
 it (one clock: the benchmark's process). A message is **lost** if it is acknowledged (201) but
@@ -21,7 +35,8 @@ left out of the latency (it waits for the agent to accept). Target: p99 < 1 s, 0
 
 The client is asyncio with plain HTTP/1.1 keep-alive connections (4 per session). The database is
 DATABASE_URL when it names PostgreSQL (flushed), else a temporary database on 127.0.0.1:5432;
-``--quick`` (4 sessions, 6 s, SQLite, 2 workers) is what the test suite runs.
+``--quick`` (4 sessions, 6 s, SQLite, 2 workers, ``fast`` pace unless ``--pace`` says otherwise: at
+a human pace 6 s is barely one answer) is what the test suite runs.
 """
 
 from __future__ import annotations
@@ -50,6 +65,8 @@ from bench.bench_routing import _drop, _pct
 PG_DSN = "host=127.0.0.1 port=5432 user=postgres"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CSRF = "benchcsrfsecretbenchcsrfsecret12"  # 32 characters: an unmasked CSRF secret
+# --pace: (the customer's pause before the next message, the agent's pause before answering), seconds
+PACES = {"human": ((5.0, 15.0), (3.0, 10.0)), "fast": ((0.5, 2.0), (0.2, 1.0))}
 
 
 class Http:
@@ -144,8 +161,10 @@ class Stats:
 
 
 class Session:
-    def __init__(self, n: int, port: int, key: str, cookie: str, stats: Stats, until: float, rng: random.Random) -> None:
+    def __init__(self, n: int, port: int, key: str, cookie: str, stats: Stats, until: float, rng: random.Random,
+                 pace: str) -> None:
         self.n, self.port, self.key, self.stats, self.until, self.rng = n, port, key, stats, until, rng
+        self.customer_pause, self.agent_pause = PACES[pace]
         self.agent_headers = {"Cookie": f"sessionid={cookie}; csrftoken={CSRF}", "X-CSRFToken": CSRF}
         self.chat_id = 0
         self.token = ""
@@ -185,7 +204,7 @@ class Session:
             except TimeoutError:
                 break
             self.replied.clear()
-            await asyncio.sleep(self.rng.uniform(0.5, 2.0))
+            await asyncio.sleep(self.rng.uniform(*self.customer_pause))
             if time.monotonic() >= self.until:
                 break
             k += 1
@@ -252,7 +271,7 @@ class Session:
                 asked = await asyncio.wait_for(self.to_answer.get(), timeout=max(0.1, self.until - time.monotonic()))
             except TimeoutError:
                 break
-            await asyncio.sleep(self.rng.uniform(0.2, 1.0))
+            await asyncio.sleep(self.rng.uniform(*self.agent_pause))
             mid = "a" + asked[1:]
             self.stats.sent[mid] = time.monotonic()
             status, data = await http.request("POST", f"/chat/{self.chat_id}/say/", headers={
@@ -382,7 +401,7 @@ async def _wait_up(port: int, timeout: float = 60) -> None:
 
 
 async def _run(port: int, key: str, cookies: list[str], sessions: int, duration: float, seed: int,
-               server_pid: int) -> tuple[Stats, list[int], float]:
+               server_pid: int, pace: str) -> tuple[Stats, list[int], float]:
     t0 = time.monotonic()
     await _wait_up(port, timeout=180)
     print(f"Server up in {time.monotonic() - t0:.0f} s; {sessions} sessions start", flush=True)
@@ -390,7 +409,8 @@ async def _run(port: int, key: str, cookies: list[str], sessions: int, duration:
     rng = random.Random(seed)
     started = time.monotonic()
     until = started + duration
-    people = [Session(n, port, key, cookies[n // 3], stats, until, random.Random(rng.random())) for n in range(sessions)]
+    people = [Session(n, port, key, cookies[n // 3], stats, until, random.Random(rng.random()), pace)
+              for n in range(sessions)]
     for batch in range(0, sessions, 20):  # start the chats in small waves, as customers arrive
         await asyncio.gather(*(s.start() for s in people[batch:batch + 20]))
     stop = until + 10  # a grace for messages in flight at the end
@@ -415,11 +435,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=float, default=120)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
-    parser.add_argument("--quick", action="store_true", help="4 sessions for 6 s on SQLite, 2 workers")
+    parser.add_argument("--pace", choices=sorted(PACES), default=None,
+                        help="human (default): customer 5-15 s, agent 3-10 s between messages; fast: 0.5-2 s, 0.2-1 s")
+    parser.add_argument("--quick", action="store_true", help="4 sessions for 6 s on SQLite, 2 workers, fast pace")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     if args.quick:
         args.sessions, args.duration, args.workers, args.db = 4, 6.0, 2, "sqlite"
+        args.pace = args.pace or "fast"
+    args.pace = args.pace or "human"
     print(run_header("bench_chat"))
     with tempfile.TemporaryDirectory(prefix="bench-chat-") as tmp:
         workdir = Path(tmp)
@@ -432,7 +456,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             with sampler or nullcontext():
                 stats, chat_ids, took = asyncio.run(_run(port, key, cookies, args.sessions, args.duration, args.seed,
-                                                            server.pid))
+                                                            server.pid, args.pace))
             server_cpu = _group_cpu_s(server.pid)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
@@ -454,12 +478,14 @@ def main(argv: list[str] | None = None) -> int:
     missing_stored = sorted(m for m in stats.acked if stored.get(m, 0) == 0)
     twice_stored = sum(n - 1 for n in stored.values() if n > 1)
     n = len(stats.latencies)
-    rows = [["frontline", f"{args.sessions} sessions, {args.workers} uvicorn workers", args.db, n,
+    rows = [["frontline", f"{args.sessions} sessions, {args.workers} uvicorn workers", args.pace, args.db, n,
              _pct(stats.latencies, .5) * 1000 if n else float("nan"), _pct(stats.latencies, .99) * 1000 if n else float("nan"),
              max(stats.latencies) * 1000 if n else float("nan"), len(stats.acked), len(lost), duplicated,
              len(missing_stored), twice_stored, len(stats.errors)]]
-    print_table(f"Live chat delivery through the real server, {args.duration:.0f} s of conversation ({took:.0f} s in all)",
-                ["system", "load", "db", "delivered", "p50 ms", "p99 ms", "max ms", "sent", "lost", "duplicated",
+    (c_lo, c_hi), (a_lo, a_hi) = PACES[args.pace]
+    print_table(f"Live chat delivery through the real server, {args.duration:.0f} s of conversation at the {args.pace} pace "
+                f"(customer {c_lo:g}-{c_hi:g} s, agent {a_lo:g}-{a_hi:g} s; {took:.0f} s in all)",
+                ["system", "load", "pace", "db", "delivered", "p50 ms", "p99 ms", "max ms", "sent", "lost", "duplicated",
                  "not stored", "stored twice", "errors"], rows)
     cpu = server_cpu - stats.server_cpu_at_start
     print(f"Server CPU while the sessions ran: {cpu:.0f} s in {took:.0f} s ({cpu / took:.2f} cores on average), "

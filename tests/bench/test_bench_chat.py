@@ -23,9 +23,9 @@ def test_quick_run_delivers_every_message_once() -> None:
                           capture_output=True, text=True, timeout=900, check=False)
     out = done.stdout
     assert done.returncode == 0, out[-3000:] + done.stderr[-3000:]
-    row = re.search(r"^frontline\s+4 sessions, 2 uvicorn workers\s+sqlite\s+(\d+)\s+\S+\s+\S+\s+\S+\s+(\d+)\s+"
+    row = re.search(r"^frontline\s+4 sessions, 2 uvicorn workers\s+fast\s+sqlite\s+(\d+)\s+\S+\s+\S+\s+\S+\s+(\d+)\s+"
                     r"(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", out, flags=re.MULTILINE)
-    assert row is not None, out
+    assert row is not None and "at the fast pace (customer 0.5-2 s, agent 0.2-1 s;" in out, out
     delivered, sent, lost, duplicated, not_stored, twice, errors = map(int, row.groups())
     assert delivered > 0 and sent >= delivered
     assert (lost, duplicated, not_stored, twice, errors) == (0, 0, 0, 0, 0)
@@ -50,10 +50,10 @@ def test_on_postgresql_waiting_polls_share_a_few_pooled_connections() -> None:
         pytest.skip("no PostgreSQL on 127.0.0.1:5432")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"FRONTLINE_DB_POOL_SIZE": "3"}
     done = subprocess.run([sys.executable, "-m", "bench.bench_chat", "--sessions", "10", "--duration", "10", "--workers", "2",
-                           "--db", "postgres"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
+                           "--db", "postgres", "--pace", "fast"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
     out = done.stdout
     assert done.returncode == 0, out[-3000:] + done.stderr[-3000:]
-    row = re.search(r"^frontline\s+10 sessions, 2 uvicorn workers\s+postgres\s+(\d+)\s+\S+\s+\S+\s+\S+\s+(\d+)\s+"
+    row = re.search(r"^frontline\s+10 sessions, 2 uvicorn workers\s+fast\s+postgres\s+(\d+)\s+\S+\s+\S+\s+\S+\s+(\d+)\s+"
                     r"(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$", out, flags=re.MULTILINE)
     peak = re.search(r"most at once: (\d+) ", out)
     assert row is not None and peak is not None, out
