@@ -68,11 +68,18 @@ def _tickets(q: Q) -> QuerySet:  # type: ignore[type-arg]
     return Ticket.objects.filter(q).values("pk")
 
 
-def chat_get_for_viewer(*, chat_id: int, viewer: User) -> Chat:
-    """The chat, if the viewer (staff) may see its ticket; otherwise Http404."""
+PAGE_RELATED = ("ticket", "customer", "agent", "queue", "widget", "offered_to")
+LIVE_RELATED = ("customer", "agent")  # what the agent poll and the say/typing posts read of a chat
+
+
+def chat_get_for_viewer(*, chat_id: int, viewer: User, related: tuple[str, ...] = PAGE_RELATED) -> Chat:
+    """The chat, if the viewer (staff) may see its ticket; otherwise Http404.
+
+    ``related``: the relations read with it (all a page shows by default; the live paths pass
+    ``LIVE_RELATED``: a join of six tables costs the poll more CPU than its own reads).
+    """
     try:
-        return (chat_queryset_for_viewer(viewer=viewer)
-                .select_related("ticket", "customer", "agent", "queue", "widget", "offered_to").get(pk=chat_id))
+        return chat_queryset_for_viewer(viewer=viewer).select_related(*related).get(pk=chat_id)
     except (Chat.DoesNotExist, ValueError, TypeError):
         raise Http404("No such chat.") from None
 

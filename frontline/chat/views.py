@@ -101,7 +101,7 @@ def chat_workspace(request: HttpRequest, chat_id: int) -> HttpResponse:
 
 def _held(request: HttpRequest, chat_id: int) -> tuple[User, Chat]:
     viewer = _staff(request)
-    return viewer, selectors.chat_get_for_viewer(chat_id=chat_id, viewer=viewer)
+    return viewer, selectors.chat_get_for_viewer(chat_id=chat_id, viewer=viewer, related=selectors.LIVE_RELATED)
 
 
 @require_POST
@@ -178,7 +178,7 @@ def _agent_view(viewer: User, chat_id: int | None, after: int) -> dict[str, Any]
     waiting = list(selectors.chat_waiting_for_viewer(viewer=viewer).values_list("id", flat=True)[:200])
     view: dict[str, Any] = {"mine": mine, "waiting": len(waiting), "waiting_ids": waiting}
     if chat_id is not None:
-        chat = selectors.chat_get_for_viewer(chat_id=chat_id, viewer=viewer)
+        chat = selectors.chat_get_for_viewer(chat_id=chat_id, viewer=viewer, related=selectors.LIVE_RELATED)
         view["chat"] = {"id": chat.pk, "state": chat.state, "seq": chat.seq, "pulse": chat.pulse,
                         "agent": chat.agent.display_name if chat.agent else None,
                         "customer_typing": selectors.typing_now(chat.customer_typing_at, now=now) and chat.state != ChatState.ENDED,
@@ -214,7 +214,7 @@ async def agent_poll(request: HttpRequest) -> HttpResponse:
         wait_raw = request.GET.get("wait", "25")
         wait = min(float(wait_raw), 30.0) if wait_raw.replace(".", "", 1).isdigit() else 25.0
         if chat_id is not None:
-            selectors.chat_get_for_viewer(chat_id=chat_id, viewer=viewer)  # 404 when not visible
+            selectors.chat_get_for_viewer(chat_id=chat_id, viewer=viewer, related=())  # 404 when not visible
         return viewer, chat_id, after, request.GET.get("sig", ""), wait
 
     try:
