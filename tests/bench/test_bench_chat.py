@@ -50,7 +50,7 @@ def test_on_postgresql_waiting_polls_share_a_few_pooled_connections() -> None:
         pytest.skip("no PostgreSQL on 127.0.0.1:5432")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"} | {"FRONTLINE_DB_POOL_SIZE": "3"}
     done = subprocess.run([sys.executable, "-m", "bench.bench_chat", "--sessions", "10", "--duration", "10", "--workers", "2",
-                           "--db", "postgres", "--pace", "fast"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
+                           "--db", "postgres", "--pace", "fast", "--poll-wait", "5"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=900, check=False)
     out = done.stdout
     assert done.returncode == 0, out[-3000:] + done.stderr[-3000:]
     row = re.search(r"^frontline\s+10 sessions, 2 uvicorn workers\s+fast\s+postgres\s+(\d+)\s+\S+\s+\S+\s+\S+\s+(\d+)\s+"
