@@ -7,7 +7,10 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.db.models.functions import TruncDate
 
 from frontline.desk.models import Queue
 from frontline.engine.kpis.compare import median_standard_error
@@ -16,9 +19,10 @@ from frontline.engine.kpis.outliers import flag_duration_outliers, flag_rate_out
 from frontline.engine.kpis.targets import target_status
 from frontline.people.models import AgentProfile, Team, User
 
-from .dashboard import tickets_link
+from .dashboard import tickets_link_of
+from .models import TicketFact
 from .periods import Period
-from .selectors import Scope, fact_rows, kpi_parts, kpi_value
+from .selectors import Scope, facts_in, facts_of, kpi_aggregates, kpi_parts, kpi_value
 
 Z95 = 1.959963984540054
 
@@ -82,6 +86,7 @@ _EXPLAINED = {"first_reply_median": ("minutes", "replied tickets", True),
               "escalation_rate": ("fraction", "tickets", False),
               "csat": ("fraction", "survey responses", False)}
 TENURE_BANDS = (("< 3 months", 91), ("3\u201312 months", 365), ("1 year or more", None))
+UNKNOWN_TENURE = "Unassigned or unknown"
 
 
 def _segment_names(by: str, keys: set) -> dict:
@@ -94,63 +99,102 @@ def _segment_names(by: str, keys: set) -> dict:
     return {}
 
 
-def _tenure_of(rows: Sequence[dict]) -> dict[int, str]:
-    """Each row's agent tenure band on the day the ticket was created."""
-    starts = dict(AgentProfile.objects.filter(user_id__in={r["agent_id"] for r in rows if r["agent_id"]})
-                  .values_list("user_id", "start_date"))
-    out = {}
-    for r in rows:
-        start = starts.get(r["agent_id"])
-        if r["agent_id"] is None or start is None:
-            out[r["ticket_id"]] = "Unassigned or unknown"
-            continue
-        days = (r["created_at"].date() - start).days
-        out[r["ticket_id"]] = next(label for label, limit in TENURE_BANDS if limit is None or days < limit)
-    return out
+def _band(days: int) -> str:
+    return next(label for label, limit in TENURE_BANDS if limit is None or days < limit)
 
 
-def _segments(rows: Sequence[dict], kpi: str, by: str) -> dict[object, tuple[float, float, list[dict]]]:
-    """Segment -> (weight, rate or mean, its rows) of a KPI; segments with no weight are left out."""
-    tenure = _tenure_of(rows) if by == "tenure" else {}
-    groups: dict[object, list[dict]] = defaultdict(list)
-    for r in rows:
-        groups[tenure[r["ticket_id"]] if by == "tenure" else r[by]].append(r)
-    out = {}
-    for key, members in groups.items():
-        parts = kpi_parts(members, kpi)
-        if isinstance(parts, tuple):
-            if parts[1]:
-                out[key] = (float(parts[1]), parts[0] / parts[1], members)
-        elif parts:
-            out[key] = (float(len(parts)), sum(parts) / len(parts), members)
-    return out
+def _midnight(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
 
 
-def explain_change(*, scope: Scope, period: Period, kpi: str, by: str, now_rows: Sequence[dict]) -> dict | None:
+def _band_q(label: str, starts: dict[int, date]) -> Q:
+    """The tickets of tenure band ``label`` among the agents ``starts`` (agent -> start date) (for a link)."""
+    if label == UNKNOWN_TENURE:
+        return Q(agent_id__isnull=True) | ~Q(agent_id__in=AgentProfile.objects.filter(start_date__isnull=False)
+                                              .values("user_id"))
+    lower, upper = 0, None
+    for name, limit in TENURE_BANDS:
+        if name == label:
+            upper = limit
+            break
+        lower = limit
+    q = Q(pk__in=[])
+    for agent, start in starts.items():
+        one = Q(agent_id=agent)
+        if lower:
+            one &= Q(created_at__gte=_midnight(start + timedelta(days=lower)))
+        if upper is not None:
+            one &= Q(created_at__lt=_midnight(start + timedelta(days=upper)))
+        q |= one
+    return q
+
+
+def _segments(facts: QuerySet[TicketFact], kpi: str, by: str) -> dict[object, tuple[float, float, int, Q]]:
+    """Segment -> (weight, rate or mean, its tickets, which they are) of a KPI, counted by the database
+    (selectors.kpi_aggregates: the definitions of kpi_parts); segments with no weight are left out.
+
+    Tenure bands compare the agent's start date with the UTC day the ticket was created: the
+    database groups by (agent, day), and the bands are added up here."""
+    base = facts_of(facts=facts).order_by()
+    aggregates = {**kpi_aggregates(kpi), "tickets": Count("pk")}
+    parts: dict[object, list] = {}
+    if by != "tenure":
+        for r in base.values(by).annotate(**aggregates):
+            parts[r[by]] = [r["n"], r["s"] or 0, r["tickets"], Q(**{by: r[by]})]
+    else:
+        grouped = list(base.annotate(day=TruncDate("created_at", tzinfo=UTC)).values("agent_id", "day")
+                       .annotate(**aggregates))
+        starts = dict(AgentProfile.objects.filter(user_id__in={r["agent_id"] for r in grouped if r["agent_id"]},
+                                                  start_date__isnull=False).values_list("user_id", "start_date"))
+        in_band: dict[str, dict[int, date]] = defaultdict(dict)
+        for r in grouped:
+            start = starts.get(r["agent_id"])
+            label = UNKNOWN_TENURE if r["agent_id"] is None or start is None else _band((r["day"] - start).days)
+            if label != UNKNOWN_TENURE:
+                in_band[label][r["agent_id"]] = start
+            total = parts.setdefault(label, [0, 0, 0, None])
+            total[0] += r["n"]
+            total[1] += r["s"] or 0
+            total[2] += r["tickets"]
+        for label, total in parts.items():
+            total[3] = _band_q(label, in_band[label])
+    return {key: (float(n), s / n, tickets, q) for key, (n, s, tickets, q) in parts.items() if n}
+
+
+def explain_change(*, scope: Scope, period: Period, kpi: str, by: str) -> dict | None:
     """Split the change of ``kpi`` from the previous period into mix and rate by ``by`` (engine ``decompose_change``).
 
     A median does not decompose: its change is explained through the mean of the same durations,
-    and the page says so. None when either period has nothing to measure.
+    and the page says so. None when either period has nothing to measure. One GROUP BY query per
+    period; a segment's link reads its ticket ids only when it has few.
     """
     if kpi not in _EXPLAINED:
         return None
     unit, weights, via_mean = _EXPLAINED[kpi]
-    before_rows = fact_rows(scope=scope, period=period.previous())
-    now_segments, before_segments = _segments(now_rows, kpi, by), _segments(before_rows, kpi, by)
+    facts = facts_in(scope=scope, period=period)
+    now_segments = _segments(facts, kpi, by)
+    before_segments = _segments(facts_in(scope=scope, period=period.previous()), kpi, by)
     if not now_segments or not before_segments:
         return None
     names = _segment_names(by, set(now_segments) | set(before_segments))
     label = {k: str(names.get(k, k if k not in (None, "") else "—")) for k in set(now_segments) | set(before_segments)}
     result = decompose_change(
-        before={label[k]: (w, r) for k, (w, r, _) in before_segments.items()},
-        after={label[k]: (w, r) for k, (w, r, _) in now_segments.items()},
+        before={label[k]: (w, r) for k, (w, r, _, _) in before_segments.items()},
+        after={label[k]: (w, r) for k, (w, r, _, _) in now_segments.items()},
         unit=None if unit == "fraction" else ("min" if unit == "minutes" else "s"),
     )
-    by_label = {label[k]: members for k, (_, _, members) in now_segments.items()}
+    by_label = {label[k]: (tickets, q) for k, (_, _, tickets, q) in now_segments.items()}
+
+    def link(segment: str) -> str:
+        if segment not in by_label:
+            return ""
+        tickets, q = by_label[segment]
+        return tickets_link_of(facts, count=tickets, q=q, scope=scope, period=period)
+
     segments = [{
         "name": s.segment, "weight_before": s.before_share, "weight_now": s.after_share,
         "value_before": s.before_rate, "value_now": s.after_rate, "mix": s.mix, "rate": s.rate,
-        "link": tickets_link(by_label[s.segment], scope=scope, period=period) if s.segment in by_label else "",
+        "link": link(s.segment),
     } for s in result.segments]
     dimension = dict((("channel", "Channel"), ("team_id", "Team"), ("queue_id", "Queue"), ("agent_id", "Agent"),
                       ("priority", "Priority"), ("tier", "Customer tier"), ("tenure", "Agent tenure"))).get(by, by)
@@ -186,29 +230,36 @@ def _show_change(value: float, unit: str) -> str:
 # --- outliers -----------------------------------------------------------------------------------------------------
 
 
-def outliers_for(*, rows: Sequence[dict], scope: Scope, period: Period) -> list[dict]:
+def outliers_for(*, scope: Scope, period: Period) -> list[dict]:
     """Agents far from the rest of their team on reopen rate or handle time, with the statistical reason
-    (engine: Fisher's exact test / Mann-Whitney U, Benjamini-Hochberg across agents; see docs/metrics.md)."""
-    by_agent: dict[int, list[dict]] = defaultdict(list)
-    for r in rows:
-        if r["agent_id"] is not None:
-            by_agent[r["agent_id"]].append(r)
-    if len(by_agent) < 2:
+    (engine: Fisher's exact test / Mann-Whitney U, Benjamini-Hochberg across agents; see docs/metrics.md).
+
+    Reopens are counted per agent by the database; handle time reads only (agent, seconds) of the
+    tickets with some, which the rank test needs one by one."""
+    facts = facts_in(scope=scope, period=period)
+    assigned = facts_of(facts=facts).order_by().filter(agent_id__isnull=False)
+    per_agent = {r["agent_id"]: r for r in assigned.values("agent_id").annotate(
+        first=Min("created_at"), tickets=Count("pk"), **kpi_aggregates("reopen_rate")).order_by("first", "agent_id")}
+    if len(per_agent) < 2:
         return []
-    names = {str(u.pk): u.display_name for u in User.objects.filter(pk__in=list(by_agent))}
+    handled: dict[int, list[float]] = {a: [] for a in per_agent}
+    for agent, seconds in assigned.filter(handle_seconds__gt=0).values_list("agent_id", "handle_seconds"):
+        handled[agent].append(float(seconds) / 60)
+    names = {str(u.pk): u.display_name for u in User.objects.filter(pk__in=list(per_agent))}
     found = []
     reopen = flag_rate_outliers(
-        per_agent={str(a): kpi_parts(members, "reopen_rate") for a, members in by_agent.items()},  # type: ignore[misc]
+        per_agent={str(a): (r["s"], r["n"]) for a, r in per_agent.items()},
         label="reopen rate", higher_is_worse=True)
     handle = flag_duration_outliers(
-        per_agent={str(a): [float(r["handle_seconds"]) / 60 for r in members if r["handle_seconds"]]
-                   for a, members in by_agent.items()},
-        label="handle time", unit="min", higher_is_worse=True)
+        per_agent={str(a): values for a, values in handled.items()}, label="handle time", unit="min",
+        higher_is_worse=True)
     for report in (reopen, handle):
         for agent in report.flagged:
-            found.append({"agent_id": int(agent.agent), "name": names.get(agent.agent, agent.agent),
+            agent_id = int(agent.agent)
+            found.append({"agent_id": agent_id, "name": names.get(agent.agent, agent.agent),
                           "measure": report.measure, "reason": agent.reason,
-                          "link": tickets_link(by_agent[int(agent.agent)], scope=scope, period=period)})
+                          "link": tickets_link_of(facts, count=per_agent[agent_id]["tickets"], q=Q(agent_id=agent_id),
+                                                  scope=scope, period=period)})
     return found
 
 

@@ -264,6 +264,41 @@ def kpi_parts(rows: Sequence[dict], kpi: str) -> tuple[int, int] | list[float]:
     raise ValueError(f"kpi: unknown KPI {kpi!r}")
 
 
+# The same definitions as kpi_parts, for SQL (tests/metrics/test_analysis_sql.py proves they agree):
+# kpi -> (which rows count (trials, or rows with a value), the success among them (a rate) or None, the value (a mean))
+_PARTS_Q: dict[str, tuple[Q, Q | None, str | None]] = {
+    "first_reply_median": (Q(first_reply_minutes__isnull=False), None, "first_reply_minutes"),
+    "resolution_median": (Q(solved=True, resolution_minutes__isnull=False), None, "resolution_minutes"),
+    "handle_time_mean": (Q(handle_seconds__gt=0), None, "handle_seconds"),
+    "one_touch_rate": (Q(solved=True), Q(solved=True, one_touch=True), None),
+    "reopen_rate": (Q(ever_solved=True), Q(ever_solved=True, reopens__gt=0), None),
+    "reassignment_rate": (Q(), Q(reassigned=True), None),
+    "escalation_rate": (Q(), Q(escalated=True), None),
+    "csat": (Q(csat__isnull=False), Q(csat__gte=4), None),
+    "nps": (Q(nps__isnull=False), None, "nps"),
+    "ces": (Q(ces__isnull=False), None, "ces"),
+}
+
+
+def kpi_parts_q(kpi: str) -> tuple[Q, Q | None, str | None]:
+    """:func:`kpi_parts` as SQL: (the rows that count, the successes among them or None, the value column or None).
+
+    A rate's parts are (Count of successes, Count of the rows); a median's or mean's values are the
+    column over the rows (a median is explained through their mean: Sum / Count)."""
+    if kpi not in _PARTS_Q:
+        raise ValueError(f"kpi: no SQL parts for {kpi!r}")
+    return _PARTS_Q[kpi]
+
+
+def kpi_aggregates(kpi: str) -> dict[str, Any]:
+    """Aggregates giving a KPI's parts per group: ``n`` (trials or values) and ``s`` (successes, or the values' sum)."""
+    rows_q, success_q, value = kpi_parts_q(kpi)
+    n = Count("pk", filter=rows_q) if rows_q else Count("pk")
+    if success_q is not None:
+        return {"n": n, "s": Count("pk", filter=success_q)}
+    return {"n": n, "s": Sum(value, filter=rows_q) if rows_q else Sum(value)}
+
+
 def kpi_value(rows: Sequence[dict], kpi: str) -> float | None:
     """One KPI's value over fact rows (rates as fractions, times in minutes, handle time in seconds, NPS -100..100)."""
     parts = kpi_parts(rows, kpi)

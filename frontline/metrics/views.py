@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,9 +16,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from frontline.core import charts
 from frontline.people.models import STAFF_ROLES, Role, User
 
-from . import analysis, customer_kpis, dashboard, services, target_selectors
+from . import analysis, customer_kpis, dashboard, samples, services, target_selectors
 from .forms import SliceForm, TargetForm
-from .selectors import scope_for_viewer
+from .selectors import facts_in, scope_for_viewer
 
 CSV_TABLES = ("cards", "breakdown", "daily", "heatmap", "targets")
 
@@ -61,13 +62,12 @@ def metrics_dashboard(request: HttpRequest) -> HttpResponse:
     if request.GET.get("format") == "csv":
         return _csv(table if table in CSV_TABLES else "cards", data, goals, period)
     context.update(data)
-    rows = dashboard.fact_rows(scope=scope, period=period)  # "Why did it change?" and outliers segment the rows
     context.update({
         "period": period, "scope": scope, "goals": goals,
         "scope_label": _scope_label(viewer, scope, form),
         "explain": analysis.explain_change(scope=scope, period=period, kpi=form.cleaned_data["kpi"],
-                                          by=form.cleaned_data["by"], now_rows=rows),
-        "outliers": (analysis.outliers_for(rows=rows, scope=scope, period=period)
+                                          by=form.cleaned_data["by"]),
+        "outliers": (analysis.outliers_for(scope=scope, period=period)
                      if data["table_kind"] == "agent" and data["table"] else None),
         "query": request.GET.urlencode(),
         "trend_chart": charts.svg(dashboard.trend_chart_spec(data["daily"])) if data["kpis"].report.tickets else "",
@@ -86,9 +86,10 @@ def _my_team(viewer: User, form: SliceForm, period: Any) -> dict | None:
         return None
     scope = scope_for_viewer(viewer=viewer)
     team_scope = dashboard.scope_with(scope, agent_id=None, team_ids=frozenset(viewer.teams.values_list("pk", flat=True)))
-    rows = dashboard.fact_rows(scope=team_scope, period=period)
-    return {"values": dashboard.card_values(dashboard.kpis_of_rows(rows)),
-            "link": dashboard.tickets_link(rows, scope=team_scope, period=period)}
+    sample = samples.slice_samples(scope=team_scope, start=period.start, end=period.end)[None]
+    return {"values": dashboard.card_values(samples.kpis_of_sample(sample)),
+            "link": dashboard.tickets_link_of(facts_in(scope=team_scope, period=period), count=sample.tickets, q=Q(),
+                                              scope=team_scope, period=period)}
 
 
 def _scope_label(viewer: User, scope: Any, form: SliceForm) -> str:
