@@ -190,3 +190,17 @@ def test_outliers_equal_the_rows_based_ones(varied: dict, team: str | None) -> N
         [(o["agent_id"], o["measure"], o["reason"]) for o in sorted(expected, key=key)]
     links = {key(o): tickets_link(o["members"], scope=scope, period=PERIOD) for o in expected}
     assert all(o["link"] == links[key(o)] for o in got)
+
+
+def test_an_agents_team_row_is_the_teams_numbers(department: dict, login) -> None:  # type: ignore[no-untyped-def]
+    from frontline.metrics.dashboard import card_values
+    from frontline.metrics.selectors import kpis_of_rows
+    from tests.metrics.conftest import WEEK_QUERY
+
+    page = login(department["ann"]).get("/metrics/", WEEK_QUERY)
+    assert page.status_code == 200
+    mine = page.context["my_team"]
+    scope = Scope(team_ids=frozenset({department["billing"].pk}))
+    rows = fact_rows(scope=scope, period=page.context["period"])
+    assert mine["values"] == card_values(kpis_of_rows(rows))
+    assert mine["link"] == tickets_link(rows, scope=scope, period=page.context["period"])
