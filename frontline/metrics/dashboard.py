@@ -146,13 +146,17 @@ class Baselines:
     to_date: bool
 
 
+# Durations no comparison reads (COMPARED has no business-time card): the baselines' rollup reads skip them.
+BASELINE_UNREAD = frozenset({"first_reply_business", "resolution_business"})
+
+
 def baselines(*, scope: Scope, period: Period, now: datetime) -> Baselines:
     elapsed = min(max(now, period.start), period.end) - period.start
     to_date = now < period.end
     out = []
     for other in (period.previous(), period.year_before()):
         until = other.start + elapsed if to_date else None
-        sample = slice_samples(scope=scope, start=other.start, end=until or other.end)[None]
+        sample = slice_samples(scope=scope, start=other.start, end=until or other.end, unread=BASELINE_UNREAD)[None]
         out.append((sample, ((until or other.end) - other.start).total_seconds() / 3600))
     return Baselines(previous=out[0][0], last_year=out[1][0], hours_now=elapsed.total_seconds() / 3600,
                      hours_previous=out[0][1], hours_last_year=out[1][1], to_date=to_date)

@@ -275,7 +275,7 @@ def team_hours_sql(facts_sql: str) -> str:
 
 def _sample_of_packed(counts: Mapping[str, int], packed: Mapping[str, bytes | memoryview | None]) -> Sample:
     def values(name: str) -> np.ndarray:
-        data = packed[name]
+        data = packed.get(name)  # a duration not read (``unread``) is empty
         return np.frombuffer(bytes(data) if data else b"", dtype=_PACKED[name])
 
     def counted(name: str) -> dict[int, int]:
@@ -299,16 +299,17 @@ class _BytesAgg(Aggregate):
 
 
 def _rollup_samples(*, team_ids: frozenset[int] | None, start: datetime, end: datetime,
-                    by: str | None) -> dict[object, Sample]:
+                    by: str | None, unread: frozenset[str] = frozenset()) -> dict[object, Sample]:
     """The samples of the tickets created in whole UTC hours [start, end), per team or all, from the rollup."""
     rows = TeamHourSample.objects.filter(hour__gte=start, hour__lt=end)
     if team_ids is not None:
         rows = rows.filter(team_id__in=sorted(team_ids))
     key = (lambda r: r["team_id"]) if by else (lambda r: None)
     if connection.vendor == "postgresql":
-        fields = {**{name: Sum(name) for name in _ROLLUP_COUNTS}, **{f"b_{name}": _BytesAgg(name) for name in _PACKED}}
+        read = [name for name in _PACKED if name not in unread]
+        fields = {**{name: Sum(name) for name in _ROLLUP_COUNTS}, **{f"b_{name}": _BytesAgg(name) for name in read}}
         grouped = [rows.aggregate(**fields)] if by is None else list(rows.order_by().values("team_id").annotate(**fields))
-        return {key(g): _sample_of_packed(g, {name: g[f"b_{name}"] for name in _PACKED}) for g in grouped
+        return {key(g): _sample_of_packed(g, {name: g[f"b_{name}"] for name in read}) for g in grouped
                 if g["tickets"]}
     groups: dict[object, list[dict]] = {}
     for r in rows.order_by().values("team_id", *_ROLLUP_COUNTS, *_PACKED):
@@ -323,9 +324,11 @@ def _ceil_hour(at: datetime) -> datetime:
     return floor if floor == at else floor + timedelta(hours=1)
 
 
-def slice_samples(*, scope: Scope, start: datetime, end: datetime, by: str | None = None) -> dict[object, Sample]:
+def slice_samples(*, scope: Scope, start: datetime, end: datetime, by: str | None = None,
+                  unread: frozenset[str] = frozenset()) -> dict[object, Sample]:
     """The samples of the tickets created in [start, end) within ``scope``, per value of ``by`` (``team_id``,
-    ``agent_id``) or ``{None: all}``.
+    ``agent_id``) or ``{None: all}``. ``unread``: durations (names of ``DURATIONS``) the caller does not
+    need, left empty in the samples (the comparisons' baselines: no business-time medians are compared).
 
     A scope of whole teams (or the department) with ``by`` team or nothing reads the rollup for the
     whole UTC hours of the range and the facts for the minutes at either end (a running period cut
@@ -339,7 +342,7 @@ def slice_samples(*, scope: Scope, start: datetime, end: datetime, by: str | Non
     if not scope.only_teams or by not in (None, "team_id") or first >= last:
         out = samples_by(facts=facts.filter(created_at__gte=start, created_at__lt=end), by=by)
         return out if by else (out or {None: sample_of_rows([])})
-    parts = [_rollup_samples(team_ids=scope.team_ids, start=first, end=last, by=by)]
+    parts = [_rollup_samples(team_ids=scope.team_ids, start=first, end=last, by=by, unread=unread)]
     for a, b in ((start, first), (last, end)):
         if a < b:
             parts.append(samples_by(facts=facts.filter(created_at__gte=a, created_at__lt=b), by=by))

@@ -281,3 +281,11 @@ def test_the_upgrade_migration_fills_the_samples_of_facts_already_there(dst):
     TeamHourSample.objects.all().delete()
     fill(django_apps, connection.schema_editor())
     assert snapshot_rollup() == kept
+
+
+def test_the_baselines_skip_only_durations_no_comparison_reads():
+    from frontline.metrics.dashboard import BASELINE_UNREAD, COMPARED
+    from frontline.metrics.samples import DURATIONS
+
+    assert BASELINE_UNREAD <= set(DURATIONS)
+    assert not [k for k in COMPARED if any(k.startswith(name) and "business" in k for name in BASELINE_UNREAD)]
