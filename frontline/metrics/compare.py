@@ -6,7 +6,7 @@ whether it is larger than noise: the statistics are :mod:`frontline.engine.kpis.
 - medians (first reply, full resolution): ``compare_medians`` (Price-Bonett standard errors);
 - means (handle time): ``compare_means`` (Welch);
 - counts (tickets, solved): ``compare_counts`` (Poisson, per hour of the lengths compared);
-- NPS: ``compare_nps``; CES: ``compare_means``.
+- NPS: ``compare_nps_counted``; CES: ``compare_means``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from frontline.engine.kpis.compare import (
     compare_counts,
     compare_means_counted,
     compare_medians_sorted,
-    compare_nps,
+    compare_nps_counted,
     compare_rates,
 )
 
@@ -70,7 +70,7 @@ def change(*, key: str, test: str, now: Sample | Sequence[dict], before: Sample 
             return Change(before=value_before, delta=delta, significant=None)
         result = compare_counts(c1, c2, exposure1=hours[0], exposure2=hours[1])
     elif test == "nps":
-        result = compare_nps(_written_out(before_s.totals.nps), _written_out(after_s.totals.nps))
+        result = compare_nps_counted(before_s.totals.nps, after_s.totals.nps)
     elif test == "median":
         a, b = sample_parts(before_s, kpi), sample_parts(after_s, kpi)
         result = compare_medians_sorted(a, b, unit=_UNITS.get(kpi, ""))  # type: ignore[arg-type]
@@ -83,10 +83,6 @@ def change(*, key: str, test: str, now: Sample | Sequence[dict], before: Sample 
     return Change(before=value_before, delta=delta, significant=result.significant if tested else None,
                   low=result.ci_low, high=result.ci_high, p_value=result.p_value, method=result.method,
                   reading=result.reading)
-
-
-def _written_out(counts: Mapping[int, int]) -> list[int]:
-    return [score for score, n in sorted(counts.items()) for _ in range(n)]
 
 
 def sample_parts(sample: Sample, kpi: str) -> tuple[int, int] | Sequence[float] | Mapping[float, int]:

@@ -14,6 +14,8 @@ from frontline.engine.kpis import (
     compare_means_counted,
     compare_medians,
     compare_medians_sorted,
+    compare_nps,
+    compare_nps_counted,
     distribution,
     distribution_of_sorted,
     percentile,
@@ -55,3 +57,21 @@ def test_identical_samples_have_no_spread_counted_or_not():
 def test_counted_means_refuse_what_is_not_a_count_of_numbers(bad):
     with pytest.raises(ValueError, match="a"):
         compare_means_counted(bad, {1.0: 2})
+
+
+@pytest.mark.parametrize("sizes", [(0, 5), (1, 1), (2, 3), (40, 41), (3000, 2500)])
+def test_counted_nps_compares_as_the_written_out_responses_do(sizes):
+    rng = random.Random(sum(sizes))
+    a = [rng.choice(range(11)) for _ in range(sizes[0])]
+    b = [rng.choice([3, 7, 8, 9, 10, 10]) for _ in range(sizes[1])]
+    assert compare_nps_counted(Counter(a), Counter(b)) == compare_nps(a, b)
+
+
+def test_counted_nps_of_identical_answers_has_no_spread():
+    assert compare_nps_counted({10: 4}, {10: 5}) == compare_nps([10] * 4, [10] * 5)
+
+
+@pytest.mark.parametrize("bad", [{11: 1}, {-1: 1}, {7.5: 1}, {True: 1}, {9: -1}, {9: 1.5}, [9, 10]])
+def test_counted_nps_refuses_what_is_not_a_count_of_scores(bad):
+    with pytest.raises(ValueError, match="a"):
+        compare_nps_counted(bad, {9: 2})

@@ -261,16 +261,45 @@ def compare_nps(a: Sequence[int], b: Sequence[int], *, alpha: float = 0.05) -> C
         if any(v != int(v) or not 0 <= v <= 10 for v in values):
             raise ValueError(f"{name}: NPS responses are whole numbers 0-10")
     _check_alpha(alpha)
-    parts = [_nps_parts(values) for values in (xs, ys)]
-    before = parts[0][0] if xs else None
-    after = parts[1][0] if ys else None
+    return _compare_nps_tallies(_nps_tally(xs), _nps_tally(ys), alpha)
+
+
+def compare_nps_counted(a: Mapping[int, int], b: Mapping[int, int], *, alpha: float = 0.05) -> Comparison:
+    """:func:`compare_nps` of responses given as ``{score: how many}``: the same result, to the last
+    bit, as on the responses written out (the test reads only how many promote and detract)."""
+    tallies = []
+    for name, counts in (("a", a), ("b", b)):
+        if not isinstance(counts, Mapping):
+            raise ValueError(f"{name}: must map scores to counts")
+        for score, count in counts.items():
+            if isinstance(score, bool) or not isinstance(score, int | float) or score != int(score) \
+                    or not 0 <= score <= 10:
+                raise ValueError(f"{name}: NPS responses are whole numbers 0-10")
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                raise ValueError(f"{name}: counts must be whole numbers >= 0, got {count!r}")
+        tallies.append((sum(c for v, c in counts.items() if v >= 9), sum(c for v, c in counts.items() if v <= 6),
+                        sum(counts.values())))
+    _check_alpha(alpha)
+    return _compare_nps_tallies(tallies[0], tallies[1], alpha)
+
+
+def _nps_tally(values: list[float]) -> tuple[int, int, int]:
+    """(promoters, detractors, responses)."""
+    return sum(1 for v in values if v >= 9), sum(1 for v in values if v <= 6), len(values)
+
+
+def _compare_nps_tallies(a: tuple[int, int, int], b: tuple[int, int, int], alpha: float) -> Comparison:
+    parts = [_nps_parts(tally) for tally in (a, b)]
+    n_a, n_b = a[2], b[2]
+    before = parts[0][0] if n_a else None
+    after = parts[1][0] if n_b else None
     unit = "points"
-    if before is None or after is None or len(xs) < 2 or len(ys) < 2:
-        return _partial(before, after, len(xs), len(ys), alpha, NPS_METHOD, unit)
+    if before is None or after is None or n_a < 2 or n_b < 2:
+        return _partial(before, after, n_a, n_b, alpha, NPS_METHOD, unit)
     change = after - before
-    se = math.sqrt(parts[0][1] / len(xs) + parts[1][1] / len(ys))
+    se = math.sqrt(parts[0][1] / n_a + parts[1][1] / n_b)
     if se == 0:
-        return _degenerate(before, after, change, len(xs), len(ys), alpha, NPS_METHOD, unit)
+        return _degenerate(before, after, change, n_a, n_b, alpha, NPS_METHOD, unit)
     z = _z(alpha)
     return _result(
         before,
@@ -279,20 +308,21 @@ def compare_nps(a: Sequence[int], b: Sequence[int], *, alpha: float = 0.05) -> C
         change - z * se,
         change + z * se,
         _two_sided_normal(change, se),
-        len(xs),
-        len(ys),
+        n_a,
+        n_b,
         alpha,
         NPS_METHOD,
         unit,
     )
 
 
-def _nps_parts(values: list[float]) -> tuple[float, float]:
-    """NPS (-100..100) and the variance of one response's contribution (x 100^2)."""
-    if not values:
+def _nps_parts(tally: tuple[int, int, int]) -> tuple[float, float]:
+    """NPS (-100..100) and the variance of one response's contribution (x 100^2) of a tally."""
+    promoting, detracting, n = tally
+    if not n:
         return 0.0, 0.0
-    promoters = sum(1 for v in values if v >= 9) / len(values)
-    detractors = sum(1 for v in values if v <= 6) / len(values)
+    promoters = promoting / n
+    detractors = detracting / n
     score = promoters - detractors
     return 100 * score, 10_000 * (promoters + detractors - score * score)
 
