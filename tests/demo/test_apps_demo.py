@@ -57,6 +57,7 @@ from frontline.surveys.models import (
     SurveyState,
 )
 from tests import factories as f
+from tests.demo.builds import reset_after_build
 
 ANCHOR = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
@@ -69,7 +70,7 @@ def demo(django_db_setup: None, django_db_blocker: Any):  # type: ignore[no-unty
     with django_db_blocker.unblock():
         summary = demo_generate(seed=3, days=36, scale=0.15, anchor=ANCHOR)
         yield summary
-        demo_reset()
+        reset_after_build()
 
 
 # Surveys: settings, a realistic response rate, scores that follow the ticket's experience, the two

@@ -17,6 +17,7 @@ from frontline.demo.generator import demo_generate, demo_reset
 from frontline.desk.models import Message, Ticket, TicketEvent
 from frontline.people.models import Role, Team, User
 from tests import factories
+from tests.demo.builds import reset_after_build
 
 from .snapshot import snapshot
 
@@ -30,7 +31,7 @@ def demo_run(django_db_setup: None, django_db_blocker: Any):  # type: ignore[no-
     """Two weeks of tickets at 15% volume, generated once for the checks below."""
     with django_db_blocker.unblock():
         yield demo_generate(seed=7, days=14, scale=0.15, anchor=ANCHOR)
-        demo_reset()
+        reset_after_build()
 
 
 @pytest.mark.django_db

@@ -17,12 +17,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from frontline.demo import timing
-from frontline.demo.generator import demo_generate, demo_reset
+from frontline.demo.generator import demo_generate
 from frontline.desk import services
 from frontline.desk.forms import handle_timer_token
 from frontline.desk.models import AuthorKind, Message, StatusCategory, Ticket
 from frontline.desk.templatetags.desk import handle_time
 from tests import factories as f
+from tests.demo.builds import reset_after_build
 
 pytestmark = pytest.mark.django_db
 
@@ -281,7 +282,7 @@ def demo_messages(django_db_setup: None, django_db_blocker: Any):  # type: ignor
         demo_generate(seed=5, days=10, scale=0.15, anchor=datetime(2026, 11, 23, 9, tzinfo=UTC))
         rows = list(Message.objects.values_list(
             "ticket_id", "author_kind", "is_public", "handle_seconds", "body_text", "ticket__channel", "created_at", "pk"))
-        demo_reset()
+        reset_after_build()
     return rows
 
 
