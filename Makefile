@@ -10,10 +10,9 @@ DEMO_SEED ?= 7
 FRONTLINE_BASE_URL ?= http://$(HOST):$(PORT)
 export FRONTLINE_BASE_URL
 PYTEST_ARGS ?=
-# make test runs the suite on this many pytest-xdist workers (three on two cores: many tests wait on a
-# browser, a mail server or a long poll, and a third worker uses that time; each file on one worker, files with
+# make test runs the suite on this many pytest-xdist workers (each file on one worker, files with
 # slow tests handed out first: tests/conftest.py); 0 = serial.
-PYTEST_WORKERS ?= 3
+PYTEST_WORKERS ?= 2
 
 REQS := requirements/base.txt requirements/dev.txt pyproject.toml
 STAMP := $(VENV)/.frontline-installed
