@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from django.utils import timezone
 
 from frontline.insights.models import FeedbackItem, Source
 from frontline.insights.services import content_hash
+from frontline.insights.trends import monday
+
+
+def in_running_week(n: int, count: int) -> datetime:
+    """The ``n``-th of ``count`` moments spread between the start of the running week (local Monday
+    00:00) and now: inside the running week whatever the hour (just after midnight on a Monday too)."""
+    now = timezone.now()
+    start = timezone.make_aware(datetime.combine(monday(timezone.localdate()), time.min))
+    return start + (now - start) * (n + 1) / (count + 1)
 
 
 def item(text: str = "The onboarding step is confusing", *, at: datetime | None = None, **kw: Any) -> FeedbackItem:

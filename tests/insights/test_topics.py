@@ -23,7 +23,7 @@ from frontline.insights.models import (
 from frontline.insights.trends import monday
 from tests import factories as f
 
-from .conftest import item
+from .conftest import in_running_week, item
 
 pytestmark = pytest.mark.django_db
 
@@ -120,7 +120,7 @@ def test_a_spike_in_one_week_is_an_alert_with_its_evidence() -> None:
         for n in range(2):
             item(f"late {weeks_ago} {n}", at=now - (timezone.localdate() - day), topic=topic)
     for n in range(12):  # twelve in the current week
-        item(f"late now {n}", at=now - timedelta(minutes=n + 1), topic=topic)
+        item(f"late now {n}", at=in_running_week(n, 12), topic=topic)
     assert services.alerts_refresh() >= 1
     spike = Alert.objects.get(kind=AlertKind.SPIKE)
     assert (spike.topic, spike.week, spike.observed, spike.expected) == (topic, this_week, 12, 2.0)

@@ -14,7 +14,7 @@ from frontline.insights.models import Alert, AlertKind, Source, Topic
 from frontline.insights.trends import monday
 from tests import factories as f
 
-from .conftest import item
+from .conftest import in_running_week, item
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +25,12 @@ def _topic(label: str = "Late parcels") -> Topic:
 
 def _weekly(topic: Topic, counts: list[int], *, source: str = Source.REVIEW) -> None:
     """``counts[-1]`` items in the running week, ``counts[-2]`` the week before, …; each week's
-    items on its Tuesday (the running week's: a minute ago)."""
+    items on its Tuesday (the running week's: between its start and now)."""
     now = timezone.now()
     this_week = monday(timezone.localdate())
     for weeks_ago, count in enumerate(reversed(counts)):
         for n in range(count):
-            at = now - timedelta(minutes=n + 1) if weeks_ago == 0 else \
+            at = in_running_week(n, count) if weeks_ago == 0 else \
                 now - (timezone.localdate() - (this_week - timedelta(weeks=weeks_ago) + timedelta(days=1)))
             item(f"{topic.label} {weeks_ago} {n}", at=at, topic=topic, source=source)
 
