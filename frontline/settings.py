@@ -318,9 +318,12 @@ LOGGING = {
 CHAT_MESSAGE_MAX_CHARS = int(os.environ.get("FRONTLINE_CHAT_MESSAGE_MAX_CHARS", "2000"))
 CHAT_MAX_PER_AGENT = int(os.environ.get("FRONTLINE_CHAT_MAX_PER_AGENT", "3"))
 CHAT_TICK_S = float(os.environ.get("FRONTLINE_CHAT_TICK_S", "0.1"))
-# "watcher": one thread per web process reads the live chats each tick and wakes the waiting
-# requests (frontline/chat/live.py); "poll": each waiting request reads for itself each tick.
+# "watcher": one thread per web process wakes the waiting requests (frontline/chat/live.py): on
+# PostgreSQL it LISTENs to the chats' changes as they commit and reads every live chat only each
+# CHAT_FULL_READ_S as a safety net; on SQLite it reads them each tick. "poll": each waiting request
+# reads for itself each tick.
 CHAT_WAKE = os.environ.get("FRONTLINE_CHAT_WAKE", "watcher")
+CHAT_FULL_READ_S = float(os.environ.get("FRONTLINE_CHAT_FULL_READ_S", "5"))
 CHAT_OFFER_S = int(os.environ.get("FRONTLINE_CHAT_OFFER_S", "30"))
 CHAT_TYPING_S = 6
 CHAT_IDLE_END_S = int(os.environ.get("FRONTLINE_CHAT_IDLE_END_S", "300"))

@@ -26,7 +26,7 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -71,6 +71,7 @@ class Watcher:
         self._fresh: set[Waiter] = set()  # registered before the watcher had a first reading
         self._thread: threading.Thread | None = None
         self._poke = threading.Event()
+        self._stopping = threading.Event()
         self.ticks = 0
 
     def register(self, *, chat_ids: frozenset[int], agent_id: int | None) -> Waiter:
@@ -88,48 +89,161 @@ class Watcher:
             self._waiters.discard(waiter)
             self._fresh.discard(waiter)
 
+    def stop(self, timeout: float = 5.0) -> None:
+        """End the watcher thread now (and its listening connection); the next register starts a new one."""
+        with self._lock:
+            thread = self._thread
+            self._stopping.set()
+        if thread is not None:
+            self._poke.set()
+            thread.join(timeout)
+        with self._lock:
+            self._stopping.clear()
+
     def poke(self) -> None:
         """A chat changed in this process: read now rather than at the next tick."""
         self._poke.set()
 
+    def _idle(self, idle_since: float | None) -> tuple[bool, float | None]:
+        """(stop now, idle since): the thread ends after IDLE_STOP_S without waiters (the next register starts one)."""
+        with self._lock:
+            if self._stopping.is_set():
+                self._thread = None
+                return True, idle_since
+            if self._waiters:
+                return False, None
+            idle_since = idle_since or time.monotonic()
+            if time.monotonic() - idle_since > IDLE_STOP_S:
+                self._thread = None
+                return True, idle_since
+            return False, idle_since
+
+    def _wake_changed(self, previous: dict[int, Row] | None, rows: dict[int, Row], *, whole: bool) -> None:
+        """Wake the waiters of every chat whose row differs from ``previous`` (and the fresh ones).
+
+        ``whole``: ``rows`` is a full reading (a chat missing from it is gone from the live set);
+        else only the rows that changed.
+        """
+        with self._lock:
+            waiters = list(self._waiters)
+            fresh, self._fresh = self._fresh, set()
+        to_wake = set(fresh)
+        if previous is not None:
+            ids = rows.keys() | previous.keys() if whole else rows.keys()
+            for chat_id in ids:
+                old, new = previous.get(chat_id), rows.get(chat_id)
+                if old != new:
+                    to_wake.update(w for w in waiters if w.wants(chat_id, old, new))
+        for waiter in to_wake:
+            waiter.wake()
+
     def _run(self) -> None:
+        try:
+            if connection.vendor == "postgresql":
+                self._listen()
+            else:
+                self._poll()
+        finally:
+            connection.close()
+
+    def _poll(self) -> None:
+        """Other databases: read every live chat's row each CHAT_TICK_S (at once when poked)."""
         previous: dict[int, Row] | None = None
         idle_since: float | None = None
+        while True:
+            stop, idle_since = self._idle(idle_since)
+            if stop:
+                return
+            try:
+                rows = {row[0]: row for row in selectors.chat_live_rows(now=timezone.now())}
+            except Exception:  # the database restarting, say: try again, never die
+                log.exception("chat watcher: reading the live chats failed")
+                close_old_connections()
+                connection.close()
+                time.sleep(1.0)
+                continue
+            self.ticks += 1
+            self._wake_changed(previous, rows, whole=True)
+            previous = rows
+            self._poke.wait(settings.CHAT_TICK_S)
+            self._poke.clear()
+
+    def _listen(self) -> None:
+        """PostgreSQL: LISTEN to the rows the chat trigger announces as they commit (migration chat 0003).
+
+        LISTEN comes before the first full reading, so nothing committed after that reading goes
+        unheard. A full reading is repeated every ``CHAT_FULL_READ_S`` (and after reconnecting,
+        compared with the last known rows) in case a notification was lost with a connection.
+        """
+        previous: dict[int, Row] | None = None
+        idle_since: float | None = None
+        listener: Any = None
+        last_full: float | None = None  # when the last full reading was; None: one is due now
         try:
             while True:
-                with self._lock:
-                    if not self._waiters:
-                        idle_since = idle_since or time.monotonic()
-                        if time.monotonic() - idle_since > IDLE_STOP_S:
-                            self._thread = None
-                            return
-                    else:
-                        idle_since = None
+                stop, idle_since = self._idle(idle_since)
+                if stop:
+                    return
                 try:
-                    rows = {row[0]: row for row in selectors.chat_live_rows(now=timezone.now())}
-                except Exception:  # the database restarting, say: try again, never die
-                    log.exception("chat watcher: reading the live chats failed")
+                    if listener is None:
+                        listener = _listener()
+                        last_full = None
+                    if last_full is None or time.monotonic() - last_full > settings.CHAT_FULL_READ_S:
+                        rows = {row[0]: row for row in selectors.chat_live_rows(now=timezone.now())}
+                        connection.close()  # back to the pool: the watcher holds only its listening connection
+                        self.ticks += 1
+                        self._wake_changed(previous, rows, whole=True)
+                        previous, last_full = rows, time.monotonic()
+                    notes = list(listener.notifies(timeout=0.5, stop_after=1))
+                    if notes:  # and whatever else arrived with it
+                        notes += list(listener.notifies(timeout=0.002))
+                except Exception:  # the database restarting, say: reconnect, read everything, never die
+                    log.exception("chat watcher: listening for chat changes failed")
+                    with contextlib.suppress(Exception):
+                        if listener is not None:
+                            listener.close()
+                    listener = None
                     close_old_connections()
                     connection.close()
                     time.sleep(1.0)
                     continue
+                if not notes or previous is None:
+                    continue
+                rows = {}
+                for note in notes:
+                    row = _parse_row(note.payload)
+                    if row is not None:
+                        rows[row[0]] = row
                 self.ticks += 1
-                with self._lock:
-                    waiters = list(self._waiters)
-                    fresh, self._fresh = self._fresh, set()
-                to_wake = set(fresh)
-                if previous is not None:
-                    for chat_id in rows.keys() | previous.keys():
-                        old, new = previous.get(chat_id), rows.get(chat_id)
-                        if old != new:
-                            to_wake.update(w for w in waiters if w.wants(chat_id, old, new))
-                for waiter in to_wake:
-                    waiter.wake()
-                previous = rows
-                self._poke.wait(settings.CHAT_TICK_S)
-                self._poke.clear()
+                self._wake_changed(previous, rows, whole=False)
+                previous.update(rows)
         finally:
-            connection.close()
+            if listener is not None:
+                with contextlib.suppress(Exception):
+                    listener.close()
+
+
+def _listener() -> Any:
+    """A connection of its own (autocommit, outside Django's pool) listening on ``frontline_chat``."""
+    import psycopg
+
+    params = {k: v for k, v in connection.get_connection_params().items()
+              if k not in ("cursor_factory", "context", "prepare_threshold", "server_side_binding")}
+    listener = psycopg.connect(**params, autocommit=True)
+    listener.execute("LISTEN frontline_chat")
+    return listener
+
+
+def _parse_row(payload: str) -> Row | None:
+    """``id,seq,pulse,state,agent,offered_to`` (the trigger's payload) as a live row; None if malformed."""
+    parts = payload.split(",")
+    if len(parts) != 6:
+        return None
+    try:
+        return (int(parts[0]), int(parts[1]), int(parts[2]), parts[3],
+                int(parts[4]) if parts[4] else None, int(parts[5]) if parts[5] else None)
+    except ValueError:
+        return None
 
 
 watcher = Watcher()
@@ -153,29 +267,53 @@ def db_call(fn: Callable[[], Any]) -> Callable[[], Any]:
     return sync_to_async(call)
 
 
-async def wait_for_news(*, chat_ids: frozenset[int], agent_id: int | None, wait_s: float, read, has_news):  # type: ignore[no-untyped-def]
+@contextlib.contextmanager
+def watching(*, chat_ids: frozenset[int], agent_id: int | None) -> Iterator[Waiter | None]:
+    """Register a waiter for these chats (and an agent's stream) for the block; None with CHAT_WAKE=poll.
+
+    A view that reads the database before it waits (an access check whose rows the first answer
+    reuses) enters this block first, so that a change committed after that read still wakes it.
+    """
+    if settings.CHAT_WAKE == "poll":
+        yield None
+        return
+    waiter = watcher.register(chat_ids=chat_ids, agent_id=agent_id)
+    try:
+        yield waiter
+    finally:
+        watcher.unregister(waiter)
+
+
+async def wait_for_news(*, chat_ids: frozenset[int], agent_id: int | None, wait_s: float, read, has_news,  # type: ignore[no-untyped-def]
+                        waiter: Waiter | None = None):
     """Read (``await read()``) until ``has_news(result)`` or ``wait_s`` passed; the last result.
 
-    ``read`` is an async callable doing the database read (through :func:`db_call`).
+    ``read`` is an async callable doing the database read (through :func:`db_call`). ``waiter``:
+    one the caller registered (``watching``) before its own first read; else one is registered here,
+    before the first ``read``.
     """
     if wait_s <= 0:
         return await read()
-    loop = asyncio.get_running_loop()
     if settings.CHAT_WAKE == "poll":
         return await _poll_for_news(wait_s=wait_s, read=read, has_news=has_news)
-    waiter = watcher.register(chat_ids=chat_ids, agent_id=agent_id)
-    try:
-        deadline = loop.time() + wait_s
-        while True:
-            result = await read()
-            remaining = deadline - loop.time()
-            if has_news(result) or remaining <= 0:
-                return result
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(waiter.event.wait(), timeout=remaining)
-            waiter.event.clear()
-    finally:
-        watcher.unregister(waiter)
+    if waiter is None:
+        with watching(chat_ids=chat_ids, agent_id=agent_id) as registered:
+            assert registered is not None
+            return await _watch_for_news(registered, wait_s=wait_s, read=read, has_news=has_news)
+    return await _watch_for_news(waiter, wait_s=wait_s, read=read, has_news=has_news)
+
+
+async def _watch_for_news(waiter: Waiter, *, wait_s: float, read, has_news):  # type: ignore[no-untyped-def]
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + wait_s
+    while True:
+        result = await read()
+        remaining = deadline - loop.time()
+        if has_news(result) or remaining <= 0:
+            return result
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(waiter.event.wait(), timeout=remaining)
+        waiter.event.clear()
 
 
 async def _poll_for_news(*, wait_s: float, read, has_news):  # type: ignore[no-untyped-def]

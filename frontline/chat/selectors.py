@@ -42,9 +42,22 @@ def chat_get_for_token(*, widget: ChatWidget, chat_id: int, token: str, now: dat
     A token works while the chat is live and for ``CHAT_TOKEN_TTL_S`` after it ended (so the
     customer can read the transcript and ask for it by email); after that it is expired.
     """
-    now = now or timezone.now()
     chat = Chat.objects.filter(pk=chat_id, widget=widget).select_related("agent", "customer").first()
-    if chat is None or not token or not hmac.compare_digest(chat.token_digest, token_digest(token)):
+    if chat is None:
+        raise PermissionDenied("This chat session is not valid.")
+    return chat_token_checked(chat, token, now or timezone.now())
+
+
+def chat_of_widget(*, key: str, chat_id: int) -> Chat | None:
+    """The chat ``chat_id`` if it belongs to the enabled widget ``key``, read with its widget, queue, agent and
+    customer in one query (the widget's live endpoints: the token is checked with ``chat_token_checked``)."""
+    return (Chat.objects.filter(pk=chat_id, widget__key=key, widget__enabled=True)
+            .select_related("widget__queue", "agent", "customer").first())
+
+
+def chat_token_checked(chat: Chat, token: str, now: datetime) -> Chat:
+    """``chat`` when ``token`` opens it and has not expired; else PermissionDenied."""
+    if not token or not hmac.compare_digest(chat.token_digest, token_digest(token)):
         raise PermissionDenied("This chat session is not valid.")
     if chat.ended_at is not None and now - chat.ended_at > timedelta(seconds=settings.CHAT_TOKEN_TTL_S):
         raise PermissionDenied("This chat session has expired.")
@@ -160,6 +173,8 @@ def chat_entries_after(*, chat: Chat, after: int, for_customer: bool, limit: int
     with the next answer, so an answer's ``seq`` is always its last entry and a client asking "after
     seq" never gets an entry twice.
     """
+    if upto is not None and upto <= after:
+        return []  # nothing to read: the polls' usual case while nothing happens
     rows = ChatEntry.objects.filter(chat=chat, seq__gt=after)
     if upto is not None:
         rows = rows.filter(seq__lte=upto)

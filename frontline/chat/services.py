@@ -31,7 +31,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -119,12 +119,30 @@ def _event(ticket: Ticket, kind: str, actor: User | None, at: datetime, **payloa
 
 
 def _entry(chat: Chat, *, kind: str, author: str, at: datetime, agent: User | None = None,
-           message_id: int | None = None, text: str = "") -> ChatEntry:
-    """Append to the chat's live log under the next number (the update locks the chat row until commit)."""
-    Chat.objects.filter(pk=chat.pk).update(seq=F("seq") + 1)
-    chat.seq = Chat.objects.filter(pk=chat.pk).values_list("seq", flat=True).get()
+           message_id: int | None = None, text: str = "", also: dict[str, datetime | None] | None = None) -> ChatEntry:
+    """Append to the chat's live log under the next number (the update locks the chat row until commit).
+
+    ``also``: other columns of the chat (typing and seen times) set in the same UPDATE.
+    """
+    chat.seq = _next_seq(chat.pk, also or {})
     return ChatEntry.objects.create(chat=chat, seq=chat.seq, kind=kind, author=author, agent=agent,
                                     message_id=message_id, text=text[:300], created_at=at)
+
+
+def _next_seq(chat_id: int, also: dict[str, datetime | None]) -> int:
+    """``UPDATE chat SET seq = seq + 1, <also> ... RETURNING seq``: one statement (PostgreSQL and SQLite >= 3.35)."""
+    columns = {f.name: f for f in Chat._meta.concrete_fields}
+    quote = connection.ops.quote_name
+    sets = [f"{quote('seq')} = {quote('seq')} + 1"]
+    params: list[object] = []
+    for name, value in also.items():
+        field = columns[name]
+        sets.append(f"{quote(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {quote(Chat._meta.db_table)} SET {', '.join(sets)} WHERE {quote(Chat._meta.pk.column)} = %s "
+                       f"RETURNING {quote('seq')}", [*params, chat_id])
+        return int(cursor.fetchone()[0])
 
 
 def _locked(chat: Chat) -> Chat:
@@ -193,9 +211,8 @@ def chat_customer_says(*, chat: Chat, text: str, at: datetime | None = None) -> 
     chat = _locked(chat)
     _require_live(chat)
     message = ticket_reply(ticket=chat.ticket, author=None, customer=chat.customer, body=text, notify=False, at=at)
-    entry = _entry(chat, kind=EntryKind.MESSAGE, author=EntryAuthor.CUSTOMER, at=at, message_id=message.pk)
-    Chat.objects.filter(pk=chat.pk).update(customer_typing_at=None, customer_seen_at=at)
-    return entry
+    return _entry(chat, kind=EntryKind.MESSAGE, author=EntryAuthor.CUSTOMER, at=at, message_id=message.pk,
+                  also={"customer_typing_at": None, "customer_seen_at": at})
 
 
 @transaction.atomic
@@ -209,9 +226,8 @@ def chat_agent_says(*, chat: Chat, agent: User, text: str, at: datetime | None =
         raise PermissionDenied("Only the agent holding this chat writes in it; accept it first.")
     handle = handle_seconds_since(chat.agent_mark_at or at, now=at)
     message = ticket_reply(ticket=chat.ticket, author=agent, body=text, notify=False, at=at, handle_seconds=handle)
-    entry = _entry(chat, kind=EntryKind.MESSAGE, author=EntryAuthor.AGENT, at=at, agent=agent, message_id=message.pk)
-    Chat.objects.filter(pk=chat.pk).update(agent_typing_at=None, agent_mark_at=at)
-    return entry
+    return _entry(chat, kind=EntryKind.MESSAGE, author=EntryAuthor.AGENT, at=at, agent=agent, message_id=message.pk,
+                  also={"agent_typing_at": None, "agent_mark_at": at})
 
 
 def chat_typing(*, chat: Chat, side: str, at: datetime | None = None) -> None:

@@ -213,8 +213,6 @@ async def agent_poll(request: HttpRequest) -> HttpResponse:
         after = int(after_raw) if after_raw.isdigit() else 0
         wait_raw = request.GET.get("wait", "25")
         wait = min(float(wait_raw), 30.0) if wait_raw.replace(".", "", 1).isdigit() else 25.0
-        if chat_id is not None:
-            selectors.chat_get_for_viewer(chat_id=chat_id, viewer=viewer, related=())  # 404 when not visible
         return viewer, chat_id, after, request.GET.get("sig", ""), wait
 
     try:
@@ -231,7 +229,10 @@ async def agent_poll(request: HttpRequest) -> HttpResponse:
         return view["sig"] != sig or bool(view.get("chat", {}).get("entries"))
 
     chat_ids = frozenset({chat_id}) if chat_id is not None else frozenset()
-    view = await wait_for_news(chat_ids=chat_ids, agent_id=viewer.pk, wait_s=wait, read=db_call(read), has_news=news)
+    try:  # the first read answers 404 for a chat the viewer may not see
+        view = await wait_for_news(chat_ids=chat_ids, agent_id=viewer.pk, wait_s=wait, read=db_call(read), has_news=news)
+    except Http404:
+        return JsonResponse({"detail": "No such chat.", "errors": []}, status=404)
     view.pop("waiting_ids", None)
     response = JsonResponse(view)
     response["Cache-Control"] = "no-store, private"

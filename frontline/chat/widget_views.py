@@ -32,13 +32,14 @@ from frontline.core.http import json_error
 from frontline.desk.errors import Conflict, TransitionNotAllowed
 
 from . import selectors, services
-from .live import db_call, wait_for_news, watcher
+from .live import db_call, wait_for_news, watcher, watching
 from .models import Chat, ChatState, ChatWidget, EndedBy, EntryAuthor
 
 WIDGET_JS = Path(__file__).resolve().parent.parent / "static" / "frontline" / "chat-widget.js"
 TOKEN_HEADER = "X-Chat-Token"
 POLL_WAIT_MAX_S = 30.0
 BODY_MAX_BYTES = 64 * 1024
+ORIGIN_REFUSED = "This site may not use this chat widget (add its origin to the widget's allowed origins)."
 
 
 def _own_origins(request: HttpRequest) -> set[str]:
@@ -97,7 +98,7 @@ HANDLED = (ValidationError, PermissionDenied, Http404, Conflict, TransitionNotAl
 def _widget_for(request: HttpRequest, key: str) -> ChatWidget:
     widget = selectors.widget_get(key=key)
     if not origin_allowed(request, widget):
-        raise PermissionDenied("This site may not use this chat widget (add its origin to the widget's allowed origins).")
+        raise PermissionDenied(ORIGIN_REFUSED)
     return widget
 
 
@@ -120,6 +121,32 @@ def _handle(request: HttpRequest, key: str, action) -> HttpResponse:  # type: ig
 
 def _chat(request: HttpRequest, widget: ChatWidget, chat_id: int) -> Chat:
     return selectors.chat_get_for_token(widget=widget, chat_id=chat_id, token=request.headers.get(TOKEN_HEADER, ""))
+
+
+def _live_chat(request: HttpRequest, key: str, chat_id: int) -> Chat:
+    """The chat the request's token opens, with its widget (``chat.widget``), checked like ``_widget_for`` then
+    ``_chat`` (the same errors in the same order) in one read of the database."""
+    chat = selectors.chat_of_widget(key=key, chat_id=chat_id)
+    if chat is None:
+        _widget_for(request, key)  # 404 for no such widget, 403 for a site it does not serve
+        raise PermissionDenied("This chat session is not valid.")
+    if not origin_allowed(request, chat.widget):
+        raise PermissionDenied(ORIGIN_REFUSED)
+    return selectors.chat_token_checked(chat, request.headers.get(TOKEN_HEADER, ""), timezone.now())
+
+
+def _handle_chat(request: HttpRequest, key: str, chat_id: int, action) -> HttpResponse:  # type: ignore[no-untyped-def]
+    """``_handle`` for the endpoints of one chat: ``action(chat)`` with the chat the token opens."""
+    if request.method == "OPTIONS":  # a preflight carries no token
+        return _handle(request, key, lambda widget: None)
+    chat: Chat | None = None
+    try:
+        chat = _live_chat(request, key, chat_id)
+        response = action(chat)
+    except HANDLED as exc:
+        response = _exception_response(exc)
+    widget = chat.widget if chat is not None else ChatWidget.objects.filter(key=key, enabled=True).first()
+    return _cors(request, response, widget)
 
 
 def _method(request: HttpRequest, *allowed: str) -> None:
@@ -208,72 +235,71 @@ async def chat_poll(request: HttpRequest, key: str, chat_id: int) -> HttpRespons
     if request.method == "OPTIONS":
         return await sync_to_async(_handle)(request, key, lambda widget: HttpResponse(status=204))
 
-    def check() -> tuple[ChatWidget, int, int, float]:
-        widget = _widget_for(request, key)
+    def check() -> tuple[Chat, int, int, float]:
+        chat = _live_chat(request, key, chat_id)
         _method(request, "GET")
         after = _int(request.GET.get("after"), 0, "after")
         pulse = _int(request.GET.get("pulse"), -1, "pulse")
         wait = min(max(float(_int(request.GET.get("wait"), 25, "wait")), 0.0), POLL_WAIT_MAX_S)
-        chat = selectors.chat_get_for_token(widget=widget, chat_id=chat_id, token=request.headers.get(TOKEN_HEADER, ""))
         services.chat_customer_seen(chat=chat)
-        return widget, after, pulse, wait
+        return chat, after, pulse, wait
 
-    try:
-        widget, after, pulse, wait = await db_call(check)()
-    except HANDLED as exc:
-        widget = await sync_to_async(ChatWidget.objects.filter(key=key).first)()
-        return _cors(request, _exception_response(exc), widget)
+    with watching(chat_ids=frozenset({chat_id}), agent_id=None) as waiter:  # before the check's read: no change missed
+        try:
+            checked, after, pulse, wait = await db_call(check)()
+        except HANDLED as exc:
+            widget = await sync_to_async(ChatWidget.objects.filter(key=key).first)()
+            return _cors(request, _exception_response(exc), widget)
+        first: list[Chat] = [checked]  # the first read answers from the chat the check read
 
-    def read() -> dict[str, Any]:
-        chat = Chat.objects.select_related("agent", "customer").get(pk=chat_id)
-        return _customer_view(chat, after)
+        def read() -> dict[str, Any]:
+            chat = first.pop() if first else Chat.objects.select_related("agent", "customer").get(pk=chat_id)
+            return _customer_view(chat, after)
 
-    view = await wait_for_news(chat_ids=frozenset({chat_id}), agent_id=None, wait_s=wait, read=db_call(read),
-                               has_news=lambda v: v["seq"] > after or v["pulse"] != pulse)
-    return _cors(request, JsonResponse(view), widget)
+        view = await wait_for_news(chat_ids=frozenset({chat_id}), agent_id=None, wait_s=wait, read=db_call(read),
+                                   has_news=lambda v: v["seq"] > after or v["pulse"] != pulse, waiter=waiter)
+    return _cors(request, JsonResponse(view), checked.widget)
 
 
 @csrf_exempt
 def chat_say(request: HttpRequest, key: str, chat_id: int) -> HttpResponse:
-    def action(widget: ChatWidget) -> HttpResponse:
+    def action(chat: Chat) -> HttpResponse:
         _method(request, "POST")
         data = _body(request)
-        chat = _chat(request, widget, chat_id)
         entry = services.chat_customer_says(chat=chat, text=data.get("text", ""))
         watcher.poke()
         return JsonResponse({"seq": entry.seq}, status=201)
-    return _handle(request, key, action)
+    return _handle_chat(request, key, chat_id, action)
 
 
 @csrf_exempt
 def chat_typing(request: HttpRequest, key: str, chat_id: int) -> HttpResponse:
-    def action(widget: ChatWidget) -> HttpResponse:
+    def action(chat: Chat) -> HttpResponse:
         _method(request, "POST")
-        services.chat_typing(chat=_chat(request, widget, chat_id), side=EntryAuthor.CUSTOMER)
+        services.chat_typing(chat=chat, side=EntryAuthor.CUSTOMER)
         watcher.poke()
         return HttpResponse(status=204)
-    return _handle(request, key, action)
+    return _handle_chat(request, key, chat_id, action)
 
 
 @csrf_exempt
 def chat_end(request: HttpRequest, key: str, chat_id: int) -> HttpResponse:
-    def action(widget: ChatWidget) -> HttpResponse:
+    def action(chat: Chat) -> HttpResponse:
         _method(request, "POST")
-        chat = services.chat_end(chat=_chat(request, widget, chat_id), by=EndedBy.CUSTOMER)
+        chat = services.chat_end(chat=chat, by=EndedBy.CUSTOMER)
         watcher.poke()
         return JsonResponse({"state": chat.state})
-    return _handle(request, key, action)
+    return _handle_chat(request, key, chat_id, action)
 
 
 @csrf_exempt
 def chat_transcript(request: HttpRequest, key: str, chat_id: int) -> HttpResponse:
-    def action(widget: ChatWidget) -> HttpResponse:
+    def action(chat: Chat) -> HttpResponse:
         _method(request, "POST")
-        chat = _chat(request, widget, chat_id)
         services.chat_transcript_request(chat=chat)
         return JsonResponse({"email": chat.customer.email, "when": "now" if chat.state == ChatState.ENDED else "at the end"},
                             status=202)
-    return _handle(request, key, action)
+    return _handle_chat(request, key, chat_id, action)
 
 
 def demo_page(request: HttpRequest) -> HttpResponse:
