@@ -38,7 +38,8 @@ from django.utils import timezone
 from . import selectors
 
 log = logging.getLogger(__name__)
-Row = tuple[int, int, int, str, "int | None", "int | None"]
+Row = tuple[int, int, int, str, "int | None", "int | None", int]  # id, seq, pulse, state, agent, offered to, customer_seq
+WAITING = "waiting"
 IDLE_STOP_S = 30.0
 
 
@@ -50,14 +51,24 @@ class Waiter:
     event: asyncio.Event = field(default_factory=asyncio.Event)
 
     def wants(self, chat_id: int, old: Row | None, new: Row | None) -> bool:
+        """Whether this change can alter what the waiting request answers.
+
+        A chat it reads: any change. An agent's stream (the tab's list of the agent's chats and the
+        waiting queue) reads of the other chats only who holds or is offered them, their state,
+        typing and the customer's last message: the agent's own message in another chat (only
+        ``seq`` moves) wakes none of their other tabs.
+        """
         if chat_id in self.chat_ids:
             return True
         if self.agent_id is None:
             return False
-        for row in (old, new):
-            if row is not None and (row[3] == "waiting" or self.agent_id in (row[4], row[5])):
-                return True
-        return False
+        if old is None or new is None:
+            row = old or new
+            assert row is not None
+            return row[3] == WAITING or self.agent_id in (row[4], row[5])
+        if WAITING not in (old[3], new[3]) and self.agent_id not in (old[4], old[5], new[4], new[5]):
+            return False
+        return (old[2], old[3], old[4], old[5], old[6]) != (new[2], new[3], new[4], new[5], new[6])
 
     def wake(self) -> None:
         with contextlib.suppress(RuntimeError):  # the request's loop is gone
@@ -235,13 +246,13 @@ def _listener() -> Any:
 
 
 def _parse_row(payload: str) -> Row | None:
-    """``id,seq,pulse,state,agent,offered_to`` (the trigger's payload) as a live row; None if malformed."""
+    """``id,seq,pulse,state,agent,offered_to,customer_seq`` (the trigger's payload) as a live row; None if malformed."""
     parts = payload.split(",")
-    if len(parts) != 6:
+    if len(parts) != 7:
         return None
     try:
         return (int(parts[0]), int(parts[1]), int(parts[2]), parts[3],
-                int(parts[4]) if parts[4] else None, int(parts[5]) if parts[5] else None)
+                int(parts[4]) if parts[4] else None, int(parts[5]) if parts[5] else None, int(parts[6]))
     except ValueError:
         return None
 

@@ -103,6 +103,8 @@ class Chat(models.Model):
     agent_mark_at = models.DateTimeField(null=True, blank=True)
     seq = models.PositiveIntegerField(default=0, help_text="The number of the last entry.")
     pulse = models.PositiveIntegerField(default=0, help_text="Bumped on typing, so waiting clients wake up.")
+    customer_seq = models.PositiveIntegerField(
+        default=0, help_text="The number of the customer's last message: what the agent's other tabs mark as new.")
     customer_typing_at = models.DateTimeField(null=True, blank=True)
     agent_typing_at = models.DateTimeField(null=True, blank=True)
     customer_seen_at = models.DateTimeField(null=True, blank=True, help_text="The widget's last poll.")

@@ -198,13 +198,14 @@ def typing_now(at: datetime | None, *, now: datetime) -> bool:
     return at is not None and (now - at).total_seconds() < settings.CHAT_TYPING_S
 
 
-def chat_live_rows(*, now: datetime) -> list[tuple[int, int, int, str, int | None, int | None]]:
-    """(id, seq, pulse, state, agent, offered to) of every live chat and of those ended in the last two minutes.
+def chat_live_rows(*, now: datetime) -> list[tuple[int, int, int, str, int | None, int | None, int]]:
+    """(id, seq, pulse, state, agent, offered to, customer's last message) of every live chat and of those ended
+    in the last two minutes (the row the PostgreSQL trigger of migration chat 0003 announces).
 
     What the live watcher compares tick to tick to wake the clients waiting on a chat.
     """
     return list(Chat.objects.filter(Q(state__in=LIVE_STATES) | Q(ended_at__gte=now - timedelta(seconds=120)))
-                .values_list("id", "seq", "pulse", "state", "agent_id", "offered_to_id"))
+                .values_list("id", "seq", "pulse", "state", "agent_id", "offered_to_id", "customer_seq"))
 
 
 def chats_idle(*, now: datetime) -> list[int]:

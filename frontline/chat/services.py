@@ -122,18 +122,24 @@ def _entry(chat: Chat, *, kind: str, author: str, at: datetime, agent: User | No
            message_id: int | None = None, text: str = "", also: dict[str, datetime | None] | None = None) -> ChatEntry:
     """Append to the chat's live log under the next number (the update locks the chat row until commit).
 
-    ``also``: other columns of the chat (typing and seen times) set in the same UPDATE.
+    ``also``: other columns of the chat (typing and seen times) set in the same UPDATE. A customer's
+    message also becomes the chat's ``customer_seq``.
     """
-    chat.seq = _next_seq(chat.pk, also or {})
+    chat.seq = _next_seq(chat.pk, also or {}, customer=kind == EntryKind.MESSAGE and author == EntryAuthor.CUSTOMER)
     return ChatEntry.objects.create(chat=chat, seq=chat.seq, kind=kind, author=author, agent=agent,
                                     message_id=message_id, text=text[:300], created_at=at)
 
 
-def _next_seq(chat_id: int, also: dict[str, datetime | None]) -> int:
-    """``UPDATE chat SET seq = seq + 1, <also> ... RETURNING seq``: one statement (PostgreSQL and SQLite >= 3.35)."""
+def _next_seq(chat_id: int, also: dict[str, datetime | None], *, customer: bool) -> int:
+    """``UPDATE chat SET seq = seq + 1, <also> ... RETURNING seq``: one statement (PostgreSQL and SQLite >= 3.35).
+
+    ``customer``: the entry is the customer's message, so ``customer_seq`` becomes the new number too.
+    """
     columns = {f.name: f for f in Chat._meta.concrete_fields}
     quote = connection.ops.quote_name
     sets = [f"{quote('seq')} = {quote('seq')} + 1"]
+    if customer:
+        sets.append(f"{quote('customer_seq')} = {quote('seq')} + 1")  # the right side reads the row before the update
     params: list[object] = []
     for name, value in also.items():
         field = columns[name]

@@ -173,7 +173,7 @@ def chat_end(request: HttpRequest, chat_id: int) -> HttpResponse:
 
 def _agent_view(viewer: User, chat_id: int | None, after: int) -> dict[str, Any]:
     now = timezone.now()
-    mine = [{"id": c.pk, "name": c.customer.name or c.customer.email, "seq": c.seq,
+    mine = [{"id": c.pk, "name": c.customer.name or c.customer.email, "customer_seq": c.customer_seq,
              "typing": selectors.typing_now(c.customer_typing_at, now=now)} for c in selectors.chats_held_by(agent=viewer)]
     waiting = list(selectors.chat_waiting_for_viewer(viewer=viewer).values_list("id", flat=True)[:200])
     view: dict[str, Any] = {"mine": mine, "waiting": len(waiting), "waiting_ids": waiting}
@@ -189,7 +189,7 @@ def _agent_view(viewer: User, chat_id: int | None, after: int) -> dict[str, Any]
 
 
 def _signature(view: dict[str, Any]) -> str:
-    parts = [f"{c['id']}.{c['seq']}.{int(c['typing'])}" for c in view["mine"]] + ["w" + ",".join(map(str, view["waiting_ids"]))]
+    parts = [f"{c['id']}.{c['customer_seq']}.{int(c['typing'])}" for c in view["mine"]] + ["w" + ",".join(map(str, view["waiting_ids"]))]
     if "chat" in view:
         parts.append(f"c{view['chat']['state']}.{view['chat']['pulse']}.{view['chat']['agent']}")
     return "|".join(parts)

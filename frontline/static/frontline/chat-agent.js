@@ -78,7 +78,7 @@
           li.appendChild(link); myChats.appendChild(li);
         }
         var badge = link.parentNode.querySelector(".badge");
-        var unread = String(c.id) !== chatId && c.seq > (seen[c.id] || 0);
+        var unread = String(c.id) !== chatId && c.customer_seq > (seen[c.id] || 0);
         if (unread && !badge) { badge = document.createElement("span"); badge.className = "badge"; badge.textContent = "new"; link.parentNode.appendChild(badge); }
         if (!unread && badge) { badge.remove(); }
       });
