@@ -83,6 +83,7 @@ class Watcher:
         self._thread: threading.Thread | None = None
         self._poke = threading.Event()
         self._stopping = threading.Event()
+        self._rows: dict[int, Row] | None = None  # the latest reading of the live chats, while the thread runs
         self.ticks = 0
 
     def register(self, *, chat_ids: frozenset[int], agent_id: int | None) -> Waiter:
@@ -119,34 +120,50 @@ class Watcher:
         """(stop now, idle since): the thread ends after IDLE_STOP_S without waiters (the next register starts one)."""
         with self._lock:
             if self._stopping.is_set():
-                self._thread = None
+                self._thread, self._rows = None, None
                 return True, idle_since
             if self._waiters:
                 return False, None
             idle_since = idle_since or time.monotonic()
             if time.monotonic() - idle_since > IDLE_STOP_S:
-                self._thread = None
+                self._thread, self._rows = None, None
                 return True, idle_since
             return False, idle_since
 
-    def _wake_changed(self, previous: dict[int, Row] | None, rows: dict[int, Row], *, whole: bool) -> None:
-        """Wake the waiters of every chat whose row differs from ``previous`` (and the fresh ones).
+    def _apply(self, rows: dict[int, Row], *, whole: bool) -> None:
+        """Take in a reading and wake the waiters of every chat whose row changed (and the fresh ones).
 
-        ``whole``: ``rows`` is a full reading (a chat missing from it is gone from the live set);
-        else only the rows that changed.
+        ``whole``: ``rows`` is a full reading (a chat missing from it left the live set); else only
+        the rows that changed. The rows are stored before anyone is woken, so a woken request that
+        asks ``nothing_waiting`` sees the change that woke it.
         """
         with self._lock:
+            previous = self._rows
             waiters = list(self._waiters)
             fresh, self._fresh = self._fresh, set()
-        to_wake = set(fresh)
-        if previous is not None:
-            ids = rows.keys() | previous.keys() if whole else rows.keys()
-            for chat_id in ids:
-                old, new = previous.get(chat_id), rows.get(chat_id)
-                if old != new:
-                    to_wake.update(w for w in waiters if w.wants(chat_id, old, new))
+            to_wake = set(fresh)
+            if previous is not None:
+                ids = rows.keys() | previous.keys() if whole else rows.keys()
+                for chat_id in ids:
+                    old, new = previous.get(chat_id), rows.get(chat_id)
+                    if old != new:
+                        to_wake.update(w for w in waiters if w.wants(chat_id, old, new))
+            if whole or previous is None:
+                self._rows = dict(rows)
+            else:
+                previous.update(rows)
         for waiter in to_wake:
             waiter.wake()
+
+    def nothing_waiting(self) -> bool:
+        """True when this process's watcher holds a reading of the live chats and none is waiting for an agent.
+
+        A chat that starts waiting after that reading wakes every agent stream as the watcher takes it
+        in, so an answer built on True is corrected at once. False when unknown (no watcher running).
+        """
+        with self._lock:
+            rows = self._rows
+            return rows is not None and self._thread is not None and all(row[3] != WAITING for row in rows.values())
 
     def _run(self) -> None:
         try:
@@ -159,7 +176,6 @@ class Watcher:
 
     def _poll(self) -> None:
         """Other databases: read every live chat's row each CHAT_TICK_S (at once when poked)."""
-        previous: dict[int, Row] | None = None
         idle_since: float | None = None
         while True:
             stop, idle_since = self._idle(idle_since)
@@ -174,8 +190,7 @@ class Watcher:
                 time.sleep(1.0)
                 continue
             self.ticks += 1
-            self._wake_changed(previous, rows, whole=True)
-            previous = rows
+            self._apply(rows, whole=True)
             self._poke.wait(settings.CHAT_TICK_S)
             self._poke.clear()
 
@@ -186,7 +201,6 @@ class Watcher:
         unheard. A full reading is repeated every ``CHAT_FULL_READ_S`` (and after reconnecting,
         compared with the last known rows) in case a notification was lost with a connection.
         """
-        previous: dict[int, Row] | None = None
         idle_since: float | None = None
         listener: Any = None
         last_full: float | None = None  # when the last full reading was; None: one is due now
@@ -203,8 +217,8 @@ class Watcher:
                         rows = {row[0]: row for row in selectors.chat_live_rows(now=timezone.now())}
                         connection.close()  # back to the pool: the watcher holds only its listening connection
                         self.ticks += 1
-                        self._wake_changed(previous, rows, whole=True)
-                        previous, last_full = rows, time.monotonic()
+                        self._apply(rows, whole=True)
+                        last_full = time.monotonic()
                     notes = list(listener.notifies(timeout=0.5, stop_after=1))
                     if notes:  # and whatever else arrived with it
                         notes += list(listener.notifies(timeout=0.002))
@@ -218,7 +232,7 @@ class Watcher:
                     connection.close()
                     time.sleep(1.0)
                     continue
-                if not notes or previous is None:
+                if not notes:
                     continue
                 rows = {}
                 for note in notes:
@@ -226,8 +240,7 @@ class Watcher:
                     if row is not None:
                         rows[row[0]] = row
                 self.ticks += 1
-                self._wake_changed(previous, rows, whole=False)
-                previous.update(rows)
+                self._apply(rows, whole=False)
         finally:
             if listener is not None:
                 with contextlib.suppress(Exception):

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -112,6 +112,29 @@ def chat_active_for_viewer(*, viewer: User) -> QuerySet[Chat]:
 def chats_held_by(*, agent: User) -> QuerySet[Chat]:
     """The agent's chats in progress, oldest first."""
     return Chat.objects.filter(agent=agent, state=ChatState.ACTIVE).select_related("customer").order_by("segment_started_at", "id")
+
+
+def chats_for_agent_tab(*, agent: User, chat_id: int | None) -> list[Chat]:
+    """The agent's chats in progress (oldest first) and the chat ``chat_id`` of their tab, in one query.
+
+    Each carries its ticket's team and assignee (``ticket_team_id``, ``ticket_assignee_id``) for
+    ``chat_plainly_visible``; the open chat is not checked against the viewer here.
+    """
+    q = Q(agent=agent, state=ChatState.ACTIVE)
+    if chat_id is not None:
+        q |= Q(pk=chat_id)
+    return list(Chat.objects.filter(q).select_related(*LIVE_RELATED)
+                .annotate(ticket_team_id=F("ticket__team_id"), ticket_assignee_id=F("ticket__assignee_id"))
+                .order_by("segment_started_at", "id"))
+
+
+def chat_plainly_visible(chat: Chat, viewer: User) -> bool:
+    """True when the chat's own ticket (as ``chats_for_agent_tab`` reads it) shows that the desk's rule lets
+    active staff ``viewer`` see it: a ticket with no team, or one assigned to them. False means "not
+    known without the viewer's teams": ask ``chat_get_for_viewer``."""
+    if viewer.role not in STAFF_ROLES or not viewer.is_active:
+        return False
+    return chat.ticket_team_id is None or chat.ticket_assignee_id == viewer.pk  # type: ignore[attr-defined]
 
 
 def chat_capacity(*, agent: User) -> int:

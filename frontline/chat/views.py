@@ -172,13 +172,23 @@ def chat_end(request: HttpRequest, chat_id: int) -> HttpResponse:
 
 
 def _agent_view(viewer: User, chat_id: int | None, after: int) -> dict[str, Any]:
+    """What an agent tab shows live: their chats, the waiting queue, the open chat's new entries.
+
+    Usually one query (their chats and the open one together; the waiting queue is not read while
+    this process's watcher knows that no chat waits) plus the entries when there are new ones.
+    """
     now = timezone.now()
+    rows = selectors.chats_for_agent_tab(agent=viewer, chat_id=chat_id)
     mine = [{"id": c.pk, "name": c.customer.name or c.customer.email, "customer_seq": c.customer_seq,
-             "typing": selectors.typing_now(c.customer_typing_at, now=now)} for c in selectors.chats_held_by(agent=viewer)]
-    waiting = list(selectors.chat_waiting_for_viewer(viewer=viewer).values_list("id", flat=True)[:200])
+             "typing": selectors.typing_now(c.customer_typing_at, now=now)}
+            for c in rows if c.agent_id == viewer.pk and c.state == ChatState.ACTIVE]
+    waiting = ([] if watcher.nothing_waiting()
+               else list(selectors.chat_waiting_for_viewer(viewer=viewer).values_list("id", flat=True)[:200]))
     view: dict[str, Any] = {"mine": mine, "waiting": len(waiting), "waiting_ids": waiting}
     if chat_id is not None:
-        chat = selectors.chat_get_for_viewer(chat_id=chat_id, viewer=viewer, related=selectors.LIVE_RELATED)
+        chat = next((c for c in rows if c.pk == chat_id), None)
+        if chat is None or not selectors.chat_plainly_visible(chat, viewer):
+            chat = selectors.chat_get_for_viewer(chat_id=chat_id, viewer=viewer, related=selectors.LIVE_RELATED)
         view["chat"] = {"id": chat.pk, "state": chat.state, "seq": chat.seq, "pulse": chat.pulse,
                         "agent": chat.agent.display_name if chat.agent else None,
                         "customer_typing": selectors.typing_now(chat.customer_typing_at, now=now) and chat.state != ChatState.ENDED,

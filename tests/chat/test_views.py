@@ -96,3 +96,17 @@ def test_the_agent_poll_gives_the_open_chat_and_their_chats(widget, ana, login):
     again = client.get(f"/chat/agent/poll/?chat={chat.pk}&after={first['chat']['seq']}&sig={first['sig']}&wait=0").json()
     assert ([e["seq"] for e in first["chat"]["entries"]], first["mine"][0]["name"], again["chat"]["entries"], again["sig"]) == (
         [1, 2, 3], "Kim Lee", [], first["sig"])
+
+
+def test_a_chat_in_progress_stays_hidden_from_other_teams_in_every_poll(widget, ana, team, login):  # type: ignore[no-untyped-def]
+    """The agent poll reads the tab's chats in one query and trusts a ticket's own row only for "no team" or
+    "assigned to you": anyone else is checked against the desk's rule (404), whatever they ask for."""
+    chat = start(widget)
+    services.accept_chat(chat=chat, agent=ana)
+    outsider = online(f.agent(teams=[f.team()]))
+    teammate = online(f.agent(teams=[team]))
+    asks = [f"/chat/agent/poll/?chat={chat.pk}&wait=0", f"/chat/agent/poll/?chat={chat.pk}&after=99&sig=x&wait=0"]
+    seen = {name: [login(user).get(url).status_code for url in asks]
+            for name, user in (("ana", ana), ("teammate", teammate), ("outsider", outsider))}
+    mine = login(outsider).get("/chat/agent/poll/?wait=0").json()["mine"]
+    assert (seen, mine) == ({"ana": [200, 200], "teammate": [200, 200], "outsider": [404, 404]}, [])

@@ -41,7 +41,8 @@ def _write(change) -> None:  # type: ignore[no-untyped-def]
         connections.close_all()
 
 
-def _woken_by(chat_id: int, agent_id: int | None, change, expected: bool = True) -> bool:  # type: ignore[no-untyped-def]
+def _woken_by(chat_id: int, agent_id: int | None, change, expected: bool = True,  # type: ignore[no-untyped-def]
+              before=None, seen=None) -> bool:
     """Whether a waiter on ``chat_id`` (and ``agent_id``'s stream) is woken by ``change``."""
     watcher.stop()  # the waiter below is then the first: woken by the watcher's first reading
 
@@ -50,11 +51,15 @@ def _woken_by(chat_id: int, agent_id: int | None, change, expected: bool = True)
             assert waiter is not None
             await asyncio.wait_for(waiter.event.wait(), 10)  # registered before the first reading: woken by it
             waiter.event.clear()
+            if before is not None:
+                before()
             await sync_to_async(_write, thread_sensitive=False)(change)
             try:  # a notification comes within milliseconds; 3 s is a generous wait for one that should not
                 await asyncio.wait_for(waiter.event.wait(), 10 if expected else 3)
             except TimeoutError:
                 return False
+            if seen is not None:
+                seen()
             return True
 
     return async_to_sync(scenario)()
@@ -67,7 +72,13 @@ def test_a_new_message_committed_elsewhere_wakes_the_chats_waiter(widget, ana) -
 
 
 def test_an_agents_stream_wakes_when_a_chat_starts_waiting(widget, ana) -> None:  # type: ignore[no-untyped-def]
-    assert _woken_by(0, ana.pk, lambda: services.chat_start(widget=widget, name="Kim", email="kim@example.com", text="Hi"))
+    """And the watcher knows of it before it wakes anyone: an agent poll skips the queue's read only while
+    the watcher knows that nothing waits."""
+    knew: list[bool] = []
+    start = lambda: services.chat_start(widget=widget, name="Kim", email="kim@example.com", text="Hi")  # noqa: E731
+    assert _woken_by(0, ana.pk, start, seen=lambda: knew.append(watcher.nothing_waiting()),
+                     before=lambda: knew.append(watcher.nothing_waiting()))
+    assert knew == [True, False]
 
 
 def test_a_change_outside_the_live_columns_wakes_nobody(widget, ana) -> None:  # type: ignore[no-untyped-def]
