@@ -1,4 +1,4 @@
-"""Period-over-period comparisons (frontline/engine/kpis/compare.py).
+"""Period-over-period comparisons (frontline/engine/kpis/compare/).
 
 Checked against independent implementations: statsmodels (Wilson and Newcombe intervals, the
 pooled z test), scipy (Welch's t test and interval, a percentile bootstrap of the difference of

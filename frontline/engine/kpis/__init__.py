@@ -7,8 +7,8 @@ Pure: events (frozen :class:`Event`) in, a frozen :class:`KpiReport` out; no Dja
 * ``stats.py``: :func:`percentile` (linear interpolation between order statistics, numpy's
   default ``'linear'`` method) and :class:`Distribution` (median, p90, n).
 * ``report.py``: :func:`summarize` and :func:`compute_kpis` (the catalogue).
-* ``compare.py``: :func:`compare_rates`, :func:`compare_means`, :func:`compare_medians`,
-  :func:`compare_counts`, :func:`compare_nps` — a
+* ``compare/`` (``rates.py``, ``means.py``, ``medians.py``): :func:`compare_rates`,
+  :func:`compare_means`, :func:`compare_medians`, :func:`compare_counts`, :func:`compare_nps` — a
   change between two periods with a confidence interval, a test and a plain reading.
 * ``decompose.py``: :func:`decompose_change` — a change split exactly into mix and rate.
 * ``outliers.py``: :func:`flag_outliers` (:func:`flag_rate_outliers`,
