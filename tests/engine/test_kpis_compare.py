@@ -235,7 +235,7 @@ def test_bad_input_names_the_parameter(call, message: str) -> None:
         call()
 
 
-@pytest.mark.parametrize("name", ["compare", "decompose", "outliers", "targets"])
+@pytest.mark.parametrize("name", ["compare", "compare.means", "decompose", "outliers", "targets"])
 def test_the_docstring_examples_run(name: str) -> None:
     import doctest
     import importlib

@@ -4,6 +4,7 @@ last bit, as the list-taking functions on the same values: the metrics app's fas
 
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
 
@@ -21,6 +22,7 @@ from frontline.engine.kpis import (
     percentile,
     percentile_of_sorted,
 )
+from frontline.engine.kpis.compare.means import exact_counted_sum
 
 
 @pytest.mark.parametrize("n", [0, 1, 2, 3, 4, 10, 11, 99, 1000])
@@ -75,3 +77,48 @@ def test_counted_nps_of_identical_answers_has_no_spread():
 def test_counted_nps_refuses_what_is_not_a_count_of_scores(bad):
     with pytest.raises(ValueError, match="a"):
         compare_nps_counted(bad, {9: 2})
+
+
+AWKWARD = [
+    [(1.0, 1), (2.0**-53, 1)],  # a tie: rounds to even (1.0)
+    [(1.0, 1), (2.0**-53, 3)],  # just above a tie
+    [(0.1, 10), (0.2, 7), (0.3, 3)],  # decimals no float holds exactly
+    [(1e16, 3), (-1e16, 3), (1.0, 5), (2.0**-40, 9)],  # cancellation leaves the small terms
+    [(5e-324, 1000), (2.2250738585072014e-308, 3), (-1e-310, 7)],  # subnormals
+    [(1e300, 2), (-1e300, 2), (1e-300, 1)],  # magnitudes 600 decades apart
+    [(1.7976931348623157e308, 1), (-1.7976931348623157e308, 1)],  # the largest floats cancel
+    [(-0.0, 4)], [(0.0, 2), (-0.0, 3)], [],  # zeros and nothing
+    [(3.0, 0), (2.5, 2)],  # a zero count
+]
+
+
+@pytest.mark.parametrize("terms", AWKWARD)
+def test_the_exact_counted_sum_is_fsum_of_the_values_written_out(terms):
+    written_out = [v for v, c in terms for _ in range(c)]
+    got, want = exact_counted_sum(terms), math.fsum(written_out)
+    assert (got, math.copysign(1, got)) == (want, math.copysign(1, want))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_exact_counted_sum_is_fsum_on_random_mixed_magnitudes(seed):
+    rng = random.Random(seed)
+    terms = [(rng.choice([-1, 1]) * rng.random() * 10.0 ** rng.randint(-30, 30), rng.randint(0, 50))
+             for _ in range(rng.randint(1, 60))]
+    assert exact_counted_sum(terms) == math.fsum(v for v, c in terms for _ in range(c))
+
+
+def test_infinities_sum_as_fsum_sums_them():
+    assert exact_counted_sum([(math.inf, 3), (1.0, 2)]) == math.inf
+    assert math.isnan(exact_counted_sum([(math.nan, 2)]))
+    with pytest.raises(ValueError, match="inf"):
+        exact_counted_sum([(math.inf, 2), (-math.inf, 1)])
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_counted_means_on_awkward_values_compare_as_the_written_out_values_do(seed):
+    rng = random.Random(seed)
+    pool = [0.1, 0.7, 1e-9, 123456789.123, 2.0**-30, 1e15 + 0.5, -3.25, 7.0]
+    a = Counter({rng.choice(pool) * rng.randint(1, 9): rng.randint(1, 40) for _ in range(rng.randint(2, 8))})
+    b = Counter({rng.choice(pool) / rng.randint(1, 9): rng.randint(1, 40) for _ in range(rng.randint(2, 8))})
+    written_a, written_b = list(a.elements()), list(b.elements())
+    assert compare_means_counted(a, b) == compare_means(written_a, written_b)
