@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 import random
 from collections import Counter
+from fractions import Fraction
 
 import pytest
 
@@ -22,6 +23,7 @@ from frontline.engine.kpis import (
     percentile,
     percentile_of_sorted,
 )
+from frontline.engine.kpis.compare import means
 from frontline.engine.kpis.compare.means import exact_counted_sum
 
 
@@ -92,19 +94,31 @@ AWKWARD = [
 ]
 
 
+@pytest.mark.parametrize("numpy_limit", [means._NUMPY_SUM_LIMIT, 0])  # numpy's int64 sums, and Python's integers
 @pytest.mark.parametrize("terms", AWKWARD)
-def test_the_exact_counted_sum_is_fsum_of_the_values_written_out(terms):
+def test_the_exact_counted_sum_is_fsum_of_the_values_written_out(terms, numpy_limit, monkeypatch):
+    monkeypatch.setattr(means, "_NUMPY_SUM_LIMIT", numpy_limit)
     written_out = [v for v, c in terms for _ in range(c)]
     got, want = exact_counted_sum(terms), math.fsum(written_out)
     assert (got, math.copysign(1, got)) == (want, math.copysign(1, want))
 
 
+@pytest.mark.parametrize("numpy_limit", [means._NUMPY_SUM_LIMIT, 0])
 @pytest.mark.parametrize("seed", range(40))
-def test_the_exact_counted_sum_is_fsum_on_random_mixed_magnitudes(seed):
+def test_the_exact_counted_sum_is_fsum_on_random_mixed_magnitudes(seed, numpy_limit, monkeypatch):
+    monkeypatch.setattr(means, "_NUMPY_SUM_LIMIT", numpy_limit)
     rng = random.Random(seed)
     terms = [(rng.choice([-1, 1]) * rng.random() * 10.0 ** rng.randint(-30, 30), rng.randint(0, 50))
              for _ in range(rng.randint(1, 60))]
     assert exact_counted_sum(terms) == math.fsum(v for v, c in terms for _ in range(c))
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_counts_too_many_to_write_out_sum_exactly(seed):
+    rng = random.Random(seed)
+    terms = [(rng.choice([-1, 1]) * rng.random() * 10.0 ** rng.randint(-20, 20), rng.randint(1, 2**40))
+             for _ in range(rng.randint(1, 30))]
+    assert exact_counted_sum(terms) == float(sum(Fraction(v) * c for v, c in terms))  # Fraction: rounded once
 
 
 def test_infinities_sum_as_fsum_sums_them():
@@ -122,3 +136,8 @@ def test_counted_means_on_awkward_values_compare_as_the_written_out_values_do(se
     b = Counter({rng.choice(pool) / rng.randint(1, 9): rng.randint(1, 40) for _ in range(rng.randint(2, 8))})
     written_a, written_b = list(a.elements()), list(b.elements())
     assert compare_means_counted(a, b) == compare_means(written_a, written_b)
+
+
+def test_counted_means_merge_int_and_float_keys_and_skip_zero_counts():
+    a, b = {1: 2, 2.5: 0, 3.0: 1, 4: 3}, {0.5: 2, 7: 1, -0.0: 0}
+    assert compare_means_counted(a, b) == compare_means([1.0, 1.0, 3.0, 4.0, 4.0, 4.0], [0.5, 0.5, 7.0])
