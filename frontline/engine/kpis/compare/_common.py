@@ -3,6 +3,7 @@ quantiles and the plain-English reading."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -53,7 +54,9 @@ def _median(ordered: Sequence[float]) -> float | None:
     return (float(ordered[mid - 1]) + float(ordered[mid])) / 2
 
 
+@functools.lru_cache(maxsize=64)
 def _z(alpha: float) -> float:
+    """The two-sided normal quantile of ``alpha`` (a page asks for the same one dozens of times)."""
     return float(stats.norm.isf(alpha / 2))
 
 
