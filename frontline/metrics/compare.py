@@ -102,9 +102,9 @@ def sample_parts(sample: Sample, kpi: str) -> tuple[int, int] | Sequence[float] 
     if kpi == "resolution_median":
         return sample.resolution
     if kpi == "handle_time_mean":
-        return {float(v): n for v, n in sample.handle.items()}
+        return dict(zip(map(float, sample.handle), sample.handle.values(), strict=True))
     if kpi == "ces":
-        return {float(v): n for v, n in t.ces.items()}
+        return dict(zip(map(float, t.ces), t.ces.values(), strict=True))
     raise ValueError(f"kpi: unknown KPI {kpi!r}")
 
 

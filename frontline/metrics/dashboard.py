@@ -3,9 +3,10 @@ comparisons, the breakdown table, trends and links to the tickets behind each nu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from urllib.parse import urlencode
 
 from django.db.models import Q, QuerySet
@@ -22,6 +23,7 @@ from .samples import (
     behind_q,
     kpis_of_sample,
     merged,
+    placed,
     sample_of_rows,
     slice_samples,
     ticket_ids,
@@ -38,8 +40,10 @@ from .selectors import (
     kpis_of_rows,
     scope_with,
     sla_attainment_counts,
+    solves_per_day,
     weekday_hour_volume,
 )
+from .side_by_side import side_by_side
 
 # Links name tickets by id up to this many; beyond, they use the ticket list's own filters.
 MAX_LINK_IDS = 400
@@ -150,24 +154,53 @@ class Baselines:
 BASELINE_UNREAD = frozenset({"first_reply_business", "resolution_business"})
 
 
-def baselines(*, scope: Scope, period: Period, now: datetime) -> Baselines:
+def baseline_reads(*, scope: Scope, period: Period, now: datetime) -> list[Callable[[], Sample]]:
+    """The reads of the previous period's sample and last year's, each cut to the elapsed time while
+    the period runs (the :class:`Baselines`' samples; :func:`baselines_of` makes them one)."""
+    elapsed = min(max(now, period.start), period.end) - period.start
+    return [partial(_baseline_sample, scope=scope, start=other.start,
+                    end=other.start + elapsed if now < period.end else other.end)
+            for other in (period.previous(), period.year_before())]
+
+
+def _baseline_sample(*, scope: Scope, start: datetime, end: datetime) -> Sample:
+    return placed(slice_samples(scope=scope, start=start, end=end, unread=BASELINE_UNREAD)[None])
+
+
+def period_samples(*, scope: Scope, period: Period, by: str | None) -> tuple[dict[object, Sample], Sample]:
+    """The period's samples per value of ``by`` (``{None: all}`` without), and the whole period's, ranks placed."""
+    groups = {key: placed(sample) for key, sample in
+              slice_samples(scope=scope, start=period.start, end=period.end, by=by).items()}
+    return groups, placed(merged(groups.values())) if by else groups[None]
+
+
+def baselines_of(*, period: Period, now: datetime, previous: Sample, last_year: Sample) -> Baselines:
+    """The :class:`Baselines` of the samples :func:`baseline_reads` read."""
     elapsed = min(max(now, period.start), period.end) - period.start
     to_date = now < period.end
-    out = []
-    for other in (period.previous(), period.year_before()):
-        until = other.start + elapsed if to_date else None
-        sample = slice_samples(scope=scope, start=other.start, end=until or other.end, unread=BASELINE_UNREAD)[None]
-        out.append((sample, ((until or other.end) - other.start).total_seconds() / 3600))
-    return Baselines(previous=out[0][0], last_year=out[1][0], hours_now=elapsed.total_seconds() / 3600,
-                     hours_previous=out[0][1], hours_last_year=out[1][1], to_date=to_date)
+
+    def hours(other: Period) -> float:
+        return ((other.start + elapsed if to_date else other.end) - other.start).total_seconds() / 3600
+
+    return Baselines(previous=previous, last_year=last_year, hours_now=elapsed.total_seconds() / 3600,
+                     hours_previous=hours(period.previous()), hours_last_year=hours(period.year_before()),
+                     to_date=to_date)
+
+
+def baselines(*, scope: Scope, period: Period, now: datetime) -> Baselines:
+    """The previous period's sample and last year's, read side by side (metrics/side_by_side.py)."""
+    previous, last_year = side_by_side(*baseline_reads(scope=scope, period=period, now=now))
+    return baselines_of(period=period, now=now, previous=previous, last_year=last_year)
 
 
 def cards_for(*, scope: Scope, period: Period, now: datetime, base: Baselines | None = None,
-              sample: Sample | None = None) -> tuple[SliceKpis, list[Card]]:
-    """The cards; ``base`` the baselines and ``sample`` the period's sample when the caller has them already."""
+              sample: Sample | None = None, sla: dict[str, tuple[int, int]] | None = None) -> tuple[SliceKpis, list[Card]]:
+    """The cards; ``base`` the baselines, ``sample`` the period's sample and ``sla`` its
+    :func:`sla_attainment_counts` when the caller has them already."""
     facts = facts_in(scope=scope, period=period)
     sample = sample if sample is not None else slice_samples(scope=scope, start=period.start, end=period.end)[None]
-    current = kpis_of_sample(sample, sla=sla_attainment_counts(scope=scope, period=period))
+    sla = sla if sla is not None else sla_attainment_counts(scope=scope, period=period)
+    current = kpis_of_sample(sample, sla=sla)
     base = base or baselines(scope=scope, period=period, now=now)
     values = card_values(current)
     cards = []
@@ -287,22 +320,29 @@ def team_chart_spec(table: list[dict], *, kind: str) -> dict:
 
 def dashboard_data(*, viewer: User, scope: Scope, period: Period, now: datetime) -> dict:
     """Everything the dashboard shows. The period is read once per team (or agent) of the table, in one
-    query that also gives the cards; the earlier periods once each (metrics/samples.py)."""
+    query that also gives the cards; the earlier periods once each (metrics/samples.py); the tickets
+    created per hour (the days and the heatmap), solved per day and the SLA clocks once. These six
+    reads are independent: they run side by side (metrics/side_by_side.py)."""
     by = table_by(viewer=viewer, scope=scope)
-    groups = slice_samples(scope=scope, start=period.start, end=period.end, by=by)
-    sample = merged(groups.values()) if by else groups[None]
-    base = baselines(scope=scope, period=period, now=now)  # read once: the cards and the survey cards compare with it
-    kpis, cards = cards_for(scope=scope, period=period, now=now, base=base, sample=sample)
+    (groups, sample), solves, hours, previous, last_year, sla = side_by_side(
+        partial(period_samples, scope=scope, period=period, by=by),
+        partial(solves_per_day, scope=scope, period=period),
+        partial(created_per_hour, scope=scope, period=period),  # the days and the heatmap both bucket it
+        *baseline_reads(scope=scope, period=period, now=now),
+        partial(sla_attainment_counts, scope=scope, period=period),
+    )
+    base = baselines_of(period=period, now=now, previous=previous, last_year=last_year)  # the cards and the surveys'
+    kpis, cards = cards_for(scope=scope, period=period, now=now, base=base, sample=sample, sla=sla)
     kind, table = breakdown_table(viewer=viewer, scope=scope, period=period, groups=groups if by else {})
-    hours = created_per_hour(scope=scope, period=period)  # the days and the heatmap both bucket it
-    daily = daily_volume(scope=scope, period=period, hours=hours)
+    daily = daily_volume(scope=scope, period=period, hours=hours, solves=solves)
+    heatmap = weekday_hour_volume(scope=scope, period=period, hours=hours)
     return {
         "kpis": kpis, "cards": cards, "surveys": survey_cards(kpis=kpis, scope=scope, period=period, now=now, base=base),
         "sla": [{"kind": kind, "label": SLA_LABELS.get(kind, kind), "share": met / total if total else None,
                  "met": met, "total": total} for kind, (met, total) in sorted(kpis.sla.items())],
         "sla_counts": kpis.sla,
         "table_kind": kind, "table": table, "daily": daily,
-        "heatmap": weekday_hour_volume(scope=scope, period=period, hours=hours),
+        "heatmap": heatmap,
         "to_date": now < period.end,
     }
 

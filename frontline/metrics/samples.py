@@ -14,7 +14,6 @@ what :func:`frontline.engine.kpis.summarize` computes over the facts, to the las
 
 from __future__ import annotations
 
-import bisect
 import struct
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -29,6 +28,8 @@ from django.db.models.functions import Coalesce
 from frontline.engine.kpis import KpiTotals, distribution_of_sorted, report_of_totals
 
 from .models import TeamHourSample, TicketFact
+from .pg import binary_rows, in_list
+from .ranked import Ranked, catalogue_ranks
 from .selectors import Scope, SliceKpis, facts_of
 
 # Which rows each duration is over (as the engine's summarize and the app's kpis_of_rows take them).
@@ -62,51 +63,6 @@ SAMPLE_COLUMNS = (
     "handle_seconds", "csat", "ces", "nps", "first_reply_minutes", "resolution_minutes",
     "first_reply_business_minutes", "resolution_business_minutes",
 )
-
-
-class Ranked(Sequence[float]):
-    """Durations read by rank: ``ranked[k]`` is the k-th smallest (0-based), placed by partitioning only
-    the stretch between the ranks already placed (numpy's introselect: O(n) for the first, less after).
-
-    The engine's :func:`~frontline.engine.kpis.percentile_of_sorted`, ``compare_medians_sorted``
-    read a sorted sequence only at a handful of ranks, so this gives them exactly what a full sort
-    would, without sorting ~100,000 values per KPI. Iterating (tests, packing) sorts.
-    """
-
-    __slots__ = ("_fixed", "_values")
-
-    def __init__(self, values: Iterable[float] | np.ndarray) -> None:
-        self._values = np.array(values if isinstance(values, np.ndarray) else list(values), dtype=np.float64)
-        self._fixed: list[int] = []
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    def __getitem__(self, k):  # type: ignore[no-untyped-def, override]
-        n = len(self._values)
-        if isinstance(k, slice | bool) or not isinstance(k, int | np.integer):
-            raise TypeError("Ranked: index by one rank")
-        k = int(k) + (n if k < 0 else 0)
-        if not 0 <= k < n:
-            raise IndexError("Ranked: rank out of range")
-        i = bisect.bisect_left(self._fixed, k)
-        if i == len(self._fixed) or self._fixed[i] != k:
-            lo = self._fixed[i - 1] + 1 if i else 0
-            hi = self._fixed[i] if i < len(self._fixed) else n
-            self._values[lo:hi].partition(k - lo)  # in place: ranks outside [lo, hi) stay where they are
-            self._fixed.insert(i, k)
-        return float(self._values[k])
-
-    def __iter__(self):  # type: ignore[no-untyped-def]
-        return iter(self.sorted().tolist())
-
-    def sorted(self) -> np.ndarray:
-        return np.sort(self._values)
-
-    @property
-    def values(self) -> np.ndarray:
-        """The values in no particular order."""
-        return self._values
 
 
 @dataclass(frozen=True, eq=False)
@@ -169,6 +125,15 @@ def sample_of_rows(rows: Sequence[dict]) -> Sample:
         first_reply_business=_sorted(v for r in rows if (v := get(r, "first_reply_business_minutes")) is not None),
         resolution_business=_sorted(v for r in solved if (v := get(r, "resolution_business_minutes")) is not None),
     )
+
+
+def placed(sample: Sample) -> Sample:
+    """``sample``, each of its durations with the ranks the catalogue reads already placed (:func:`catalogue_ranks`):
+    a read running beside others does the partitioning there, not in the thread that then computes the page."""
+    for name in DURATIONS:
+        ranked = getattr(sample, name)
+        ranked.place(catalogue_ranks(len(ranked)))
+    return sample
 
 
 def merged(samples: Iterable[Sample]) -> Sample:
@@ -290,12 +255,24 @@ def _sample_of_packed(counts: Mapping[str, int], packed: Mapping[str, bytes | me
     )
 
 
-class _BytesAgg(Aggregate):
-    """PostgreSQL: the bytea values of a group, concatenated."""
-
-    function = "STRING_AGG"
-    template = "%(function)s(%(expressions)s, ''::bytea)"
-    output_field = BinaryField()
+def _pg_rollup_rows(*, team_ids: frozenset[int] | None, start: datetime, end: datetime, by: str | None,
+                    read: Sequence[str]) -> list[dict]:
+    """PostgreSQL: the rollup's counts summed and the packed values of ``read`` concatenated, per team (``by``)
+    or over all, fetched in binary format (metrics/pg.py): the packed bytes arrive as stored, not as hex
+    text (half the bytes to send, nothing to encode or decode; a dashboard's three periods are ~10 MB)."""
+    if team_ids is not None and not team_ids:
+        return []
+    qn = connection.ops.quote_name
+    columns = [*([qn("team_id")] if by else []), *(f"SUM({qn(name)})" for name in _ROLLUP_COUNTS),
+               *(f"STRING_AGG({qn(name)}, ''::bytea)" for name in read)]
+    where, params = f"{qn('hour')} >= %s AND {qn('hour')} < %s", [start, end]
+    if team_ids is not None:
+        teams, ids = in_list("team_id", sorted(team_ids))
+        where, params = f"{where} AND {teams}", [*params, *ids]
+    sql = (f"SELECT {', '.join(columns)} FROM {qn(TeamHourSample._meta.db_table)} WHERE {where}"
+           + (f" GROUP BY {qn('team_id')}" if by else ""))
+    names = [*(["team_id"] if by else []), *_ROLLUP_COUNTS, *(f"b_{name}" for name in read)]
+    return [dict(zip(names, row, strict=True)) for row in binary_rows(sql, params)]
 
 
 def _rollup_samples(*, team_ids: frozenset[int] | None, start: datetime, end: datetime,
@@ -307,8 +284,7 @@ def _rollup_samples(*, team_ids: frozenset[int] | None, start: datetime, end: da
     key = (lambda r: r["team_id"]) if by else (lambda r: None)
     if connection.vendor == "postgresql":
         read = [name for name in _PACKED if name not in unread]
-        fields = {**{name: Sum(name) for name in _ROLLUP_COUNTS}, **{f"b_{name}": _BytesAgg(name) for name in read}}
-        grouped = [rows.aggregate(**fields)] if by is None else list(rows.order_by().values("team_id").annotate(**fields))
+        grouped = _pg_rollup_rows(team_ids=team_ids, start=start, end=end, by=by, read=read)
         return {key(g): _sample_of_packed(g, {name: g[f"b_{name}"] for name in read}) for g in grouped
                 if g["tickets"]}
     groups: dict[object, list[dict]] = {}
@@ -457,5 +433,5 @@ def ticket_ids(*, facts: QuerySet[TicketFact], q: Q = Q()) -> list[int]:  # noqa
     return list(facts_of(facts=facts).filter(q).order_by("created_at", "ticket_id").values_list("ticket_id", flat=True))
 
 
-__all__ = ["Ranked", "Sample", "behind_count", "behind_q", "kpis_of_sample", "merged", "sample_of_rows", "samples_by", "slice_samples",
-           "team_hour_sample", "ticket_ids"]
+__all__ = ["Ranked", "Sample", "behind_count", "behind_q", "kpis_of_sample", "merged", "placed", "sample_of_rows", "samples_by",
+           "slice_samples", "team_hour_sample", "ticket_ids"]
