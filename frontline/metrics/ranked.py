@@ -32,6 +32,13 @@ class Ranked(Sequence[float]):
         self._values = np.array(values if isinstance(values, np.ndarray) else list(values), dtype=np.float64)
         self._fixed: list[int] = []
 
+    @classmethod
+    def owning(cls, values: np.ndarray) -> Ranked:
+        """A Ranked over ``values`` (float64) itself, not a copy: for an array nothing else holds (it is reordered)."""
+        ranked = cls.__new__(cls)
+        ranked._values, ranked._fixed = values, []
+        return ranked
+
     def __len__(self) -> int:
         return len(self._values)
 

@@ -14,6 +14,7 @@ what :func:`frontline.engine.kpis.summarize` computes over the facts, to the las
 
 from __future__ import annotations
 
+import itertools
 import struct
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -136,20 +137,35 @@ def placed(sample: Sample) -> Sample:
     return sample
 
 
+def tally(values: np.ndarray, weights: np.ndarray | None = None) -> dict[int, int]:
+    """``{value: how many}`` of whole numbers (each counted ``weights[i]`` times when given), values ascending."""
+    if values.size and weights is None and values.min() >= 0 and values.max() < 1 << 20:
+        n = np.bincount(values)  # scores, handle seconds: small and not negative
+        keys = np.flatnonzero(n)
+        return dict(zip(keys.tolist(), n[keys].tolist(), strict=True))
+    keys, where = np.unique(values, return_inverse=True)
+    n = np.bincount(where, minlength=len(keys)) if weights is None else np.zeros(len(keys), dtype=np.int64)
+    if weights is not None:
+        np.add.at(n, where, weights)
+    return dict(zip(keys.tolist(), n.tolist(), strict=True))
+
+
 def merged(samples: Iterable[Sample]) -> Sample:
     """One sample of several disjoint ones (a department of its teams)."""
     parts = list(samples)
     if not parts:
         return sample_of_rows([])
+    if len(parts) == 1:
+        return parts[0]
 
     def add(name: str) -> dict[int, int]:
-        total: Counter[int] = Counter()
-        for p in parts:
-            total.update(getattr(p.totals, name) if name in ("csat", "ces", "nps") else p.handle)
-        return dict(total)
+        maps = [getattr(p.totals, name) if name in ("csat", "ces", "nps") else p.handle for p in parts]
+        size = sum(len(m) for m in maps)
+        return tally(np.fromiter(itertools.chain.from_iterable(maps), dtype=np.int64, count=size),
+                     np.fromiter(itertools.chain.from_iterable(m.values() for m in maps), dtype=np.int64, count=size))
 
     def join(name: str) -> Ranked:
-        return Ranked(np.concatenate([getattr(p, name).values for p in parts]))
+        return Ranked.owning(np.concatenate([getattr(p, name).values for p in parts]))
 
     counts = {name: sum(getattr(p.totals, name) for p in parts)
               for name in ("tickets", "solved", "ever_solved", "reopened", "one_touch", "reassigned", "replied",
@@ -244,10 +260,9 @@ def _sample_of_packed(counts: Mapping[str, int], packed: Mapping[str, bytes | me
         return np.frombuffer(bytes(data) if data else b"", dtype=_PACKED[name])
 
     def counted(name: str) -> dict[int, int]:
-        scores, n = np.unique(values(name), return_counts=True)
-        return {int(v): int(c) for v, c in zip(scores, n, strict=True)}
+        return tally(values(name))
 
-    durations = {name: Ranked(values(name).astype(np.float64)) for name in DURATIONS}
+    durations = {name: Ranked.owning(values(name).astype(np.float64)) for name in DURATIONS}
     return Sample(
         totals=KpiTotals(**{name: int(counts[name] or 0) for name in _ROLLUP_COUNTS if name != "escalated"},
                          csat=counted("csat"), ces=counted("ces"), nps=counted("nps")),
@@ -379,10 +394,9 @@ def _sample_of_aggregates(row: dict) -> Sample:
     counted = {name: pg_array(row[f"a_{name}"]) for name in COUNTED}
 
     def counts(name: str) -> dict[int, int]:
-        values, n = np.unique(counted[name], return_counts=True)
-        return {int(v): int(c) for v, c in zip(values, n, strict=True)}
+        return tally(counted[name])
 
-    durations = {name: Ranked(pg_array(row[f"a_{name}"]).astype(np.float64)) for name in DURATIONS}
+    durations = {name: Ranked.owning(pg_array(row[f"a_{name}"]).astype(np.float64)) for name in DURATIONS}
     return Sample(
         totals=KpiTotals(
             tickets=row["n_tickets"], solved=row["n_solved"], ever_solved=row["n_ever_solved"],

@@ -13,10 +13,11 @@ KPI of the catalogue is computed over that cohort with :func:`frontline.engine.k
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.db import connection
@@ -375,7 +376,46 @@ def solves_per_day(*, scope: Scope, period: Period) -> tuple[dict[date, int], in
     # two counts on the (solved_at, created_at) index, not one scan of everything created before the period
     open_before = (base.filter(solved_at__isnull=True, created_at__lt=period.start).count()
                    + base.filter(solved_at__gte=period.start, created_at__lt=period.start).count())
-    return _per_day(scope=scope, period=period, column="solved_at"), open_before
+    return _solved_per_day(scope=scope, period=period), open_before
+
+
+def _solved_per_day(*, scope: Scope, period: Period) -> dict[date, int]:
+    """:func:`_per_day` of ``solved_at``. For every ticket (a manager's department) on PostgreSQL, where each
+    local day is one stretch of time: one count of the ``(solved_at, created_at)`` index per day between its
+    first instants, instead of converting each solve to its local date (at 1,000,000 tickets, 114,000 solves
+    in 90 days: ~20-60 ms instead of ~60-135 ms, loaded). With a filter the index alone cannot say, and the
+    per-day counts would each read the rows (10x slower): those count by local date as before."""
+    starts = local_day_starts(period)
+    if connection.vendor != "postgresql" or scope != Scope(team_ids=None) or starts is None:
+        return _per_day(scope=scope, period=period, column="solved_at")
+    qn = connection.ops.quote_name
+    sql = (f"SELECT (SELECT COUNT(*) FROM {qn(TicketFact._meta.db_table)} WHERE {qn('solved_at')} >= d.lo "
+           f"AND {qn('solved_at')} < d.hi) FROM unnest(%s::timestamptz[], %s::timestamptz[]) "
+           "WITH ORDINALITY AS d(lo, hi, i) ORDER BY d.i")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [starts[:-1], starts[1:]])
+        counts = [n for (n,) in cursor.fetchall()]
+    return {period.first + timedelta(days=i): n for i, n in enumerate(counts) if n}
+
+
+def local_day_starts(period: Period) -> list[datetime] | None:
+    """The first instant of each local day of ``period`` (the first day's: the period's start), and the period's
+    end; None where a day is not one stretch of time (clocks set back across midnight: then some instants after
+    a day's first one belong to the day before)."""
+    zone = period.zone
+    starts = [period.start, *(datetime.combine(period.first + timedelta(days=i), time.min, tzinfo=zone).astimezone(UTC)
+                              for i in range(1, period.days)), period.end]
+    for i, (lo, hi) in enumerate(itertools.pairwise(starts)):
+        day = period.first + timedelta(days=i)
+        if lo.astimezone(zone).date() != day or (hi - timedelta(microseconds=1)).astimezone(zone).date() != day:
+            return None
+        if hi.astimezone(zone).utcoffset() < lo.astimezone(zone).utcoffset():  # clocks set back: look at each minute
+            at = lo
+            while at < hi:
+                if at.astimezone(zone).date() != day:
+                    return None
+                at += timedelta(minutes=1)
+    return starts
 
 
 def weekday_hour_volume(*, scope: Scope, period: Period, hours: dict[datetime, int] | None = _READ) -> list[dict]:

@@ -7,8 +7,10 @@ they run in a few long-lived threads of the process (at most :data:`WORKERS`), e
 connection (Django's connections are per thread), which these threads treat as a request thread
 treats its own: before and after each read, a connection that is broken or older than
 ``CONN_MAX_AGE`` is closed (``close_old_connections``; with Django's pool,
-``FRONTLINE_DB_POOL_SIZE``, it goes back to the pool after each read). So a web process holds up to
-:data:`WORKERS` more connections, idle between dashboards; :func:`release_connections` closes them.
+``FRONTLINE_DB_POOL_SIZE``, it goes back to the pool after each read). So without the pool a web
+process holds up to :data:`WORKERS` more connections, idle between dashboards;
+:func:`release_connections` closes them (a test on PostgreSQL that reads a dashboard outside a
+transaction calls it before the test database is dropped, which open connections would prevent).
 
 The reads run one after another, in order, on the caller's connection instead where threads would
 be wrong or useless: inside a transaction (``ATOMIC_REQUESTS``, a test's transaction: another
