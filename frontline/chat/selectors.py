@@ -18,6 +18,7 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from frontline.core.prepared import Prepared
 from frontline.desk.selectors import ticket_visibility_q
 from frontline.people.models import STAFF_ROLES, Availability, User
 
@@ -114,18 +115,56 @@ def chats_held_by(*, agent: User) -> QuerySet[Chat]:
     return Chat.objects.filter(agent=agent, state=ChatState.ACTIVE).select_related("customer").order_by("segment_started_at", "id")
 
 
+_NAMES = {"customer_name": F("customer__name"), "customer_email": F("customer__email"),
+          "agent_first_name": F("agent__first_name"), "agent_last_name": F("agent__last_name"),
+          "agent_username": F("agent__username")}
+_AGENT_TAB = Prepared(lambda agent_id, chat_id: (
+    Chat.objects.filter(Q(agent_id=agent_id, state=ChatState.ACTIVE) | Q(pk=chat_id))
+    .annotate(ticket_team_id=F("ticket__team_id"), ticket_assignee_id=F("ticket__assignee_id"), **_NAMES)
+    .order_by("segment_started_at", "id")), 2)
+_LIVE_CHAT = Prepared(lambda chat_id: Chat.objects.filter(pk=chat_id).annotate(**_NAMES), 1)
+
+
 def chats_for_agent_tab(*, agent: User, chat_id: int | None) -> list[Chat]:
     """The agent's chats in progress (oldest first) and the chat ``chat_id`` of their tab, in one query.
 
     Each carries its ticket's team and assignee (``ticket_team_id``, ``ticket_assignee_id``) for
-    ``chat_plainly_visible``; the open chat is not checked against the viewer here.
+    ``chat_plainly_visible``, and the names of its customer and agent (``customer_label``,
+    ``agent_label``); the open chat is not checked against the viewer here. Compiled once (a poll's
+    hottest read).
     """
-    q = Q(agent=agent, state=ChatState.ACTIVE)
-    if chat_id is not None:
-        q |= Q(pk=chat_id)
-    return list(Chat.objects.filter(q).select_related(*LIVE_RELATED)
-                .annotate(ticket_team_id=F("ticket__team_id"), ticket_assignee_id=F("ticket__assignee_id"))
-                .order_by("segment_started_at", "id"))
+    return _AGENT_TAB(agent.pk, chat_id or 0)
+
+
+def live_chat(*, chat_id: int) -> Chat:
+    """The chat with its customer's and agent's names (for ``customer_label`` and ``agent_label``): a poll's re-read.
+
+    Compiled once; Chat.DoesNotExist when there is none.
+    """
+    rows = _LIVE_CHAT(chat_id)
+    if not rows:
+        raise Chat.DoesNotExist(chat_id)
+    return rows[0]
+
+
+def customer_label(chat: Chat) -> str:
+    """How agents and the transcript name the chat's customer (from ``_NAMES`` when read with them)."""
+    if hasattr(chat, "customer_email"):
+        return chat.customer_name or chat.customer_email  # type: ignore[attr-defined]
+    return chat.customer.name or chat.customer.email
+
+
+def agent_label(chat: Chat, *, for_customer: bool) -> str | None:
+    """The chat's agent as the customer (first name) or staff (full name) see them; None without one."""
+    if chat.agent_id is None:
+        return None
+    if hasattr(chat, "agent_username"):
+        first, last, username = chat.agent_first_name, chat.agent_last_name, chat.agent_username  # type: ignore[attr-defined]
+    else:
+        first, last, username = chat.agent.first_name, chat.agent.last_name, chat.agent.username
+    if for_customer:
+        return first or username
+    return f"{first} {last}".strip() or username
 
 
 def chat_plainly_visible(chat: Chat, viewer: User) -> bool:
@@ -198,23 +237,32 @@ def chat_entries_after(*, chat: Chat, after: int, for_customer: bool, limit: int
     """
     if upto is not None and upto <= after:
         return []  # nothing to read: the polls' usual case while nothing happens
-    rows = ChatEntry.objects.filter(chat=chat, seq__gt=after)
-    if upto is not None:
-        rows = rows.filter(seq__lte=upto)
-    rows = rows.select_related("message", "agent").order_by("seq")[:limit]
+    last = after + limit if upto is None else min(upto, after + limit)  # entry numbers run 1, 2, 3, ... per chat
+    rows = _ENTRIES(chat.pk, after, last)
+    customer = customer_label(chat)
     views = []
     for entry in rows:
-        if entry.author == "agent" and entry.agent is not None:
-            name = (entry.agent.first_name or entry.agent.username) if for_customer else entry.agent.display_name
+        if entry.author == "agent" and entry.agent_id is not None:
+            first, last, username = entry.agent_first_name, entry.agent_last_name, entry.agent_username  # type: ignore[attr-defined]
+            name = (first or username) if for_customer else (f"{first} {last}".strip() or username)
         elif entry.author == "customer":
-            name = chat.customer.name or chat.customer.email
+            name = customer
         else:
             name = ""
-        message = entry.message
+        has_message = entry.message_id is not None
         views.append(EntryView(seq=entry.seq, kind=entry.kind, author=entry.author, name=name,
-                               html=message.body_html if message else "", text=message.body_text if message else entry.text,
+                               html=entry.message_html if has_message else "",  # type: ignore[attr-defined]
+                               text=entry.message_text if has_message else entry.text,  # type: ignore[attr-defined]
                                at=entry.created_at))
     return views
+
+
+_ENTRIES = Prepared(lambda chat_id, after, upto: (
+    ChatEntry.objects.filter(chat_id=chat_id, seq__gt=after, seq__lte=upto)
+    .annotate(message_html=F("message__body_html"), message_text=F("message__body_text"),
+              agent_first_name=F("agent__first_name"), agent_last_name=F("agent__last_name"),
+              agent_username=F("agent__username"))
+    .order_by("seq")), 3)
 
 
 def typing_now(at: datetime | None, *, now: datetime) -> bool:

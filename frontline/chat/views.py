@@ -179,7 +179,7 @@ def _agent_view(viewer: User, chat_id: int | None, after: int) -> dict[str, Any]
     """
     now = timezone.now()
     rows = selectors.chats_for_agent_tab(agent=viewer, chat_id=chat_id)
-    mine = [{"id": c.pk, "name": c.customer.name or c.customer.email, "customer_seq": c.customer_seq,
+    mine = [{"id": c.pk, "name": selectors.customer_label(c), "customer_seq": c.customer_seq,
              "typing": selectors.typing_now(c.customer_typing_at, now=now)}
             for c in rows if c.agent_id == viewer.pk and c.state == ChatState.ACTIVE]
     waiting = ([] if watcher.nothing_waiting()
@@ -190,7 +190,7 @@ def _agent_view(viewer: User, chat_id: int | None, after: int) -> dict[str, Any]
         if chat is None or not selectors.chat_plainly_visible(chat, viewer):
             chat = selectors.chat_get_for_viewer(chat_id=chat_id, viewer=viewer, related=selectors.LIVE_RELATED)
         view["chat"] = {"id": chat.pk, "state": chat.state, "seq": chat.seq, "pulse": chat.pulse,
-                        "agent": chat.agent.display_name if chat.agent else None,
+                        "agent": selectors.agent_label(chat, for_customer=False),
                         "customer_typing": selectors.typing_now(chat.customer_typing_at, now=now) and chat.state != ChatState.ENDED,
                         "entries": [e.as_json() for e in selectors.chat_entries_after(chat=chat, after=after, for_customer=False,
                                                                                      upto=chat.seq)]}

@@ -209,9 +209,9 @@ def leave_message(request: HttpRequest, key: str) -> HttpResponse:
 def _customer_view(chat: Chat, after: int) -> dict[str, Any]:
     now = timezone.now()
     entries = selectors.chat_entries_after(chat=chat, after=after, for_customer=True, upto=chat.seq)
-    agent = chat.agent
+    agent = selectors.agent_label(chat, for_customer=True)
     return {"state": chat.state, "seq": chat.seq, "pulse": chat.pulse,
-            "agent": {"name": agent.first_name or agent.username} if agent and chat.state == ChatState.ACTIVE else None,
+            "agent": {"name": agent} if agent and chat.state == ChatState.ACTIVE else None,
             "agent_typing": selectors.typing_now(chat.agent_typing_at, now=now) and chat.state == ChatState.ACTIVE,
             "survey_url": chat.survey_url if chat.state == ChatState.ENDED else "",
             "entries": [e.as_json() for e in entries]}
@@ -253,7 +253,7 @@ async def chat_poll(request: HttpRequest, key: str, chat_id: int) -> HttpRespons
         first: list[Chat] = [checked]  # the first read answers from the chat the check read
 
         def read() -> dict[str, Any]:
-            chat = first.pop() if first else Chat.objects.select_related("agent", "customer").get(pk=chat_id)
+            chat = first.pop() if first else selectors.live_chat(chat_id=chat_id)
             return _customer_view(chat, after)
 
         view = await wait_for_news(chat_ids=frozenset({chat_id}), agent_id=None, wait_s=wait, read=db_call(read),
