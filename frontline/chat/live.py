@@ -171,8 +171,13 @@ class Watcher:
                 self._listen()
             else:
                 self._poll()
+        except Exception:  # never expected: log it, and let the next register start a new watcher
+            log.exception("chat watcher: stopped by an error")
         finally:
-            connection.close()
+            with self._lock:
+                if self._thread is threading.current_thread():
+                    self._thread, self._rows = None, None
+            _forget_connection()
 
     def _poll(self) -> None:
         """Other databases: read every live chat's row each CHAT_TICK_S (at once when poked)."""
@@ -185,8 +190,7 @@ class Watcher:
                 rows = {row[0]: row for row in selectors.chat_live_rows(now=timezone.now())}
             except Exception:  # the database restarting, say: try again, never die
                 log.exception("chat watcher: reading the live chats failed")
-                close_old_connections()
-                connection.close()
+                _forget_connection()
                 time.sleep(1.0)
                 continue
             self.ticks += 1
@@ -228,8 +232,7 @@ class Watcher:
                         if listener is not None:
                             listener.close()
                     listener = None
-                    close_old_connections()
-                    connection.close()
+                    _forget_connection()
                     time.sleep(1.0)
                     continue
                 if not notes:
@@ -245,6 +248,14 @@ class Watcher:
             if listener is not None:
                 with contextlib.suppress(Exception):
                     listener.close()
+
+
+def _forget_connection() -> None:
+    """Drop this thread's database connection, whatever state it is in (the next read opens a new one)."""
+    with contextlib.suppress(Exception):
+        close_old_connections()
+    with contextlib.suppress(Exception):
+        connection.close()
 
 
 def _listener() -> Any:

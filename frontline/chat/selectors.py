@@ -50,10 +50,18 @@ def chat_get_for_token(*, widget: ChatWidget, chat_id: int, token: str, now: dat
 
 
 def chat_of_widget(*, key: str, chat_id: int) -> Chat | None:
-    """The chat ``chat_id`` if it belongs to the enabled widget ``key``, read with its widget, queue, agent and
-    customer in one query (the widget's live endpoints: the token is checked with ``chat_token_checked``)."""
-    return (Chat.objects.filter(pk=chat_id, widget__key=key, widget__enabled=True)
-            .select_related("widget__queue", "agent", "customer").first())
+    """The chat ``chat_id`` if it belongs to the enabled widget ``key``, with its widget (``chat.widget``: the
+    fields the endpoints check) and the names of its customer and agent, in one query compiled once (the
+    widget's live endpoints, each poll of each customer; the token is checked with ``chat_token_checked``)."""
+    rows = _WIDGET_CHAT(chat_id)
+    if not rows:
+        return None
+    chat = rows[0]
+    if chat.widget_key != key or not chat.widget_enabled:  # type: ignore[attr-defined]
+        return None
+    chat.widget = ChatWidget(pk=chat.widget_id, key=chat.widget_key, enabled=True,  # type: ignore[attr-defined]
+                             allowed_origins=chat.widget_origins, name=chat.widget_name)  # type: ignore[attr-defined]
+    return chat
 
 
 def chat_token_checked(chat: Chat, token: str, now: datetime) -> Chat:
@@ -123,6 +131,9 @@ _AGENT_TAB = Prepared(lambda agent_id, chat_id: (
     .annotate(ticket_team_id=F("ticket__team_id"), ticket_assignee_id=F("ticket__assignee_id"), **_NAMES)
     .order_by("segment_started_at", "id")), 2)
 _LIVE_CHAT = Prepared(lambda chat_id: Chat.objects.filter(pk=chat_id).annotate(**_NAMES), 1)
+_WIDGET_CHAT = Prepared(lambda chat_id: Chat.objects.filter(pk=chat_id).annotate(
+    widget_key=F("widget__key"), widget_enabled=F("widget__enabled"), widget_origins=F("widget__allowed_origins"),
+    widget_name=F("widget__name"), **_NAMES), 1)
 
 
 def chats_for_agent_tab(*, agent: User, chat_id: int | None) -> list[Chat]:
