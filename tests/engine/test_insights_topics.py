@@ -13,7 +13,8 @@ from frontline.engine.insights import (
     topic_keywords,
     topic_label,
 )
-from frontline.engine.insights.topics import DEFAULT_THRESHOLD, keyword_tokens
+from frontline.engine.insights.keywords import keyword_tokens
+from frontline.engine.insights.topics import DEFAULT_THRESHOLD
 
 
 def blobs(k: int, per: int, dim: int = 32, noise: float = 0.08, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

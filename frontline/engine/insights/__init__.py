@@ -19,6 +19,7 @@ Pure: texts, numpy arrays and frozen dataclasses; no Django. The Django app
 
 from .classify import KINDS, SENTIMENTS, Classifier, kind_rules, sentiment
 from .embed import BACKENDS, Embedder, embedder, minilm_missing
+from .keywords import topic_keywords, topic_label
 from .language import language
 from .scoring import cluster_scores
 from .spikes import (
@@ -39,8 +40,6 @@ from .topics import (
     default_min_topic_size,
     discover_topics,
     match_topics,
-    topic_keywords,
-    topic_label,
 )
 
 __all__ = [
