@@ -189,3 +189,22 @@ def _partial(
         method=method,
         reading=reading,
     )
+
+
+def _normal(
+    before: float,
+    after: float,
+    change: float,
+    se: float,
+    n1: int,
+    n2: int,
+    alpha: float,
+    method: str,
+    unit: str | None,
+) -> Comparison:
+    """A change whose estimate is normal with standard error ``se``: change ± z·se, two-sided p."""
+    if se == 0:
+        return _degenerate(before, after, change, n1, n2, alpha, method, unit)
+    z = _z(alpha)
+    return _result(before, after, change, change - z * se, change + z * se, _two_sided_normal(change, se),
+                   n1, n2, alpha, method, unit)

@@ -13,13 +13,10 @@ from ._common import (
     Comparison,
     _check_alpha,
     _check_unit,
-    _degenerate,
     _median,
+    _normal,
     _partial,
-    _result,
-    _two_sided_normal,
     _values,
-    _z,
 )
 
 
@@ -68,20 +65,5 @@ def _compare_sorted_medians(
         return _partial(before, after, len(xs), len(ys), alpha, MEDIAN_METHOD, unit)
     change = after - before
     se = math.hypot(_median_se_sorted(xs), _median_se_sorted(ys))
-    if se == 0:
-        return _degenerate(before, after, change, len(xs), len(ys), alpha, MEDIAN_METHOD, unit)
-    z = _z(alpha)
-    return _result(
-        before,
-        after,
-        change,
-        change - z * se,
-        change + z * se,
-        _two_sided_normal(change, se),
-        len(xs),
-        len(ys),
-        alpha,
-        MEDIAN_METHOD,
-        unit,
-    )
+    return _normal(before, after, change, se, len(xs), len(ys), alpha, MEDIAN_METHOD, unit)
 

@@ -14,7 +14,7 @@ from ._common import (
     _check_alpha,
     _check_count,
     _check_unit,
-    _degenerate,
+    _normal,
     _partial,
     _result,
     _two_sided_normal,
@@ -85,22 +85,7 @@ def compare_counts(
     before, after = c1 / exposure1, c2 / exposure2
     change = after - before
     se = math.sqrt(c1 / exposure1**2 + c2 / exposure2**2)
-    if se == 0:
-        return _degenerate(before, after, change, c1, c2, alpha, COUNT_METHOD, unit)
-    z = _z(alpha)
-    return _result(
-        before,
-        after,
-        change,
-        change - z * se,
-        change + z * se,
-        _two_sided_normal(change, se),
-        c1,
-        c2,
-        alpha,
-        COUNT_METHOD,
-        unit,
-    )
+    return _normal(before, after, change, se, c1, c2, alpha, COUNT_METHOD, unit)
 
 
 def compare_nps(a: Sequence[int], b: Sequence[int], *, alpha: float = 0.05) -> Comparison:
@@ -147,22 +132,7 @@ def _compare_nps_tallies(a: tuple[int, int, int], b: tuple[int, int, int], alpha
         return _partial(before, after, n_a, n_b, alpha, NPS_METHOD, unit)
     change = after - before
     se = math.sqrt(parts[0][1] / n_a + parts[1][1] / n_b)
-    if se == 0:
-        return _degenerate(before, after, change, n_a, n_b, alpha, NPS_METHOD, unit)
-    z = _z(alpha)
-    return _result(
-        before,
-        after,
-        change,
-        change - z * se,
-        change + z * se,
-        _two_sided_normal(change, se),
-        n_a,
-        n_b,
-        alpha,
-        NPS_METHOD,
-        unit,
-    )
+    return _normal(before, after, change, se, n_a, n_b, alpha, NPS_METHOD, unit)
 
 
 def _nps_parts(tally: tuple[int, int, int]) -> tuple[float, float]:
