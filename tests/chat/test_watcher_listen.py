@@ -20,10 +20,8 @@ from frontline.chat.live import _listener, _parse_row, watcher, watching
 from frontline.chat.models import Chat
 from frontline.chat.selectors import chat_live_rows
 
-pytestmark = pytest.mark.django_db(transaction=True)
 
-
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def _postgresql_only(settings):  # type: ignore[no-untyped-def]
     if connection.vendor != "postgresql":
         pytest.skip("LISTEN/NOTIFY is PostgreSQL's; on SQLite the watcher reads each tick")
@@ -65,34 +63,31 @@ def _woken_by(chat_id: int, agent_id: int | None, change, expected: bool = True,
     return async_to_sync(scenario)()
 
 
-def test_a_new_message_committed_elsewhere_wakes_the_chats_waiter(widget, ana) -> None:  # type: ignore[no-untyped-def]
-    chat = services.chat_start(widget=widget, name="Kim Lee", email="kim@example.com", text="Hello").chat
-    assert _woken_by(chat.pk, None, lambda: services.chat_customer_says(chat=chat, text="Anyone there?"))
-    assert Chat.objects.get(pk=chat.pk).seq == 2
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("_postgresql_only")
+def test_the_watcher_hears_each_committed_change_that_matters_and_no_other(widget, ana) -> None:  # type: ignore[no-untyped-def]
+    """One test, several steps (each transactional test on PostgreSQL empties every table: seconds)."""
+    def start(name: str) -> Chat:
+        return services.chat_start(widget=widget, name=name, email=f"{name.lower()}@example.com", text="Hello").chat
 
-
-def test_an_agents_stream_wakes_when_a_chat_starts_waiting(widget, ana) -> None:  # type: ignore[no-untyped-def]
-    """And the watcher knows of it before it wakes anyone: an agent poll skips the queue's read only while
-    the watcher knows that nothing waits."""
+    # An agent's stream wakes when a chat starts waiting, and the watcher knew of it before waking
+    # anyone (an agent poll skips the queue's read only while the watcher knows that nothing waits).
     knew: list[bool] = []
-    start = lambda: services.chat_start(widget=widget, name="Kim", email="kim@example.com", text="Hi")  # noqa: E731
-    assert _woken_by(0, ana.pk, start, seen=lambda: knew.append(watcher.nothing_waiting()),
+    waiting: list[Chat] = []
+    assert _woken_by(0, ana.pk, lambda: waiting.append(start("Kim")), seen=lambda: knew.append(watcher.nothing_waiting()),
                      before=lambda: knew.append(watcher.nothing_waiting()))
     assert knew == [True, False]
 
+    # A message committed by another connection wakes the chat's waiter.
+    chat = waiting[0]
+    assert _woken_by(chat.pk, None, lambda: services.chat_customer_says(chat=chat, text="Anyone there?"))
+    assert Chat.objects.get(pk=chat.pk).seq == 2
 
-def test_a_change_outside_the_live_columns_wakes_nobody(widget, ana) -> None:  # type: ignore[no-untyped-def]
-    chat = services.chat_start(widget=widget, name="Kim Lee", email="kim@example.com", text="Hello").chat
+    # A change outside the live columns wakes nobody.
     seen = lambda: Chat.objects.filter(pk=chat.pk).update(customer_seen_at=F("started_at"))  # noqa: E731
     assert not _woken_by(chat.pk, None, seen, expected=False)
 
-
-def test_the_payload_is_the_live_row(widget, ana) -> None:  # type: ignore[no-untyped-def]
-    assert _parse_row("12,3,0,active,7,,2") == (12, 3, 0, "active", 7, None, 2)
-    assert _parse_row("12,3,0,waiting,,9,3") == (12, 3, 0, "waiting", None, 9, 3)
-    assert _parse_row("garbage") is None
-    assert _parse_row("1,x,0,active,,,0") is None
-    chat = services.chat_start(widget=widget, name="Kim Lee", email="kim@example.com", text="Hello").chat
+    # The payload is the live row (seq and customer_seq move with the customer's message).
     services.accept_chat(chat=chat, agent=ana)
     services.chat_agent_says(chat=chat, agent=ana, text="Hi Kim")
     listener = _listener()  # what the watcher listens with
@@ -101,16 +96,22 @@ def test_the_payload_is_the_live_row(widget, ana) -> None:  # type: ignore[no-un
         notes = list(listener.notifies(timeout=5, stop_after=1))
     finally:
         listener.close()
-    assert _parse_row(notes[-1].payload) == next(r for r in chat_live_rows(now=timezone.now()) if r[0] == chat.pk)
-    assert _parse_row(notes[-1].payload)[1::5] == (4, 4)  # seq and customer_seq: the customer's message is entry 4
+    row = _parse_row(notes[-1].payload)
+    assert row == next(r for r in chat_live_rows(now=timezone.now()) if r[0] == chat.pk)
+    assert row is not None and (row[1], row[6]) == (5, 5)  # the customer's message is entry 5
 
-
-def test_an_agents_own_message_wakes_none_of_their_other_tabs(widget, ana) -> None:  # type: ignore[no-untyped-def]
-    first = services.chat_start(widget=widget, name="Kim Lee", email="kim@example.com", text="Hello").chat
-    other = services.chat_start(widget=widget, name="Lou Ma", email="lou@example.com", text="Hi").chat
-    for chat in (first, other):
-        services.accept_chat(chat=chat, agent=ana)
-    tab = (first.pk, ana.pk)  # a tab open on the first chat: the agent's stream plus that chat
+    # An agent's own message in one chat wakes none of their other tabs; a customer's message does
+    # (the tab lists it as new), and so does anything in the tab's own chat.
+    other = start("Lou")
+    services.accept_chat(chat=other, agent=ana)
+    tab = (chat.pk, ana.pk)  # a tab open on the first chat: the agent's stream plus that chat
     assert not _woken_by(*tab, lambda: services.chat_agent_says(chat=other, agent=ana, text="One moment"), expected=False)
-    assert _woken_by(*tab, lambda: services.chat_customer_says(chat=other, text="Still there?"))  # shown as new
-    assert _woken_by(*tab, lambda: services.chat_agent_says(chat=first, agent=ana, text="Here"))  # the open chat
+    assert _woken_by(*tab, lambda: services.chat_customer_says(chat=other, text="Still there?"))
+    assert _woken_by(*tab, lambda: services.chat_agent_says(chat=chat, agent=ana, text="Here"))
+
+
+def test_the_payload_parses_into_a_live_row() -> None:
+    assert _parse_row("12,3,0,active,7,,2") == (12, 3, 0, "active", 7, None, 2)
+    assert _parse_row("12,3,0,waiting,,9,3") == (12, 3, 0, "waiting", None, 9, 3)
+    assert _parse_row("garbage") is None
+    assert _parse_row("1,x,0,active,,,0") is None
