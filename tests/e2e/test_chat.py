@@ -16,6 +16,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from django.db.models import F
 from playwright.sync_api import Page, expect
 
 from frontline.chat.models import Chat, ChatState, ChatWidget
@@ -61,6 +62,21 @@ def desk(company_site: str, settings):  # type: ignore[no-untyped-def]
     ana = f.agent(teams=[team], first_name="Ana", last_name="Silva")
     availability_set(user=ana, availability=Availability.ONLINE)
     return {"ana": ana, "site": company_site}
+
+
+@pytest.fixture(autouse=True)
+def waiting_polls_answered_at_the_end() -> Iterator[None]:
+    """The long polls the closed pages left waiting on the live server are answered at once.
+
+    The agent's workspace and the widget poll with ``wait=25``; a page that goes away leaves its last
+    poll running on the server until then, and the end of the test waits for it (the conftest's
+    ``quiesce``: 24 s of this file's 40). Torn down after the test's browser contexts are closed (an
+    autouse fixture of the module, so set up before them) and before that wait: a new typing pulse on
+    every chat is news to both kinds of poll, so each answers within its next read (0.1 s). A poll that
+    did not answer would still be reported by ``quiesce``.
+    """
+    yield
+    Chat.objects.update(pulse=F("pulse") + 1)
 
 
 def _widget(page: Page):  # type: ignore[no-untyped-def]
