@@ -1,10 +1,16 @@
 """Two independent paths agree on a generated demo: the app's stored facts and rollups (built by
 the demo through metrics_rebuild, then kept by the hook) vs the engine's compute_kpis over the
-exported event log (desk.selectors.metrics_event_rows)."""
+exported event log (desk.selectors.metrics_event_rows).
+
+The demo is built once for the module and committed (it took a quarter of a minute per build, and
+this file runs on SQLite and on PostgreSQL); each test runs in a transaction that is rolled back, so
+the rebuild in the second one is not seen by the first. The module ends by resetting the demo.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -18,15 +24,20 @@ from frontline.metrics.periods import Period
 from frontline.metrics.selectors import Scope, fact_rows, kpis_of_rows
 from frontline.metrics.services import metrics_rebuild
 from frontline.people.models import Team
+from tests.demo.builds import reset_after_build
 
 pytestmark = pytest.mark.django_db
 
 ANCHOR = datetime(2026, 11, 23, tzinfo=UTC)
 
 
-@pytest.fixture
-def demo() -> None:
-    call_command("demo", days=14, scale=0.2, anchor=ANCHOR, no_workforce=True, quiet=True)
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any):  # type: ignore[no-untyped-def]
+    """The demo, built once for this module (outside the tests' rolled-back transactions)."""
+    with django_db_blocker.unblock():
+        call_command("demo", days=14, scale=0.2, anchor=ANCHOR, no_workforce=True, quiet=True)
+        yield
+        reset_after_build()
 
 
 def engine_report(ticket_ids: set[int]):  # type: ignore[no-untyped-def]
