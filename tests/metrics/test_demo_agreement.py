@@ -1,6 +1,7 @@
 """Two independent paths agree on a generated demo: the app's stored facts and rollups (built by
 the demo through metrics_rebuild, then kept by the hook) vs the engine's compute_kpis over the
-exported event log (desk.selectors.metrics_event_rows).
+exported event log (desk.selectors.metrics_event_rows); and the dashboard's fast path equals the
+engine's on it (the check of tests/metrics/test_samples.py, on the demo).
 
 The demo is built once for the module and committed (it took a quarter of a minute per build, and
 this file runs on SQLite and on PostgreSQL); each test runs in a transaction that is rolled back, so
@@ -9,7 +10,7 @@ the rebuild in the second one is not seen by the first. The module ends by reset
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,11 +21,12 @@ from frontline.desk.models import Ticket
 from frontline.desk.selectors import metrics_event_rows
 from frontline.engine.kpis import Event, compute_kpis
 from frontline.metrics.models import HourlyRollup, TicketFact
-from frontline.metrics.periods import Period
+from frontline.metrics.periods import Period, period_of
 from frontline.metrics.selectors import Scope, fact_rows, kpis_of_rows
 from frontline.metrics.services import metrics_rebuild
-from frontline.people.models import Team
+from frontline.people.models import Team, User
 from tests.demo.builds import reset_after_build
+from tests.metrics.test_samples import BERLIN, assert_dashboard_is_the_engines
 
 pytestmark = pytest.mark.django_db
 
@@ -67,3 +69,10 @@ def test_the_rollups_sum_to_the_facts_and_survive_a_rebuild(demo):
     metrics_rebuild()
     assert sorted(HourlyRollup.objects.values_list("hour", "team_id", "agent_id", "channel", "tickets",
                                                    "first_reply_minutes_sum"), key=repr) == before
+
+
+def test_the_dashboard_on_a_generated_demo_is_the_engines(demo):
+    boss = User.objects.filter(role="manager").first()
+    for zone in (UTC, BERLIN):
+        week = period_of("week", date(2026, 11, 16), zone)
+        assert_dashboard_is_the_engines(boss, Scope(team_ids=None), week, now=ANCHOR + timedelta(hours=3))

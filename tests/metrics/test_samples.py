@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
-from django.core.management import call_command
 
 from frontline.desk import services
 from frontline.desk.models import StatusCategory
@@ -249,15 +248,6 @@ def test_the_rollup_follows_a_reopen_and_a_team_change(dst):
     kept = snapshot_rollup()
     metrics_rebuild()
     assert snapshot_rollup() == kept
-
-
-def test_the_dashboard_on_a_generated_demo_is_the_engines():
-    anchor = datetime(2026, 11, 23, tzinfo=UTC)
-    call_command("demo", days=14, scale=0.2, anchor=anchor, no_workforce=True, quiet=True)
-    boss = User.objects.filter(role="manager").first()
-    for zone in (UTC, BERLIN):
-        week = period_of("week", date(2026, 11, 16), zone)
-        assert_dashboard_is_the_engines(boss, Scope(team_ids=None), week, now=anchor + timedelta(hours=3))
 
 
 @pytest.mark.parametrize("n", [1, 2, 3, 10, 11, 1000, 12345])
