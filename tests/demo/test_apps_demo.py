@@ -1,5 +1,5 @@
 """The later apps' demo data, checked on one demo build: surveys, insights, calls and messaging,
-live chat, routing, email, macros and automation rules.
+live chat, routing, email, quality, macros and automation rules.
 
 The build (seed 3, 36 days at 15 % volume) is made once for the module and committed; every test
 runs in a transaction that is rolled back, so each can change the data (ingest an answer, route a
@@ -46,6 +46,16 @@ from frontline.messaging.models import (
 from frontline.people.models import STAFF_ROLES, Availability, User
 from frontline.people.services import availability_set
 from frontline.phone.models import Call, CallState, PhoneConnector
+from frontline.quality import calibration, calibration_views
+from frontline.quality.models import (
+    Assignment,
+    AutoCheck,
+    Calibration,
+    Dispute,
+    Review,
+    Rubric,
+    RubricVersion,
+)
 from frontline.routing import services as routing_services
 from frontline.routing.models import AgentSkill, QueueRouting
 from frontline.surveys.models import (
@@ -278,6 +288,34 @@ def test_mail_a_customers_answer_to_a_demo_email_threads_onto_its_ticket(demo: D
 def test_mail_reset_removes_the_mailboxes_and_originals(demo: DemoSummary) -> None:
     demo_reset()
     assert (Mailbox.objects.count(), InboundEmail.objects.count(), MessageIdRecord.objects.count()) == (0, 0, 0)
+
+
+# Quality: rubrics in versions, reviews with disagreement, responses, sampling, two revealed calibration
+# sessions whose ambiguous criterion is flagged, auto-QA results, and a reset.
+
+def test_quality_rubrics_reviews_disputes_calibrations_and_auto_qa_then_reset(demo: DemoSummary) -> None:
+    assert sorted(Rubric.objects.values_list("name", flat=True)) == ["Chat quality", "Email quality"]
+    assert RubricVersion.objects.filter(rubric__name="Email quality").count() == 2
+    reviews = Review.objects.filter(calibration__isnull=True)
+    totals = [t for t in reviews.values_list("total", flat=True) if t is not None]
+    assert reviews.count() == demo.counts["QA reviews"] >= 100
+    assert 50 < sum(totals) / len(totals) < 90 and max(totals) - min(totals) > 40
+    assert Dispute.objects.exists() and reviews.filter(agent_response="acknowledged").exists()
+    assert Assignment.objects.exists()
+    sessions = list(Calibration.objects.order_by("created_at"))
+    assert [s.state for s in sessions] == ["revealed", "revealed"] and sessions[1].expert is not None
+    flags = {r.criterion.key: r.flag for r in calibration.reliability(session=sessions[1]).criteria}
+    assert flags["shows-empathy"] == "rewrite"
+    for session in sessions:  # realistic agreement: most criteria agree, one or two are flagged
+        measured = [r.flag for r in calibration.reliability(session=session).criteria if r.flag != "unknown"]
+        assert measured.count("rewrite") <= 2 and measured.count("acceptable") > len(measured) / 2, measured
+    manager = sessions[0].created_by
+    points = calibration.reliability_over_time(viewer=manager)
+    assert len(points) == 2
+    assert "<svg" in calibration_views.criteria_chart(points) and "<svg" in calibration_views.trend_chart(points)
+    assert AutoCheck.objects.filter(ticket_id__in=reviews.values("ticket_id")).exists()
+    demo_reset()
+    assert not Review.objects.exists() and not Rubric.objects.exists()
 
 
 # Macros and automation rules: a dozen of each kind, all valid as on their pages, the macros' recent
