@@ -43,8 +43,8 @@ def _postgres_reachable() -> bool:
 
 def test_on_postgresql_waiting_polls_share_a_few_pooled_connections() -> None:
     """10 chats: 20 long polls waiting at once, through 2 web processes with a pool of 3 connections each:
-    about 6 connections (far fewer than the 20 polls: a waiting poll holds none), and still nothing lost or
-    duplicated. (The bound has a little slack: a sample every 0.5 s can count a pooled connection closing
+    about 8 connections (each process's 3 pooled and the one its chat watcher LISTENs on: far fewer than the 20
+    polls, since a waiting poll holds none), and still nothing lost or duplicated. (The bound has a little slack: a sample every 0.5 s can count a pooled connection closing
     while its replacement opens.)"""
     if not _postgres_reachable():
         pytest.skip("no PostgreSQL on 127.0.0.1:5432")
@@ -60,4 +60,4 @@ def test_on_postgresql_waiting_polls_share_a_few_pooled_connections() -> None:
     delivered, sent, lost, duplicated, not_stored, twice, errors = map(int, row.groups())
     assert delivered > 0 and sent >= delivered
     assert (lost, duplicated, not_stored, twice, errors) == (0, 0, 0, 0, 0)
-    assert 1 <= int(peak.group(1)) <= 8
+    assert 1 <= int(peak.group(1)) <= 10  # 2 processes x (3 pooled + 1 the chat watcher LISTENs on) + 2

@@ -329,7 +329,8 @@ def solve_lexicographic(
     # The incumbent is the best known solution, hinted to every stage. A caller's hint starts it
     # when feasible; a stage's solution replaces it only when strictly better for that stage, so a
     # good warm start survives early stages that many solutions tie on.
-    incumbent = _hinted_solution(model, num_workers) if model.Proto().solution_hint.vars else None
+    incumbent = (_hinted_solution(model, num_workers, deterministic=deterministic_time is not None)
+                 if model.Proto().solution_hint.vars else None)
     for k, st in enumerate(stages):
         remaining = max(0.0, deadline - time.perf_counter())
         share = st.share / sum(s.share for s in stages[k:])
@@ -394,11 +395,19 @@ def solve_lexicographic(
     return best, report
 
 
-def _hinted_solution(model: cp_model.CpModel, num_workers: int) -> cp_model.CpSolver | None:
-    """Solve with every hinted variable fixed: the hint as a full solution, or None if infeasible."""
+def _hinted_solution(model: cp_model.CpModel, num_workers: int, *, deterministic: bool = False) -> cp_model.CpSolver | None:
+    """Solve with every hinted variable fixed: the hint as a full solution, or None if infeasible.
+
+    ``deterministic``: bounded by CP-SAT's deterministic time, not the clock (a check cut short by
+    a busy machine would change which solution the stages start from, and so the result).
+    """
     solver = cp_model.CpSolver()
     solver.parameters.fix_variables_to_their_hinted_value = True
-    solver.parameters.max_time_in_seconds = 5.0
+    if deterministic:
+        solver.parameters.max_deterministic_time = 5.0
+        solver.parameters.max_time_in_seconds = 120.0  # only a safety limit
+    else:
+        solver.parameters.max_time_in_seconds = 5.0
     solver.parameters.num_workers = num_workers
     solver.parameters.interleave_search = num_workers > 1  # deterministic (only a hint check)
     status = solver.solve(model)

@@ -263,7 +263,9 @@ def shift_plan_service_level(
         need=math.ceil(target * SL_SCALE * int(weight.sum()) - 1e-9),
         caps=caps,
         upper=upper,
-        deadline=t_warm + warm_limit,
+        # With deterministic time the rounds bound the search; the clock is only the whole solve's
+        # safety limit (a warm-start deadline hit on a busy machine would change the plan).
+        deadline=t_warm + (warm_limit if deterministic_time is None else warm_limit + time_limit_seconds),
         max_rounds=None if deterministic_time is None else WARM_ROUNDS,
     )
     hinted = np.zeros(grid.intervals, dtype=np.int64)
