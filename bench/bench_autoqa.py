@@ -24,6 +24,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench._template import migrated_sqlite
+
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -34,6 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     days = args.days or (7 if args.quick else 90)
     scale = args.scale or (0.1 if args.quick else 1.0)
     with tempfile.TemporaryDirectory(prefix="bench-autoqa-") as folder:
+        migrated_sqlite(Path(folder) / "demo.sqlite3")
         os.environ["DATABASE_URL"] = f"sqlite:///{Path(folder) / 'demo.sqlite3'}"
         os.environ["FRONTLINE_VAR_DIR"] = folder
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "frontline.settings")

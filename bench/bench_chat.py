@@ -66,6 +66,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from bench._peers import print_table, run_header
+from bench._template import migrated_sqlite
 from bench.bench_routing import _drop, _pct
 
 PG_DSN = "host=127.0.0.1 port=5432 user=postgres"
@@ -373,6 +374,7 @@ def _setup(db: str, workdir: Path, sessions: int) -> tuple[str | None, str, list
     os.environ["FRONTLINE_VAR_DIR"] = str(workdir)
     temp = None
     if db == "sqlite":
+        migrated_sqlite(workdir / "bench_chat.sqlite3")
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench_chat.sqlite3'}"
     elif not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         import psycopg

@@ -30,6 +30,7 @@ from email.message import EmailMessage
 from pathlib import Path
 
 from bench._peers import print_table, run_header
+from bench._template import migrated_sqlite
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TARGET_PER_S = 50
@@ -78,6 +79,7 @@ def _django(db: str, workdir: Path) -> None:
     os.environ["FRONTLINE_VAR_DIR"] = str(workdir)
     os.environ["FRONTLINE_MEDIA_ROOT"] = str(workdir / "media")
     if db == "sqlite":
+        migrated_sqlite(workdir / "bench_mail.sqlite3")
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench_mail.sqlite3'}"
     elif not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         raise SystemExit("--db postgres needs DATABASE_URL=postgres://... (its database is flushed)")

@@ -36,6 +36,7 @@ import time
 from pathlib import Path
 
 from bench._peers import print_table, run_header
+from bench._template import migrated_sqlite
 
 PG_DSN = "host=127.0.0.1 port=5432 user=postgres"
 
@@ -51,6 +52,7 @@ def _setup_db(db: str, workdir: Path) -> str | None:
     os.environ["FRONTLINE_VAR_DIR"] = str(workdir)
     temp = None
     if db == "sqlite":
+        migrated_sqlite(workdir / "bench_routing.sqlite3")
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench_routing.sqlite3'}"
     elif not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         import psycopg
