@@ -40,3 +40,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+handler500 = "frontline.core.http.server_error"  # no database connection free: 503 with Retry-After
