@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 
 from frontline.customers.models import Tier
 from frontline.desk.models import (
@@ -28,10 +28,11 @@ from frontline.engine import rules as engine
 from frontline.people.models import STAFF_ROLES, Role, Team, User
 from frontline.people.selectors import team_ids_led_by, team_ids_of_member
 
-from .models import Macro, MacroUse, Rule, Trigger, Visibility
+from .models import Macro, MacroUse, Rule, RuleFiring, Trigger, Visibility
 
 DRY_RUN_SHOWN = 50
 DRY_RUN_MAX = 20_000
+FIRED_LINK_MAX = 1000  # tickets a rule's "Fired" count opens in the desk's list (the latest)
 
 
 # --- macros ------------------------------------------------------------------------------------
@@ -203,6 +204,12 @@ def rules_for_manager(*, viewer: User) -> QuerySet[Rule]:
     if not viewer.is_authenticated or not viewer.sees_everything or not viewer.is_active:
         return Rule.objects.none()
     return Rule.objects.all()
+
+
+def rule_fired_ticket_ids(*, rule: Rule, limit: int = FIRED_LINK_MAX) -> list[int]:
+    """The tickets the rule fired on, the latest firing first, each once (at most ``limit``)."""
+    return list(RuleFiring.objects.filter(rule=rule).values("ticket_id").annotate(last=Max("at"))
+                .order_by("-last", "-ticket_id").values_list("ticket_id", flat=True)[:limit])
 
 
 def rules_active_for(triggers: Iterable[str]) -> list[Rule]:

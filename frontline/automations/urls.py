@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.rule_list, name="rule_list"),
     path("rules/new/", views.rule_edit, name="rule_new"),
     path("rules/<int:rule_id>/", views.rule_edit, name="rule_edit"),
+    path("rules/<int:rule_id>/tickets/", views.rule_tickets, name="rule_tickets"),
     path("rules/<int:rule_id>/delete/", views.rule_delete, name="rule_delete"),
     path("rules/<int:rule_id>/secret/", views.rule_secret_rotate, name="rule_secret_rotate"),
     path("macros/", views.macro_list, name="macro_list"),

@@ -63,6 +63,18 @@ def rule_list(request: HttpRequest) -> HttpResponse:
     return render(request, "automations/rule_list.html", {"nav": "automations", "rows": rows})
 
 
+@require_GET
+@login_required
+def rule_tickets(request: HttpRequest, rule_id: int) -> HttpResponse:
+    """The desk's list of the tickets the rule fired on (the latest ``FIRED_LINK_MAX``): where "Fired" leads."""
+    viewer = _manager(request)
+    rule = selectors.rules_for_manager(viewer=viewer).filter(pk=rule_id).first()
+    if rule is None:
+        raise Http404("No such rule.")
+    ids = selectors.rule_fired_ticket_ids(rule=rule)
+    return redirect(reverse("desk:ticket_list") + "?" + urlencode({"view": "all", "ids": ",".join(map(str, ids)) or "0"}))
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:

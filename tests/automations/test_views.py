@@ -133,3 +133,33 @@ def test_only_managers_replace_a_rules_webhook_secret(login, manager, role) -> N
             client.get(f"/automations/rules/{rule.pk}/").status_code] == [403, 403]
     assert Rule.objects.get().webhook_secret == rule.webhook_secret
     assert login(manager).post("/automations/rules/999999/secret/").status_code == 404
+
+
+def test_the_fired_count_opens_the_tickets_the_rule_fired_on(login, manager, lead, team, run_tasks) -> None:  # type: ignore[no-untyped-def]
+    """"Fired 2" on the rule list leads to the desk's list of those two tickets (each once, latest first);
+    leads, who may not see rules, get 403; an unknown rule 404; a rule that never fired shows 0, no link."""
+    import re
+
+    from tests.automations.conftest import make_rule
+
+    tagger = make_rule(manager, name="Tag invoices", conditions={"all": [
+        {"field": "ticket.subject", "op": "contains", "value": ["invoice"]}]})
+    idle = make_rule(manager, name="Never", conditions={"all": [{"field": "ticket.subject", "op": "contains",
+                                                                  "value": ["zzz-nothing"]}]})
+    with run_tasks():
+        first = f.ticket(team=team, subject="Invoice 1")
+        f.ticket(team=team, subject="Login")
+        second = f.ticket(team=team, subject="Invoice 2")
+    client = login(manager)
+    page = client.get("/automations/").content.decode()
+    assert f'<a href="/automations/rules/{tagger.pk}/tickets/" title="The tickets it fired on">2</a>' in page
+    assert f"/automations/rules/{idle.pk}/tickets/" not in page
+    opened = client.get(f"/automations/rules/{tagger.pk}/tickets/")
+    assert opened.status_code == 302 and opened.url == f"/tickets/?view=all&ids={second.pk}%2C{first.pk}"
+    listed = client.get(opened.url).content.decode()
+    assert {int(i) for i in re.findall(r'href="/tickets/(\d+)/"', listed)} == {first.pk, second.pk}
+    assert client.get(f"/automations/rules/{idle.pk}/tickets/").url == "/tickets/?view=all&ids=0"
+    assert login(lead).get(f"/automations/rules/{tagger.pk}/tickets/").status_code == 403
+    assert client.get("/automations/rules/999999/tickets/").status_code == 404
+    detail = client.get(f"/automations/rules/{tagger.pk}/").content.decode()
+    assert "Fired 2 times" in detail and f"/automations/rules/{tagger.pk}/tickets/" in detail
