@@ -76,6 +76,7 @@ def goal_lines(*, agent: User, now: datetime, cache: dict[int, dict] | None = No
     ``cache`` (target id -> line) lets a caller preparing many agendas at one ``now`` measure each team's and
     the department's targets once."""
     from frontline.metrics import analysis
+    from frontline.metrics.dashboard import tickets_link
     from frontline.metrics.models import HIGHER_IS_BETTER
     from frontline.metrics.periods import period_of
     from frontline.metrics.target_selectors import (
@@ -92,7 +93,8 @@ def goal_lines(*, agent: User, now: datetime, cache: dict[int, dict] | None = No
             out.append(cache[target.pk])
             continue
         period = period_of(target.period, timezone.localdate(now, UTC), UTC)
-        rows = fact_rows(scope=_target_scope(target), period=period)  # the scope the metrics pages measure
+        scope = _target_scope(target)
+        rows = fact_rows(scope=scope, period=period)  # the scope the metrics pages measure
         actual = kpi_value(rows, target.kpi)
         status = analysis.target_progress(kpi=target.kpi, target=target.value, actual=actual,
                                           higher_is_better=HIGHER_IS_BETTER[target.kpi], period=period, now=now,
@@ -101,6 +103,7 @@ def goal_lines(*, agent: User, now: datetime, cache: dict[int, dict] | None = No
                     "scope_name": target.team.name if target.team_id else (agent.display_name if target.agent_id
                                                                             else "Department"),
                     "target": target.value, "actual": _number(actual), "period": period.label(),
+                    "link": tickets_link(rows, scope=scope, period=period) if rows else "",  # the tickets behind the actual
                     "last": period.last.isoformat(), "higher": HIGHER_IS_BETTER[target.kpi],
                     "status": status.label or "Nothing measured yet"})
         if cache is not None and not target.agent_id:

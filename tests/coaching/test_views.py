@@ -101,3 +101,37 @@ def test_the_agenda_writes_goals_with_their_unit_and_day_and_no_iso_dates(dept, 
     assert "One-touch resolution (FCR) ≥ 70.0 % by 31 Mar 2026" in agenda
     assert "due 20 Mar 2026" in agenda and "2 Mar 2026 to 29 Mar 2026" in agenda
     assert not re.search(r"\d{4}-\d{2}-\d{2}", agenda.replace('datetime="', "")), "an ISO date on the agenda"
+
+
+def test_a_goals_actual_links_to_the_tickets_behind_it(dept, login) -> None:  # type: ignore[no-untyped-def]
+    """The goal's "now" number opens the desk's list of exactly the tickets it was measured on; no link
+    when nothing was measured."""
+    import html as html_lib
+    import re
+    from datetime import UTC, datetime
+
+    from frontline.metrics.models import Target
+    from tests.coaching.conftest import facts
+
+    Target.objects.create(kpi="first_reply_median", period="month", value=60, created_at=NOW)
+    Target.objects.create(kpi="csat", period="month", team=dept["tech"], value=0.9, created_at=NOW)
+    ann_ids = facts(agent=dept["ann"], team=dept["billing"], first=datetime(2026, 3, 2, 9, tzinfo=UTC), n=3,
+                    first_reply_minutes=30.0)
+    facts(agent=dept["bob"], team=dept["billing"], first=datetime(2026, 2, 2, 9, tzinfo=UTC), n=2,
+          first_reply_minutes=30.0)  # February: not this month's
+    session = services.session_prepare(actor=dept["lena"], agent=dept["ann"], scheduled_on=date(2026, 3, 31), now=NOW)
+    lena = login(dept["lena"])
+    page = lena.get(f"/coaching/sessions/{session.pk}/").content.decode()
+    goals = page[page.index('id="agenda-goals"'):]
+    goals = goals[:goals.index("</ul>")]
+    links = re.findall(r'<a href="([^"]+)" title="The tickets behind this number">', goals)
+    assert len(links) == 1, goals  # the department's median; the CSAT goal is not Ann's team's
+    url = html_lib.unescape(links[0])
+    listed = lena.get(url).content.decode()
+    shown = {int(i) for i in re.findall(r'href="/tickets/(\d+)/"', listed)}
+    assert shown == set(ann_ids)
+
+    tia_session = services.session_prepare(actor=dept["boss"], agent=dept["tia"], scheduled_on=date(2026, 3, 31),
+                                           now=NOW)
+    goals = {g["kpi"]: g for g in tia_session.agenda["goals"]}
+    assert goals["csat"]["actual"] is None and goals["csat"]["link"] == ""  # nothing measured: nothing to open
