@@ -9,7 +9,7 @@ from datetime import datetime
 from functools import partial
 from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.urls import reverse
 
 from frontline.people.models import Role, Team, User
@@ -148,6 +148,8 @@ class Baselines:
     hours_previous: float
     hours_last_year: float
     to_date: bool
+    previous_known: bool = True  # Frontline has records from the start of the previous period (else nothing to compare)
+    last_year_known: bool = True  # ... and of last year's
 
 
 # Durations no comparison reads (COMPARED has no business-time card): the baselines' rollup reads skip them.
@@ -174,6 +176,17 @@ def period_samples(*, scope: Scope, period: Period, by: str | None) -> tuple[dic
     return groups, placed(merged(groups.values())) if by else groups[None]
 
 
+def records_begin() -> datetime | None:
+    """When the earliest ticket Frontline measures was created (None: no ticket yet). One index read."""
+    return TicketFact.objects.aggregate(first=Min("created_at"))["first"]
+
+
+def covered(other: Period, begin: datetime | None) -> bool:
+    """Whether the records reach back to ``other``'s first day (in its zone): a period from before Frontline
+    held any ticket would compare the present with zeros that only mean "not recorded", so it is not compared."""
+    return begin is not None and begin.astimezone(other.zone).date() <= other.first
+
+
 def baselines_of(*, period: Period, now: datetime, previous: Sample, last_year: Sample) -> Baselines:
     """The :class:`Baselines` of the samples :func:`baseline_reads` read."""
     elapsed = min(max(now, period.start), period.end) - period.start
@@ -182,9 +195,11 @@ def baselines_of(*, period: Period, now: datetime, previous: Sample, last_year: 
     def hours(other: Period) -> float:
         return ((other.start + elapsed if to_date else other.end) - other.start).total_seconds() / 3600
 
+    begin = records_begin()
     return Baselines(previous=previous, last_year=last_year, hours_now=elapsed.total_seconds() / 3600,
                      hours_previous=hours(period.previous()), hours_last_year=hours(period.year_before()),
-                     to_date=to_date)
+                     to_date=to_date, previous_known=covered(period.previous(), begin),
+                     last_year_known=covered(period.year_before(), begin))
 
 
 def baselines(*, scope: Scope, period: Period, now: datetime) -> Baselines:
@@ -211,9 +226,9 @@ def cards_for(*, scope: Scope, period: Period, now: datetime, base: Baselines | 
             link=tickets_link_of(facts, count=behind_count(sample, key), q=behind_q(key), scope=scope, period=period,
                                  status=_STATUS_OF.get(key, "")),
             previous=compare.change(key=key, test=test, now=sample, before=base.previous,
-                                    hours=(base.hours_previous, base.hours_now)) if test else None,
+                                    hours=(base.hours_previous, base.hours_now)) if test and base.previous_known else None,
             last_year=compare.change(key=key, test=test, now=sample, before=base.last_year,
-                                     hours=(base.hours_last_year, base.hours_now)) if test else None,
+                                     hours=(base.hours_last_year, base.hours_now)) if test and base.last_year_known else None,
         ))
     return current, cards
 
@@ -233,8 +248,10 @@ def survey_cards(*, kpis: SliceKpis, scope: Scope, period: Period, now: datetime
         if n and base is not None:
             out.append(Card(key=key, label=f"{label} ({n} responses)", unit=unit, value=card_values(kpis)[key],
                             link=tickets_link_of(facts, count=n, q=behind_q(key), scope=scope, period=period),
-                            previous=compare.change(key=key, test=COMPARED[key], now=sample, before=base.previous),
-                            last_year=compare.change(key=key, test=COMPARED[key], now=sample, before=base.last_year)))
+                            previous=compare.change(key=key, test=COMPARED[key], now=sample, before=base.previous)
+                            if base.previous_known else None,
+                            last_year=compare.change(key=key, test=COMPARED[key], now=sample, before=base.last_year)
+                            if base.last_year_known else None))
     return out
 
 

@@ -23,6 +23,27 @@ def test_a_manager_sees_the_department_with_charts_and_comparisons(department, l
     assert "Per team" in text and "Billing" in text and "Tech" in text
 
 
+def test_a_period_from_before_the_records_is_not_compared(department, login):
+    """The records begin on 23 Feb 2026 (the department's earliest ticket): the week of 2 Mar is compared
+    with the week before (from 23 Feb) but not with last year's, which would be zeros that only mean "not
+    recorded" (they showed "vs last year: +6 beyond noise"); the week of 23 Feb with neither. Page, CSV, API."""
+    client = login(department["boss"])
+    text = client.get("/metrics/", WEEK_QUERY).content.decode()
+    tickets = text[text.index('id="kpi-tickets"'):]
+    tickets = tickets[:tickets.index('class="kpi"')]
+    assert "vs previous: +5" in tickets and "vs last year: <span" in tickets and "no records then" in tickets
+    assert "+6" not in tickets
+    rows = {r["kpi"]: r for r in csv.DictReader(io.StringIO(
+        client.get("/metrics/", {**WEEK_QUERY, "format": "csv"}).content.decode()))}
+    assert rows["tickets"]["previous_period"] == "1" and rows["tickets"]["last_year"] == ""
+    api = {k["key"]: k for k in client.get("/api/v1/metrics/summary", WEEK_QUERY).json()["kpis"]}
+    assert api["tickets"]["previous_period"]["before"] == 1 and api["tickets"]["last_year"] is None
+    first_week = {k["key"]: k for k in client.get("/api/v1/metrics/summary",
+                                                  {"period": "week", "date": "2026-02-23"}).json()["kpis"]}
+    assert first_week["tickets"]["value"] == 1
+    assert first_week["tickets"]["previous_period"] is None and first_week["tickets"]["last_year"] is None
+
+
 def test_an_empty_period_says_what_to_do(department, login):
     text = login(department["boss"]).get("/metrics/", {"period": "week", "date": "2025-01-06"}).content.decode()
     assert "No tickets were created in this period" in text and "metrics_rebuild" in text
