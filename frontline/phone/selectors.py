@@ -67,6 +67,7 @@ class DayCounts:
     missed: list[int] = field(default_factory=list)
     abandoned: list[int] = field(default_factory=list)
     outbound: list[int] = field(default_factory=list)
+    handled: list[int] = field(default_factory=list)  # calls with talk or wrap-up time (what the times add up)
     talk_seconds: int = 0
     wrap_seconds: int = 0
 
@@ -100,6 +101,8 @@ def call_counts_per_day(*, viewer: User, first: date, last: date, tz: tzinfo) ->
             continue
         counts.talk_seconds += talk
         counts.wrap_seconds += wrap
+        if talk or wrap:
+            counts.handled.append(ticket_id)
         if direction == Direction.OUTBOUND:
             counts.outbound.append(ticket_id)
             continue
@@ -113,7 +116,7 @@ def call_totals(days: list[DayCounts]) -> DayCounts:
     """The days summed (``day`` is the first day)."""
     total = DayCounts(days[0].day if days else date.min)
     for d in days:
-        for name in ("offered", "answered", "missed", "abandoned", "outbound"):
+        for name in ("offered", "answered", "missed", "abandoned", "outbound", "handled"):
             getattr(total, name).extend(getattr(d, name))
         total.talk_seconds += d.talk_seconds
         total.wrap_seconds += d.wrap_seconds

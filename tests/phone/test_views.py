@@ -146,6 +146,10 @@ def test_log_a_call_as_a_new_ticket_and_form_errors(login):  # type: ignore[no-u
     assert (missing.status_code, bad.status_code, made.status_code, made.url, call.customer.name) == (
         422, 422, 302, f"/tickets/{call.ticket_id}/", "Pat")
     assert b"minutes:seconds" in bad.content
+    page = client.get("/phone/").content.decode()  # the talk time links to the call's ticket, wrap-up beside it
+    assert (f'<a href="/tickets/?view=all&amp;ids={call.ticket_id}" title="The tickets of these calls">2 min</a>'
+            in page), page
+    assert "wrap-up, 1 call</div>" in page
 
 
 def test_the_phone_page_counts_calls_per_day_and_links_each_number(login, client, connector):  # type: ignore[no-untyped-def]
