@@ -119,7 +119,7 @@ def data_since(*, topic_ids: list[int]) -> dict[int, date]:
 # truncates labels at 160 px with "…", and a legend at the side takes width from the plot).
 LEGEND = {"orient": "bottom", "direction": "vertical", "columns": 2, "labelLimit": 300, "title": None}
 # One band per week (ordinal): the ticks are the Mondays themselves and a bar fills its week.
-X_WEEK = {"field": "week", "type": "ordinal", "title": "Week (Monday)", "timeUnit": "yearmonthdate",
+X_WEEK = {"field": "week", "type": "ordinal", "title": "Week (Monday; the last one is still running)", "timeUnit": "yearmonthdate",
           "axis": {"format": "%-d %b %Y", "labelAngle": 0, "labelOverlap": True}}
 
 
