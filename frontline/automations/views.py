@@ -25,7 +25,7 @@ from frontline.people.models import STAFF_ROLES, User
 from . import actions as rule_actions
 from . import placeholders, selectors, services
 from .forms import MacroForm, RuleForm, errors_onto
-from .models import Visibility
+from .models import Rule, Visibility
 
 _SECRET_SHOWN = "automations_rule_secret_{}"  # session key: a rule's new webhook secret, until its page shows it once
 
@@ -42,6 +42,19 @@ def _manager(request: HttpRequest) -> User:
     if not user.sees_everything:
         raise PermissionDenied("Automation rules are set up by managers and admins.")
     return user
+
+
+def _rule(viewer: User, rule_id: int) -> Rule:
+    """The rule for a manager; 404 for an unknown one."""
+    rule = selectors.rules_for_manager(viewer=viewer).filter(pk=rule_id).first()
+    if rule is None:
+        raise Http404("No such rule.")
+    return rule
+
+
+def _tickets_url(ids: list[int]) -> str:
+    """The desk's list of exactly these tickets."""
+    return reverse("desk:ticket_list") + "?" + urlencode({"view": "all", "ids": ",".join(map(str, ids)) or "0"})
 
 
 def _reference() -> dict[str, object]:
@@ -68,11 +81,8 @@ def rule_list(request: HttpRequest) -> HttpResponse:
 def rule_tickets(request: HttpRequest, rule_id: int) -> HttpResponse:
     """The desk's list of the tickets the rule fired on (the latest ``FIRED_LINK_MAX``): where "Fired" leads."""
     viewer = _manager(request)
-    rule = selectors.rules_for_manager(viewer=viewer).filter(pk=rule_id).first()
-    if rule is None:
-        raise Http404("No such rule.")
-    ids = selectors.rule_fired_ticket_ids(rule=rule)
-    return redirect(reverse("desk:ticket_list") + "?" + urlencode({"view": "all", "ids": ",".join(map(str, ids)) or "0"}))
+    rule = _rule(viewer, rule_id)
+    return redirect(_tickets_url(selectors.rule_fired_ticket_ids(rule=rule)))
 
 
 @require_http_methods(["GET", "POST"])
@@ -81,9 +91,7 @@ def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
     viewer = _manager(request)
     rule = None
     if rule_id is not None:
-        rule = selectors.rules_for_manager(viewer=viewer).filter(pk=rule_id).first()
-        if rule is None:
-            raise Http404("No such rule.")
+        rule = _rule(viewer, rule_id)
     initial = {"conditions": '{"all": []}', "actions": "[]", "active": True, "trigger": "ticket_created"}
     if rule is not None:
         initial = {"name": rule.name, "description": rule.description, "trigger": rule.trigger,
@@ -115,8 +123,7 @@ def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
             run = selectors.rule_dry_run(conditions=data["conditions"], viewer=viewer, now=timezone.now(),
                                          trigger=data["trigger"])
             context["dry_run"] = run
-            context["dry_run_link"] = reverse("desk:ticket_list") + "?view=all&ids=" + ",".join(
-                str(i) for i in run.ids[:1000])
+            context["dry_run_link"] = _tickets_url(run.ids[:1000])
             return render(request, "automations/rule_form.html", context)
         had_secret = bool(rule and rule.webhook_secret)
         try:
@@ -140,9 +147,7 @@ def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
 def rule_secret_rotate(request: HttpRequest, rule_id: int) -> HttpResponse:
     """A new webhook secret (the old one stops signing at once), shown once on the rule's page."""
     viewer = _manager(request)
-    rule = selectors.rules_for_manager(viewer=viewer).filter(pk=rule_id).first()
-    if rule is None:
-        raise Http404("No such rule.")
+    rule = _rule(viewer, rule_id)
     secret = services.rule_webhook_secret_rotate(rule=rule, actor=viewer)
     request.session[_SECRET_SHOWN.format(rule.pk)] = secret
     messages.success(request, "The webhook secret was replaced: give the new one to the receiver.")
@@ -153,9 +158,7 @@ def rule_secret_rotate(request: HttpRequest, rule_id: int) -> HttpResponse:
 @login_required
 def rule_delete(request: HttpRequest, rule_id: int) -> HttpResponse:
     viewer = _manager(request)
-    rule = selectors.rules_for_manager(viewer=viewer).filter(pk=rule_id).first()
-    if rule is None:
-        raise Http404("No such rule.")
+    rule = _rule(viewer, rule_id)
     services.rule_delete(rule=rule, actor=viewer)
     messages.success(request, f"Rule “{rule.name}” deleted.")
     return redirect("automations:rule_list")
