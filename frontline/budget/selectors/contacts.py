@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 
 from frontline.desk.models import Ticket
+from frontline.engine.kpis.customer import cost_per_contact as kpi_cost_per_contact
 from frontline.workforce.models import ForecastRun, RunStatus
 
 from ..models import BudgetPlan
@@ -36,8 +37,9 @@ def contacts_for_plans(plans: Iterable[BudgetPlan]) -> dict[int, int]:
 
 
 def cost_per_contact(actual: Decimal, contacts: int) -> Decimal | None:
-    """Actual total ÷ contacts, in cents; None without contacts."""
-    return cents(actual / contacts) if contacts else None
+    """Actual total ÷ contacts, in cents; None without contacts: the KPI catalogue's definition
+    (``engine.kpis.customer.cost_per_contact``, the metrics pages' cost per contact)."""
+    return kpi_cost_per_contact(cost=actual, contacts=contacts)
 
 
 @dataclass(frozen=True)
