@@ -4,12 +4,16 @@ staffs (a Sunday start showed 385 of 392 intervals short and 2.3 % expected serv
 
 from __future__ import annotations
 
+import pickle
+from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
+from frontline.schedules import solve
 from frontline.schedules.demo import demo_weeks, seed_schedules
 from frontline.schedules.models import Schedule, ScheduleStatus
 from frontline.schedules.outlook import plan_figures_as_scheduled
@@ -27,6 +31,30 @@ from .factories import next_monday, with_hours
 pytestmark = pytest.mark.slow  # a demo build or schedule solves: started first (tests/conftest.py)
 
 WEEKDAYS = [next_monday() + timedelta(days=7 + d) for d in range(7)]  # Monday to Sunday, a week ahead
+
+_SHIFT_PLANS: dict[bytes, Any] = {}
+
+
+@pytest.fixture(autouse=True)
+def _one_solve_per_distinct_week(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The shift-choosing solve (3 s of CP-SAT's deterministic time per week, most of this module's time)
+    runs once per distinct input in the module; a week asking again with the same input gets the same
+    answer. The schedules solve by deterministic time on one worker, so a second solve of the same input
+    returns exactly the first one's plan (tests/engine/test_scheduling.py
+    ::test_deterministic_time_gives_the_same_plan_and_roster_each_time); the input here is mostly the
+    same, as every week of these plans has the same demand. Everything after the engine (the roster, the
+    shifts written, publishing, the plan's figures) runs for every week of every test. The key leaves out
+    only ``time_limit_seconds``, the wall-clock safety limit, which depends on when the solve starts."""
+    real = solve.shift_plan_service_level
+
+    def shared(**kwargs: Any) -> Any:
+        key = pickle.dumps(sorted((k, v) for k, v in kwargs.items() if k != "time_limit_seconds"))
+        if key not in _SHIFT_PLANS:
+            _SHIFT_PLANS[key] = real(**kwargs)
+        return _SHIFT_PLANS[key]
+
+    monkeypatch.setattr(solve, "shift_plan_service_level", shared)
+    yield
 
 
 @pytest.mark.parametrize("today", WEEKDAYS, ids=[d.strftime("%a") for d in WEEKDAYS])
