@@ -1,8 +1,10 @@
 """A migrated SQLite database to copy, so that each benchmark's quick run need not migrate its own.
 
 Migrating a fresh SQLite database takes 20-30 s of a core; the quick runs the test suite makes
-(chat, mail, routing, auto-QA) each used to do it. :func:`migrated_sqlite` copies a template
-kept in ``bench/.data`` (``FRONTLINE_BENCH_DATA``), keyed by the contents of every migration file,
+(chat, mail, routing, auto-QA, API, metrics) each used to do it. :func:`migrated_sqlite` copies a
+template kept in ``bench/.data`` (``FRONTLINE_BENCH_DATA``, or ``FRONTLINE_BENCH_TEMPLATES`` for the
+template alone: the suite's quick runs that keep their data in a temporary folder share the
+template with the others so), keyed by the contents of every migration file,
 and builds it once with ``manage.py migrate`` in a subprocess when it is missing. The benchmark
 still runs ``migrate`` on the copy, which finds nothing to do, or whatever a new migration adds.
 """
@@ -19,6 +21,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(os.environ.get("FRONTLINE_BENCH_DATA", REPO_ROOT / "bench" / ".data"))
+TEMPLATES = Path(os.environ.get("FRONTLINE_BENCH_TEMPLATES", DATA))
 
 
 def _migrations_key() -> str:
@@ -31,9 +34,9 @@ def _migrations_key() -> str:
 
 def migrated_sqlite(target: Path) -> None:
     """Put a fully migrated SQLite database at ``target`` (a copy of the template, built first if missing)."""
-    template = DATA / f"migrated-{_migrations_key()}.sqlite3"
+    template = TEMPLATES / f"migrated-{_migrations_key()}.sqlite3"
     if not template.exists():
-        DATA.mkdir(parents=True, exist_ok=True)
+        TEMPLATES.mkdir(parents=True, exist_ok=True)
         building = template.with_name(f"{template.stem}.{os.getpid()}.building")
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{building}", "DJANGO_SETTINGS_MODULE": "frontline.settings"}
         subprocess.run([sys.executable, "manage.py", "migrate", "-v0", "--noinput"], cwd=REPO_ROOT, env=env, check=True)

@@ -327,6 +327,10 @@ class Frontline(System):
 
     def _build(self) -> dict:
         python = sys.executable
+        if self.db == "sqlite":  # a copy of the migrated template: migrate then finds nothing (or only what is new) to do
+            from bench._template import migrated_sqlite
+
+            migrated_sqlite(self.sqlite_path)
         _log(f"{self.key}: migrate")
         _run([python, "manage.py", "migrate", "-v0"], self.env())
         seed = json.loads(_run([python, "-m", "bench.bench_api", "--seed-frontline", str(self.tickets)], self.env()))

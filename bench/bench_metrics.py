@@ -37,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from bench._peers import print_table, run_header
+from bench._template import migrated_sqlite
 from bench.bench_api import DATA, PG_DSN, Loader, _fingerprint, _ts
 
 LOADER_VERSION = 1
@@ -328,6 +329,8 @@ def main(argv: list[str] | None = None) -> int:
             if problem:
                 notes.append(problem)
                 continue
+        elif not (DATA / f"metrics-{key}.sqlite3").exists():  # the child's migrate then finds nothing (or only what is new) to do
+            migrated_sqlite(DATA / f"metrics-{key}.sqlite3")
         env = {**os.environ, "DATABASE_URL": _database_url(db, key), "DJANGO_SETTINGS_MODULE": "frontline.settings"}
         cmd = [sys.executable, "-m", "bench.bench_metrics", "--child", db, "--parquet", str(parquet),
                "--tickets", str(args.tickets), "--days", str(args.days), "--range-days", str(args.range_days),

@@ -29,12 +29,17 @@ def run_bench(module: str, *args: str, env: dict[str, str]) -> str:
     return done.stdout
 
 
+# The quick runs that keep their data in a temporary folder copy the migrated SQLite template the other
+# quick runs share (bench/_template.py) instead of migrating a database of their own (~20 s each).
+TEMPLATES = os.environ.get("FRONTLINE_BENCH_DATA", str(REPO_ROOT / "bench" / ".data"))
+
+
 def rows(output: str, first_cell: str) -> list[str]:
     return re.findall(rf"^{re.escape(first_cell)}\s+.*$", output, flags=re.MULTILINE)
 
 
 def test_api_benchmark_loads_serves_and_measures_both_systems(tmp_path: Path) -> None:
-    out = run_bench("bench_api", env={"FRONTLINE_BENCH_DATA": str(tmp_path / "bench-data")})
+    out = run_bench("bench_api", env={"FRONTLINE_BENCH_DATA": str(tmp_path / "bench-data"), "FRONTLINE_BENCH_TEMPLATES": TEMPLATES})
 
     assert "API under load: 2 clients, gunicorn 1 sync workers" in out
     frontline = rows(out, "frontline")
@@ -72,7 +77,8 @@ def test_schedule_benchmark_compares_pyworkforce_with_both_models(shared_data: P
 
 def test_metrics_benchmark_times_the_dashboard_next_to_duckdb_and_they_agree(tmp_path: Path) -> None:
     # SQLite only: migrating a PostgreSQL database for every app costs this suite more than it shows
-    out = run_bench("bench_metrics", env={"FRONTLINE_BENCH_DATA": str(tmp_path / "bench-data")})
+    out = run_bench("bench_metrics", env={"FRONTLINE_BENCH_DATA": str(tmp_path / "bench-data"),
+                                          "FRONTLINE_BENCH_TEMPLATES": TEMPLATES})
 
     assert "the manager dashboard of the last 90 days" in out
     systems = ["Frontline on SQLite", "DuckDB over Parquet (floor)"]
