@@ -286,6 +286,7 @@ def demo_messages(django_db_setup: None, django_db_blocker: Any):  # type: ignor
     return rows
 
 
+@pytest.mark.slow  # a demo build: the file is started first (tests/conftest.py)
 def test_the_demo_has_handle_times_on_agent_messages_and_none_on_customer_messages(demo_messages) -> None:  # type: ignore[no-untyped-def]
     agent = [r for r in demo_messages if r[1] == AuthorKind.AGENT and not r[4].startswith("Merged ticket #")]
     merge_notes = [r for r in demo_messages if r[1] == AuthorKind.AGENT and r[4].startswith("Merged ticket #")]

@@ -35,7 +35,7 @@ from tests import factories as f
 from tests.budget.helpers import actual, line, plan
 from tests.metrics.conftest import WEEK_QUERY
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # ~30 s of a worker: started first (tests/conftest.py)
 
 NOW = datetime(2026, 3, 31, 12, tzinfo=UTC)  # the month of the fixture's week nearly over
 

@@ -28,7 +28,7 @@ from frontline.people.models import Team, User
 from tests.demo.builds import reset_after_build
 from tests.metrics.test_samples import BERLIN, assert_dashboard_is_the_engines
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # a demo build: started first (tests/conftest.py)
 
 ANCHOR = datetime(2026, 11, 23, tzinfo=UTC)
 

@@ -42,7 +42,7 @@ from frontline.people.models import User
 from tests import factories as f
 from tests.metrics.test_facts import history  # noqa: F401 - the fixture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # ~35 s of a worker: started first (tests/conftest.py)
 
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
 KOLKATA = zoneinfo.ZoneInfo("Asia/Kolkata")

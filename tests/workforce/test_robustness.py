@@ -49,6 +49,8 @@ HUGE = 10**20  # past a 64-bit id: the database must not be asked about it
 ROLES = ("anonymous", "customer", "agent", "other_lead", "lead", "manager")
 DENIED = {403, 404, 405}
 
+pytestmark = pytest.mark.slow  # 360 requests, ~50 s of a worker: started first (tests/conftest.py)
+
 # --- routes ------------------------------------------------------------------------------------
 
 
