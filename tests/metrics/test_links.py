@@ -33,6 +33,15 @@ def test_an_ids_link_never_shows_a_ticket_the_viewer_may_not_see(department, log
                                                                                                department["t2"].pk}
 
 
+def test_an_ids_link_without_a_view_lists_them_whoever_holds_them(department, login):
+    """A link naming tickets but no view (the routing and QA pages had such) lists all of them the viewer
+    may see, not only the viewer's own (the default view, "mine", showed a lead none of their agents')."""
+    ids = ",".join(str(department[t].pk) for t in ("b1", "b2", "t1"))
+    assert listed(login(department["lena"]).get(f"/tickets/?ids={ids}").content) == {department["b1"].pk,
+                                                                                       department["b2"].pk}
+    assert listed(login(department["lena"]).get(f"/tickets/?view=mine&ids={ids}").content) == set()  # asked for
+
+
 def test_bad_ids_are_ignored_not_an_error(department, login):
     response = login(department["boss"]).get("/tickets/?view=all&ids=x,-1,99999999999999999999999," +
                                              str(department["b1"].pk))

@@ -112,9 +112,12 @@ def test_the_overview_counts_waiting_tickets_the_viewer_may_see_and_links_them(l
     waiting = f.ticket(queue=queue)
     hidden_queue = routed_queue(f.team())
     f.ticket(queue=hidden_queue)
-    html = login(f.agent(teams=[team])).get("/routing/").content.decode()
-    assert f"?ids={waiting.pk}\">1 ticket<" in html
+    client = login(f.agent(teams=[team]))
+    html = client.get("/routing/").content.decode()
+    assert f"?view=all&amp;ids={waiting.pk}\">1 ticket<" in html
     assert html.count("1 ticket<") == 1
+    listed = client.get(f"/tickets/?view=all&ids={waiting.pk}").content.decode()  # the link lists it (unassigned)
+    assert f'href="/tickets/{waiting.pk}/"' in listed
     assert "Only agents who are Online now" in html
 
 

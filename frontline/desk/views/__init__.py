@@ -137,7 +137,9 @@ def _sorted(tickets: QuerySet[Ticket], sort: str) -> QuerySet[Ticket]:
 @require_GET
 @staff_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
-    view = request.GET.get("view", "mine")
+    # A link to chosen tickets (``?ids=``, from a number on another page) lists them whoever holds them
+    # (the "all" view: everything the viewer may see), not only the viewer's own.
+    view = request.GET.get("view") or ("all" if request.GET.get("ids") else "mine")
     if view not in VIEWS:
         view = "mine"
     filters = _filters_from(request)
