@@ -111,6 +111,7 @@ def main() -> int:
     parser.add_argument("--url", default="http://127.0.0.1:8000")
     parser.add_argument("--only", default="", help="comma-separated shot names")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "screenshots")
+    parser.add_argument("--width", type=int, default=1400, help="the window's width, px (390: a phone, to look at)")
     args = parser.parse_args()
     wanted = {n for n in args.only.split(",") if n}
     shots = [s for s in SHOTS if not wanted or s.name in wanted]
@@ -119,7 +120,7 @@ def main() -> int:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         for user in dict.fromkeys(s.user for s in shots):
-            context = browser.new_context(viewport={"width": 1400, "height": 900}, timezone_id="Europe/London")
+            context = browser.new_context(viewport={"width": args.width, "height": 900}, timezone_id="Europe/London")
             page = context.new_page()
             if user is not None:
                 _sign_in(page, args.url, user)
@@ -128,7 +129,7 @@ def main() -> int:
                 if online.count():
                     online.first.click()
             for shot in (s for s in shots if s.user == user):
-                page.set_viewport_size({"width": 1400, "height": shot.height})
+                page.set_viewport_size({"width": args.width, "height": shot.height})
                 try:
                     take(shot, page, args.url, args.out)
                     print(f"{shot.name}.png  ({user or 'signed out'}: {page.url.removeprefix(args.url)})")
