@@ -9,12 +9,12 @@ from typing import Annotated, Any, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from frontline.automations import selectors, services
 from frontline.automations.models import Macro, MacroUse, Rule, Trigger
+from frontline.desk.links import ticket_list_url
 from frontline.desk.selectors import ticket_get_for_viewer
 
 from .auth import staff_auth, viewer_of
@@ -202,4 +202,4 @@ def rule_dry_run(request: HttpRequest, payload: DryRunIn) -> DryRunOut:
                                  trigger=payload.trigger or Trigger.SCHEDULE)
     ids = run.ids[:1000]
     return DryRunOut(matched=run.matched, looked_at=run.looked_at, ticket_ids=ids,
-                     desk_url=reverse("desk:ticket_list") + "?view=all&ids=" + ",".join(map(str, ids)))
+                     desk_url=ticket_list_url(ids))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from frontline.core.secretbox import mask
 from frontline.desk.errors import TransitionNotAllowed
+from frontline.desk.links import ticket_list_url
 from frontline.desk.selectors import ticket_get_for_viewer
 from frontline.engine import rules as engine
 from frontline.people.models import STAFF_ROLES, User
@@ -52,11 +53,6 @@ def _rule(viewer: User, rule_id: int) -> Rule:
     return rule
 
 
-def _tickets_url(ids: list[int]) -> str:
-    """The desk's list of exactly these tickets."""
-    return reverse("desk:ticket_list") + "?" + urlencode({"view": "all", "ids": ",".join(map(str, ids)) or "0"})
-
-
 def _reference() -> dict[str, object]:
     registry = selectors.field_registry()
     return {"fields": sorted(registry.values(), key=lambda s: s.name), "rule_actions": rule_actions.RULE_ACTIONS,
@@ -82,7 +78,7 @@ def rule_tickets(request: HttpRequest, rule_id: int) -> HttpResponse:
     """The desk's list of the tickets the rule fired on (the latest ``FIRED_LINK_MAX``): where "Fired" leads."""
     viewer = _manager(request)
     rule = _rule(viewer, rule_id)
-    return redirect(_tickets_url(selectors.rule_fired_ticket_ids(rule=rule)))
+    return redirect(ticket_list_url(selectors.rule_fired_ticket_ids(rule=rule)))
 
 
 @require_http_methods(["GET", "POST"])
@@ -123,7 +119,7 @@ def rule_edit(request: HttpRequest, rule_id: int | None = None) -> HttpResponse:
             run = selectors.rule_dry_run(conditions=data["conditions"], viewer=viewer, now=timezone.now(),
                                          trigger=data["trigger"])
             context["dry_run"] = run
-            context["dry_run_link"] = _tickets_url(run.ids[:1000])
+            context["dry_run_link"] = ticket_list_url(run.ids[:1000])
             return render(request, "automations/rule_form.html", context)
         had_secret = bool(rule and rule.webhook_secret)
         try:

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from django.db.models import Min, Q, QuerySet
 from django.urls import reverse
 
+from frontline.desk.links import ticket_list_url
 from frontline.people.models import Role, Team, User
 
 from . import compare
@@ -113,9 +114,8 @@ def tickets_link_of(facts: QuerySet[TicketFact], *, count: int, q: Q, scope: Sco
 
 
 def _link(ids: list[int] | None, *, scope: Scope, period: Period, status: str) -> str:
-    base = reverse("desk:ticket_list")
     if ids is not None:
-        return f"{base}?{urlencode({'view': 'all', 'ids': ','.join(str(i) for i in ids) or '0'})}"
+        return ticket_list_url(ids)
     params: dict[str, object] = {"view": "all", "created_from": period.first.isoformat(),
                                  "created_to": period.last.isoformat()}
     if scope.team_ids is not None and len(scope.team_ids) == 1:
@@ -129,7 +129,7 @@ def _link(ids: list[int] | None, *, scope: Scope, period: Period, status: str) -
         params["queue"] = scope.queue_id
     if status:
         params["status"] = status
-    return f"{base}?{urlencode(params)}"
+    return f"{reverse('desk:ticket_list')}?{urlencode(params)}"
 
 
 SLA_LABELS = {"first_reply": "First reply", "next_reply": "Next reply", "resolution": "Resolution"}

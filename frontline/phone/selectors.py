@@ -20,9 +20,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.urls import reverse
-from django.utils.http import urlencode
 
+from frontline.desk.links import ticket_list_url
 from frontline.desk.models import Ticket
 from frontline.desk.selectors import ticket_visibility_q
 from frontline.people.models import User
@@ -82,8 +81,7 @@ class DayCounts:
 
 def tickets_link(ticket_ids: list[int]) -> str:
     """The desk's ticket list showing these tickets (``?ids=``)."""
-    ids = sorted(set(ticket_ids))[:MAX_LINK_IDS]
-    return f"{reverse('desk:ticket_list')}?{urlencode({'view': 'all', 'ids': ','.join(map(str, ids)) or '0'})}"
+    return ticket_list_url(sorted(set(ticket_ids))[:MAX_LINK_IDS])
 
 
 def call_counts_per_day(*, viewer: User, first: date, last: date, tz: tzinfo) -> list[DayCounts]:

@@ -4,7 +4,6 @@ the product team's report (HTML and CSV)."""
 from __future__ import annotations
 
 import csv
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from frontline.desk.links import ticket_list_url
+
 from .. import impact as impact_reads
 from .. import report as report_reads
 from .. import selectors
@@ -21,10 +22,6 @@ from ..forms import LinkForm, ProblemForm
 from ..models import FeedbackItem, Problem
 from ..services import problems as problem_services
 from .common import int_or_none, manager
-
-
-def tickets_url(ids: list[int]) -> str:
-    return f"{reverse('desk:ticket_list')}?{urlencode({'view': 'all', 'ids': ','.join(map(str, ids)) or '0'})}"
 
 
 @require_GET
@@ -97,9 +94,9 @@ def _detail_context(problem: Problem, link_form: LinkForm) -> dict[str, object]:
                           if t not in linked})[:50]
     verbatims = list(problem.feedback.order_by("-created_at", "-id")[:6])
     return {"nav": "insights", "problem": problem, "impact": impact, "link_form": link_form,
-            "suggestions": suggestions, "verbatims": verbatims, "tickets_url": tickets_url(impact.ticket_ids),
-            "others_url": tickets_url(impact.csat_others_ids[:500]),
-            "cancel_url": tickets_url(impact.cancellation_tickets),
+            "suggestions": suggestions, "verbatims": verbatims, "tickets_url": ticket_list_url(impact.ticket_ids),
+            "others_url": ticket_list_url(impact.csat_others_ids[:500]),
+            "cancel_url": ticket_list_url(impact.cancellation_tickets),
             "feedback_url": f"{reverse('insights:inbox')}?problem={problem.pk}",
             "handle_hours": impact.handle_seconds / 3600}
 
