@@ -242,9 +242,8 @@ def chat_entries_after(*, chat: Chat, after: int, for_customer: bool, limit: int
                        upto: int | None = None) -> list[EntryView]:
     """The chat's log after entry ``after`` (and up to ``upto``), oldest first. Customers see agents by first name.
 
-    The polls pass ``upto=chat.seq`` as they read it: entries written between the two reads come
-    with the next answer, so an answer's ``seq`` is always its last entry and a client asking "after
-    seq" never gets an entry twice.
+    The polls pass ``upto=chat.seq`` as they read it (through ``chat_news``): entries written between
+    the two reads come with the next answer, so a client asking "after seq" never gets an entry twice.
     """
     if upto is not None and upto <= after:
         return []  # nothing to read: the polls' usual case while nothing happens
@@ -266,6 +265,26 @@ def chat_entries_after(*, chat: Chat, after: int, for_customer: bool, limit: int
                                text=entry.message_text if has_message else entry.text,  # type: ignore[attr-defined]
                                at=entry.created_at))
     return views
+
+
+def chat_news(*, chat: Chat, after: int, for_customer: bool) -> tuple[list[EntryView], int]:
+    """What a poll answers: the entries after ``after`` up to ``chat.seq`` as read, and the answer's ``seq``.
+
+    The answer's ``seq`` (the client's next ``after``) is the last entry of the unbroken run read from
+    ``after + 1``, never past an entry the answer does not carry. Numbers are handed out one by one
+    under the chat's row lock, so a gap is an entry not yet visible to this read (or beyond the read's
+    limit): it comes with the next answer instead of being skipped for good. PostgreSQL commits the
+    number and its entry together, so there a gap only comes from the limit; a database connection
+    shared between threads (the test suite's in-memory SQLite) can show the chat's new number before
+    its entry.
+    """
+    entries = chat_entries_after(chat=chat, after=after, for_customer=for_customer, upto=chat.seq)
+    seq = after
+    for count, entry in enumerate(entries):
+        if entry.seq != seq + 1:
+            return entries[:count], seq
+        seq = entry.seq
+    return entries, seq
 
 
 _ENTRIES = Prepared(lambda chat_id, after, upto: (

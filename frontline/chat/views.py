@@ -85,12 +85,12 @@ def chat_accept(request: HttpRequest, chat_id: int) -> HttpResponse:
 def chat_workspace(request: HttpRequest, chat_id: int) -> HttpResponse:
     viewer = _staff(request)
     chat = selectors.chat_get_for_viewer(chat_id=chat_id, viewer=viewer)
-    entries = selectors.chat_entries_after(chat=chat, after=0, for_customer=False)
+    entries, seq = selectors.chat_news(chat=chat, after=0, for_customer=False)
     mine = list(selectors.chats_held_by(agent=viewer))
     holds = chat.state == ChatState.ACTIVE and chat.agent_id == viewer.pk
     may_move = chat.state == ChatState.ACTIVE and (holds or viewer.role in LEADS)
     context = {
-        "nav": "chat", "chat": chat, "entries": entries, "mine": mine, "holds": holds, "may_move": may_move,
+        "nav": "chat", "chat": chat, "entries": entries, "seq": seq, "mine": mine, "holds": holds, "may_move": may_move,
         "targets": selectors.transfer_targets(chat=chat, viewer=viewer) if may_move else [],
         "queues": Queue.objects.order_by("name") if may_move else [],
         "capacity": selectors.chat_capacity(agent=viewer), "max_chars": settings.CHAT_MESSAGE_MAX_CHARS,
@@ -189,11 +189,11 @@ def _agent_view(viewer: User, chat_id: int | None, after: int) -> dict[str, Any]
         chat = next((c for c in rows if c.pk == chat_id), None)
         if chat is None or not selectors.chat_plainly_visible(chat, viewer):
             chat = selectors.chat_get_for_viewer(chat_id=chat_id, viewer=viewer, related=selectors.LIVE_RELATED)
-        view["chat"] = {"id": chat.pk, "state": chat.state, "seq": chat.seq, "pulse": chat.pulse,
+        entries, seq = selectors.chat_news(chat=chat, after=after, for_customer=False)
+        view["chat"] = {"id": chat.pk, "state": chat.state, "seq": seq, "pulse": chat.pulse,
                         "agent": selectors.agent_label(chat, for_customer=False),
                         "customer_typing": selectors.typing_now(chat.customer_typing_at, now=now) and chat.state != ChatState.ENDED,
-                        "entries": [e.as_json() for e in selectors.chat_entries_after(chat=chat, after=after, for_customer=False,
-                                                                                     upto=chat.seq)]}
+                        "entries": [e.as_json() for e in entries]}
     view["sig"] = _signature(view)
     return view
 

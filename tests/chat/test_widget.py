@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from frontline.chat import selectors, services
-from frontline.chat.models import Chat, ChatState, EndedBy
+from frontline.chat.models import Chat, ChatEntry, ChatState, EndedBy, EntryAuthor, EntryKind
 from frontline.desk.models import Ticket
 from tests import factories as f
 
@@ -138,6 +138,38 @@ def test_a_poll_answer_ends_at_the_seq_it_read_so_no_entry_comes_twice(client, w
     later = selectors.chat_entries_after(chat=Chat.objects.get(), after=read_first.seq, for_customer=True,
                                          upto=Chat.objects.get().seq)
     assert ([e.seq for e in now], [e.seq for e in later]) == ([1], [2])
+
+
+def test_a_number_handed_out_before_its_entry_is_visible_is_not_skipped(client, widget, ana):  # type: ignore[no-untyped-def]
+    """The poll's cursor stops before a gap: the entry comes with the next answer instead of never.
+
+    A poll can read the chat's new number before the entry under it is visible (a connection shared
+    between threads, as the test suite's in-memory SQLite live server has, reads another thread's
+    transaction half done): the widget showed "chatting with Ana" and never "Ana joined the chat.".
+    """
+    data = started(client, ana)
+    chat = Chat.objects.get()
+    Chat.objects.filter(pk=chat.pk).update(seq=2)  # accept_chat's number 2 handed out; its entry not written yet
+    path = f"/chat/w/shop/chats/{data['chat_id']}/poll"
+    first = get(client, f"{path}?after=0&wait=0", token=data["token"]).json()
+    ChatEntry.objects.create(chat=chat, seq=2, kind=EntryKind.JOINED, author=EntryAuthor.SYSTEM, agent=ana,
+                             text="Ana joined the chat.", created_at=timezone.now())
+    second = get(client, f"{path}?after={first['seq']}&pulse={first['pulse']}&wait=0", token=data["token"]).json()
+    assert ([e["seq"] for e in first["entries"]], first["seq"], [e["text"] for e in second["entries"]], second["seq"]) == (
+        [1], 1, ["Ana joined the chat."], 2)
+
+
+def test_a_long_chat_comes_in_pages_and_the_cursor_follows_the_page(widget, ana):  # type: ignore[no-untyped-def]
+    """A client asking after 0 in a chat of 600 entries gets 500 and the number of the 500th, then the rest."""
+    chat = services.chat_start(widget=widget, name="Kim Lee", email="kim@example.com", text="Hello").chat
+    now = timezone.now()
+    ChatEntry.objects.bulk_create(ChatEntry(chat=chat, seq=n, kind=EntryKind.MESSAGE, author=EntryAuthor.SYSTEM,
+                                            text=f"line {n}", created_at=now) for n in range(2, 601))
+    Chat.objects.filter(pk=chat.pk).update(seq=600)
+    chat.refresh_from_db()
+    page, seq = selectors.chat_news(chat=chat, after=0, for_customer=True)
+    rest, last = selectors.chat_news(chat=chat, after=seq, for_customer=True)
+    assert (len(page), seq, [e.seq for e in rest][:1], len(rest), last) == (500, 500, [501], 100, 600)
 
 
 def test_the_widget_script_is_served_to_any_site(client):  # type: ignore[no-untyped-def]
