@@ -172,14 +172,14 @@ def test_the_page_shows_which_model_serves_which_day(login, done_run):  # type: 
     assert "Contacts: backtest MASE on each block of days" in table
     assert "<td>day 1</td>" in table and "<td>day 10</td>" in table and "<td>Fri 23 Feb</td>" in table
     assert table.count('class="num chosen-cell"') == len(done_run.lead_blocks) + len(done_run.aht_lead_blocks)
-    assert "is 20% lower or more" in table
+    assert "is 20 % lower or more" in table
 
 
 def test_the_handle_time_card_says_how_much_of_it_was_measured(login, done_run):  # type: ignore[no-untyped-def]
     ForecastRun.objects.filter(pk=done_run.pk).update(aht_measured_share=2 / 3)
     done_run.intervals.update(handle_seconds=300.0)
     page = login(f.lead()).get(f"/workforce/forecasts/{done_run.pk}/").content.decode()
-    assert "from measured messages only: 66.7% of agent messages have a handle time" in page
+    assert "from measured messages only: 66.7 % of agent messages have a handle time" in page
 
 
 def test_the_day_select_answers_with_the_days_intervals(login, done_run):  # type: ignore[no-untyped-def]
