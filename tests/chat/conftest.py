@@ -2,10 +2,19 @@ from __future__ import annotations
 
 import pytest
 
+from frontline.chat.live import watcher
 from frontline.chat.models import ChatWidget
 from frontline.people.models import Availability
 from frontline.people.services import availability_set
 from tests import factories as f
+
+
+@pytest.fixture(autouse=True)
+def watcher_stopped_after_each_test():  # type: ignore[no-untyped-def]
+    """A poll starts this process's chat watcher; it would outlive the test (30 s idle) and read the
+    database during the tests after it, which pytest-django refuses (logged as a failed reading)."""
+    yield
+    watcher.stop()
 
 
 @pytest.fixture
