@@ -112,9 +112,18 @@ def main() -> int:
     parser.add_argument("--only", default="", help="comma-separated shot names")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "docs" / "screenshots")
     parser.add_argument("--width", type=int, default=1400, help="the window's width, px (390: a phone, to look at)")
+    parser.add_argument("--page", action="append", default=[], metavar="ROLE:PATH",
+                        help="any page as one role instead of the listed shots, e.g. manager:/surveys/?days=365 "
+                             "(saved as page-1.png, page-2.png ...; repeatable)")
     args = parser.parse_args()
     wanted = {n for n in args.only.split(",") if n}
     shots = [s for s in SHOTS if not wanted or s.name in wanted]
+    if args.page:
+        pages = [p.split(":", 1) for p in args.page]
+        if any(len(p) != 2 or not p[1].startswith("/") for p in pages):
+            parser.error("--page: ROLE:PATH, the path starting with /")
+        shots = [Shot(f"page-{n}", None if role == "public" else role, path, height=1100)
+                 for n, (role, path) in enumerate(pages, 1)]
     args.out.mkdir(parents=True, exist_ok=True)
     failed = []
     with sync_playwright() as p:

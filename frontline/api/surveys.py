@@ -89,7 +89,7 @@ class RateParams(Schema):
 
 
 class RateOut(Schema):
-    key: str = Field(description="The group's id (team, agent, queue), channel, survey or Monday of the week.")
+    key: str = Field(description="The group's id (team, agent, queue), channel, survey or Monday of the week (weeks in UTC).")
     label: str
     sent: int
     answered: int

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from django.db.models import Q, QuerySet
 
@@ -223,11 +223,13 @@ def _week(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def response_rates(*, viewer: User, kind: str, group: str, since: datetime, until: datetime) -> list[RateRow]:
+def response_rates(*, viewer: User, kind: str, group: str, since: datetime, until: datetime,
+                   zone: tzinfo = UTC) -> list[RateRow]:
     """Sent surveys of ``kind`` (sent in [since, until)), answered ones and their score, per ``group``.
 
     A survey counts as sent when its email went out; answered when it has a response (its latest
-    answer scores it). Groups: kind, channel, queue, team, agent, week (Monday, UTC) of sending.
+    answer scores it). Groups: kind, channel, queue, team, agent, week of sending (weeks start on
+    Monday in ``zone``: the page passes the viewer's, the API UTC).
     """
     if group not in GROUPS:
         raise ValueError(f"group: one of {', '.join(GROUPS)}")
@@ -252,7 +254,7 @@ def response_rates(*, viewer: User, kind: str, group: str, since: datetime, unti
         elif group == "agent":
             key, label = str(agent_id or ""), (f"{first} {last}".strip() or username) if agent_id else "Unassigned"
         else:
-            monday = _week(sent_at.date())
+            monday = _week(sent_at.astimezone(zone).date())
             key, label = monday.isoformat(), f"Week of {monday:%-d %b %Y}"
         labels[key] = label
         sent[key] += 1

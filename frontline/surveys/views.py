@@ -6,7 +6,7 @@ agents and customers get 403. Settings are read by leads and changed by managers
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -54,17 +54,18 @@ def _int(value: str | None) -> int | None:
 
 
 def _weekly_chart(rows: list[selectors.RateRow], kind: str) -> str:
-    data = [{"week": r.key, "rate": round(100 * r.rate, 1) if r.rate is not None else None, "sent": r.sent}
-            for r in rows]
+    data = [{"week": date.fromisoformat(r.key).strftime("%-d %b"), "rate": round(100 * r.rate, 1) if r.rate is not None else None,
+             "sent": r.sent} for r in rows]  # rows come oldest week first
     if len(data) < 2:
         return ""
     spec = charts.spec(
         data=data, title=f"{SurveyKind(kind).label} response rate per week (%)", height=160,
         description=f"Share of {SurveyKind(kind).label} surveys answered, by week of sending",
         mark={"type": "line", "point": True},
-        encoding={"x": {"field": "week", "type": "temporal", "title": "Week of sending", "timeUnit": "yearmonthdate"},
+        encoding={"x": {"field": "week", "type": "ordinal", "sort": None, "title": "Week of sending (from Monday)",
+                        "axis": {"labelAngle": 0, "labelOverlap": "greedy"}},
                   "y": {"field": "rate", "type": "quantitative", "title": "Answered (%)", "scale": {"domain": [0, 100]}},
-                  "tooltip": [{"field": "week", "type": "temporal"}, {"field": "rate", "title": "answered %"},
+                  "tooltip": [{"field": "week", "title": "week of"}, {"field": "rate", "title": "answered %"},
                               {"field": "sent", "title": "sent"}]})
     return charts.svg(spec)
 
@@ -81,13 +82,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     days = days if days in PERIODS else 30
     until = timezone.now()
     since = until - timedelta(days=days)
-    rows = selectors.response_rates(viewer=viewer, kind=kind, group=group, since=since, until=until)
+    zone = timezone.get_current_timezone()
+    rows = selectors.response_rates(viewer=viewer, kind=kind, group=group, since=since, until=until, zone=zone)
     total = selectors.rate_totals(rows, kind, selectors.scores_for_viewer(viewer=viewer, kind=kind, since=since,
                                                                           until=until))
     by_kind = {r.key: r for r in selectors.response_rates(viewer=viewer, kind="", group="kind", since=since,
                                                          until=until)}
     weekly = rows if group == "week" else selectors.response_rates(viewer=viewer, kind=kind, group="week",
-                                                                   since=since, until=until)
+                                                                   since=since, until=until, zone=zone)
     counts = selectors.survey_counts(viewer=viewer, since=since, until=until)
     cards = []
     for k in SurveyKind:
@@ -97,14 +99,17 @@ def overview(request: HttpRequest) -> HttpResponse:
         cards.append({"kind": k.value, "label": k.label, "sent": row.sent if row else 0,
                       "answered": row.answered if row else 0, "rate": row.rate if row else None,
                       "score": _score_text(k.value, score)})
+    campaigns = selectors.campaigns_recent() if kind == SurveyKind.NPS else []
+    # an empty NPS period while campaigns ran: the shortest period reaching back to the latest one
+    reach = next((p for p in PERIODS if campaigns and campaigns[0].started_at >= until - timedelta(days=p)), None)
     context = {
         "nav": "surveys", "kind": kind, "kind_label": SurveyKind(kind).label, "group": group, "days": days,
         "periods": PERIODS, "groups": [(g, label) for g, label in selectors.GROUPS.items() if g != "kind"],
         "rows": [(r, _score_text(kind, r.score), _filter_query(group, r.key, kind, since)) for r in rows],
         "total": total, "total_score": _score_text(kind, total.score), "cards": cards, "counts": counts,
         "skipped": counts.get(SurveyState.SKIPPED, 0), "scheduled": counts.get(SurveyState.SCHEDULED, 0),
-        "chart": _weekly_chart(weekly, kind), "campaigns": selectors.campaigns_recent() if kind == "nps" else [],
-        "since": since, "kinds": SurveyKind.choices, "score_name": _score_name(kind),
+        "chart": _weekly_chart(weekly, kind), "campaigns": campaigns, "reach": reach,
+        "since": since, "kinds": SurveyKind.choices, "score_name": _score_name(kind), "zone": zone,
     }
     return render(request, "surveys/overview.html", context)
 

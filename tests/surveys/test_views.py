@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from django.utils import timezone
 
-from frontline.surveys import services
-from frontline.surveys.models import Survey, SurveyConfig, SurveyRule, SurveyTemplate
+from frontline.surveys import selectors, services
+from frontline.surveys.models import NpsCampaign, Survey, SurveyConfig, SurveyRule, SurveyTemplate
 from tests import factories as f
 from tests.surveys.conftest import solved_ticket
 
@@ -72,3 +75,26 @@ def test_rules_and_templates_are_validated(login):  # type: ignore[no-untyped-de
     assert (unknown.status_code, no_links.status_code, SurveyTemplate.objects.count()) == (422, 422, 0)
     ok = manager.post("/surveys/settings/templates/csat/", {"subject": "Rate #{ticket_id}", "body": "Hi {customer_name}\n{links}"})
     assert (ok.status_code, SurveyTemplate.objects.get().subject) == (302, "Rate #{ticket_id}")
+
+
+def test_weeks_start_on_monday_in_the_viewers_zone_on_the_page_and_in_utc_in_the_api(login, answered):  # type: ignore[no-untyped-def]
+    sunday_night = datetime(2026, 11, 29, 23, 30, tzinfo=UTC)  # Monday 00:30 in Berlin
+    Survey.objects.update(sent_at=sunday_night)
+    window = {"since": sunday_night - timedelta(days=1), "until": sunday_night + timedelta(days=1)}
+    manager = f.manager()
+    utc = selectors.response_rates(viewer=manager, kind="csat", group="week", **window)
+    berlin = selectors.response_rates(viewer=manager, kind="csat", group="week", zone=ZoneInfo("Europe/Berlin"), **window)
+    manager.time_zone = "Europe/Berlin"
+    manager.save(update_fields=["time_zone"])
+    page = login(manager).get("/surveys/?kind=csat&group=week&days=30").content.decode()
+    assert ([(r.key, r.sent) for r in utc], [(r.key, r.sent) for r in berlin]) == ([("2026-11-23", 4)], [("2026-11-30", 4)])
+    assert "Weeks start on Monday (Europe/Berlin)" in page
+
+
+def test_an_empty_nps_period_after_a_campaign_links_to_a_period_that_shows_it(login):  # type: ignore[no-untyped-def]
+    manager = f.manager()
+    empty = login(manager).get("/surveys/?kind=nps&days=7").content.decode()
+    NpsCampaign.objects.create(started_at=timezone.now() - timedelta(days=25), eligible=94, sampled=19, sample_percent=20)
+    after = login(manager).get("/surveys/?kind=nps&days=7").content.decode()
+    assert ("switch them on in" in empty, "switch them on in" in after, 'href="?kind=nps&group=team&days=30"' in after) == (
+        True, False, True)
