@@ -11,6 +11,11 @@ where the published schedules put fewer agents to work than the newest staffing 
 scope asks to schedule (``to_schedule``). One plan per scope (team, or the whole department) is
 used: the most recently updated one. Draft schedules are counted apart (*with drafts*), so a gap
 that a draft already fills reads as "publish the draft", not as a hole.
+
+Beside the gaps, the service level the published shifts deliver over the same window (each
+interval's expected service level, weighted by its forecast contacts, as on the plan page): a
+schedule solved to meet the service level cheaply leaves some intervals short on purpose, and
+this says whether the window as a whole still meets the target.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from frontline.workforce.models import RunStatus, StaffingPlan
-from frontline.workforce.plans import PlanFigures, Rates, plan_figures
+from frontline.workforce.plans import PlanFigures, Rates, delivered_service_level, plan_figures
+from frontline.workforce.plans import outlook as interval_outlook
 from frontline.workforce.staffing import IntervalStaffing, Targets, plan_intervals
 
 from .coverage import draft_schedules, scheduled_by_interval
@@ -51,6 +57,7 @@ class ScopeOutlook:
     until: datetime | None = None
     gaps_with_drafts: int | None = None  # None: no draft has shifts in the window
     drafts: list[Schedule] = field(default_factory=list)
+    sl_scheduled: float | None = None  # the service level the published shifts deliver over the window
 
     @property
     def short_agent_hours(self) -> float:
@@ -89,7 +96,8 @@ def outlook(plan: StaffingPlan, *, now: datetime | None = None, until: datetime 
     until = until or tomorrows_close(now, ZoneInfo(plan.forecast.time_zone))
     minutes = plan.forecast.interval_minutes
     start = now - timedelta(minutes=minutes)  # the interval in progress counts
-    rows: list[IntervalStaffing] = [r for r in plan_intervals(plan, start=start, end=until)
+    targets = Targets.of(plan)
+    rows: list[IntervalStaffing] = [r for r in plan_intervals(plan, start=start, end=until, targets=targets)
                                     if r.starts_at + timedelta(minutes=minutes) > now]
     starts = [r.starts_at for r in rows]
     team_id = plan.forecast.team_id
@@ -102,7 +110,9 @@ def outlook(plan: StaffingPlan, *, now: datetime | None = None, until: datetime 
     if drafts:
         every = scheduled_by_interval(starts, minutes, team_id=team_id, published_only=False)
         with_drafts = sum(1 for r, s in zip(rows, every, strict=True) if math.ceil(r.to_schedule - s - 1e-9) > 0)
-    return ScopeOutlook(plan=plan, intervals=len(rows), gaps=gaps, until=until, gaps_with_drafts=with_drafts, drafts=drafts)
+    sl = delivered_service_level(interval_outlook(targets, rows, scheduled)) if rows else None
+    return ScopeOutlook(plan=plan, intervals=len(rows), gaps=gaps, until=until, gaps_with_drafts=with_drafts, drafts=drafts,
+                        sl_scheduled=sl)
 
 
 def plan_figures_as_scheduled(*, plan: StaffingPlan, targets: Targets | None = None,

@@ -297,6 +297,12 @@ class PlanSummary:
         return self.to_schedule_hours * 7 / self.days if self.days else 0.0
 
 
+def delivered_service_level(rows: Sequence[IntervalOutlook]) -> float | None:
+    """The service level the scheduled agents deliver over ``rows``: each interval's, weighted by its
+    forecast contacts (None without a schedule or without contacts)."""
+    return _weighted([(r.delivered.service_level, r.staffing.volume) for r in rows if r.delivered is not None])
+
+
 def _weighted(values: Sequence[tuple[float, float]]) -> float | None:
     weight = sum(w for _, w in values)
     return sum(v * w for v, w in values) / weight if weight > 0 else None
@@ -335,8 +341,7 @@ def plan_summary(rows: Sequence[IntervalOutlook], *, rates: Rates, days: float) 
         cost=cost,
         cost_per_week=cost_per_week,
         sl_at_required=_weighted([(r.staffing.at_required.service_level, r.staffing.volume) for r in rows]),
-        sl_scheduled=_weighted([(r.delivered.service_level, r.staffing.volume) for r in rows if r.delivered is not None])
-        if has_schedule else None,
+        sl_scheduled=delivered_service_level(rows) if has_schedule else None,
         peak_required=max((r.staffing.required for r in rows), default=0),
         peak_to_schedule=max((r.staffing.to_schedule for r in rows), default=0),
     )

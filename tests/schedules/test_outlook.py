@@ -55,6 +55,17 @@ def test_gaps_are_intervals_where_published_shifts_fall_short_of_the_plan():
     assert result.short_agent_hours == pytest.approx(4 * 20 * 0.5)
 
 
+def test_the_window_s_expected_service_level_weights_each_interval_by_its_contacts():
+    """20 scheduled at 30 % shrinkage = 14 working for 4 h, then nobody for 2 h: 8 intervals at the
+    Erlang C service level of 14 agents (textbook formula) and 4 at 0, each with 100 calls."""
+    team = f.team()
+    now = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    plan = _plan(team, start=now, hours=6)
+    _shifts(team, [f.agent(teams=[team]) for _ in range(20)], start=now, hours=4, state=ScheduleStatus.PUBLISHED)
+    fourteen = erlang_c_sl(calls=100, aht_s=180, interval_s=1800, agents=14, threshold_s=20)
+    assert outlook(plan, now=now).sl_scheduled == pytest.approx((8 * fourteen + 4 * 0.0) / 12, abs=1e-6)
+
+
 def test_draft_shifts_do_not_fill_gaps_but_are_counted_apart():
     team = f.team()
     now = timezone.now().replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
