@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import re
 import threading
-import time
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -109,21 +108,17 @@ def test_a_customer_chats_from_the_shop_while_an_agent_answers_in_the_desk(new_p
     expect(widget.locator(".fc-status")).to_have_text("You are chatting with Ana.")
     expect(widget.locator(".fc-log")).to_contain_text("Ana joined the chat.")
 
-    # Typing shows on the other side; messages arrive within a second each way.
+    # Typing shows on the other side; messages arrive each way without a reload.
     widget.get_by_label("Your message").press_sequentially("A photo")
     expect(agent.locator("[data-customer-typing]")).to_be_visible()
     widget.get_by_label("Your message").fill("")
     agent.get_by_label("Your message").fill("Sorry about that, Kim! I will send a new one today.")
-    sent = time.monotonic()
     agent.get_by_role("button", name="Send").click()
-    expect(widget.locator(".fc-log")).to_contain_text("I will send a new one today.", timeout=5_000)
-    to_customer = time.monotonic() - sent
+    expect(widget.locator(".fc-log")).to_contain_text("I will send a new one today.")
     widget.get_by_label("Your message").fill("Thank you!")
-    sent = time.monotonic()
     widget.get_by_label("Your message").press("Enter")
-    expect(agent.locator("[data-chat-log]")).to_contain_text("Thank you!", timeout=5_000)
-    to_agent = time.monotonic() - sent
-    assert (to_customer < 1.5, to_agent < 1.5) == (True, True), (to_customer, to_agent)  # a second, plus the browser's work
+    expect(agent.locator("[data-chat-log]")).to_contain_text("Thank you!")
+    # How fast: bench/bench_chat.py measures it (p99 under 1 s at 200 sessions), not a timed test.
 
     # A message over the limit is refused with the server's reason; nothing is sent.
     widget.get_by_label("Your message").fill("x" * 2001)

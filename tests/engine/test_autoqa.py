@@ -12,7 +12,6 @@ from __future__ import annotations
 import doctest
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -411,21 +410,6 @@ def test_sentiment_on_the_insights_seed_set() -> None:
 
 
 # ---- speed and hygiene -------------------------------------------------------------------------------------
-
-
-def test_thousands_of_interactions_per_second() -> None:
-    policy = Policy(
-        required_phrases=("tracking number",), forbidden_phrases=("calm down", "per our policy")
-    )
-    batch = [GOOD, POOR] * 500
-    best = float("inf")
-    for _ in range(3):  # best of 3: the shared machine is busy
-        start = time.perf_counter()
-        for interaction in batch:
-            run_checks(interaction, policy)
-        best = min(best, time.perf_counter() - start)
-    rate = len(batch) / best
-    assert rate > 1000, f"{rate:.0f} interactions/s"
 
 
 @pytest.mark.parametrize("module", [checks_module, sentiment_module])
