@@ -40,7 +40,7 @@ def _drafts(page: Page) -> list[str]:
     """The drafts kept in this browser, once the page's script has settled them: the sent one is
     removed when the next page's deferred script runs, which may be just after its status shows."""
     with contextlib.suppress(PlaywrightTimeout):  # some are kept: the caller's assertion says which
-        page.wait_for_function(f"{_DRAFTS}.length === 0", timeout=3_000)
+        page.wait_for_function(f"{_DRAFTS}.length === 0", timeout=15_000)
     return page.evaluate(_DRAFTS)
 
 
