@@ -142,7 +142,7 @@ def message_send(*, message_id: int, at: datetime | None = None) -> str:
             MessageIdRecord.objects.get_or_create(message_id=outgoing.message_id, defaults={
                 "ticket": message.ticket, "direction": Direction.OUT, "created_at": at})
         if selectors.address_is_bouncing(address=outgoing.to_address):
-            outgoing.status, outgoing.last_error = Delivery.SKIPPED, "The address bounces (Admin → Mail addresses)."
+            outgoing.status, outgoing.last_error = Delivery.SKIPPED, selectors.NOTICE_BOUNCING
             outgoing.save(update_fields=["status", "last_error"])
             return outgoing.status
         outgoing.status, outgoing.attempts = Delivery.SENDING, outgoing.attempts + 1
@@ -190,7 +190,7 @@ def notice_send(*, key: str, to: str, subject: str, body: str, ticket: Ticket, k
         if selectors.address_is_bouncing(address=address):
             outgoing.status, outgoing.last_error = Delivery.SKIPPED, "The address bounces (Admin → Mail addresses)."
         elif selectors.address_is_placeholder(address=address):
-            outgoing.status, outgoing.last_error = Delivery.SKIPPED, "No email address (the customer came by phone or messaging)."
+            outgoing.status, outgoing.last_error = Delivery.SKIPPED, selectors.NOTICE_NO_ADDRESS
         elif not selectors.automail_allowed(address=address, at=at, kind=kind, limit=settings.MAIL_NOTICE_LIMIT):
             outgoing.status = Delivery.SKIPPED
             outgoing.last_error = (f"Rate limit: {settings.MAIL_NOTICE_LIMIT} automatic notices per "

@@ -25,6 +25,9 @@ from .models import (
 )
 
 _REFERENCE_RE = re.compile(r"\[#(\d{1,12})\]")
+# Why an automatic notice was skipped (OutgoingEmail.last_error; read back by the surveys page).
+NOTICE_BOUNCING = "The address bounces (Admin → Mail addresses)."
+NOTICE_NO_ADDRESS = "No email address (the customer came by phone or messaging)."
 
 
 def ticket_reference(ticket_id: int) -> str:

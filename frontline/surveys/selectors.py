@@ -14,11 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from frontline.customers.models import Customer
 from frontline.desk.models import Ticket
 from frontline.desk.selectors import ticket_queryset_for_viewer, ticket_visibility_q
+from frontline.mail.selectors import NOTICE_BOUNCING, NOTICE_NO_ADDRESS
 from frontline.people.models import STAFF_ROLES, User
 
 from .models import (
@@ -290,6 +291,34 @@ def survey_counts(*, viewer: User, since: datetime, until: datetime) -> dict[str
             "state", flat=True):
         counts[state] += 1
     return dict(counts)
+
+
+THROTTLED_NOTE = "The customer was surveyed in the last {days} days."
+NO_EMAIL_NOTE = "The customer has no email address."
+
+
+SKIP_REASONS = ("throttled", "no_email", "bouncing", "limit")
+
+
+def _skip_reason(note: str) -> str:
+    if note.startswith(THROTTLED_NOTE.split("{", 1)[0]):
+        return "throttled"
+    if note in (NO_EMAIL_NOTE, NOTICE_NO_ADDRESS):
+        return "no_email"
+    return "bouncing" if note == NOTICE_BOUNCING else "limit"  # else the automatic-mail rate limit
+
+
+def skip_reasons(*, viewer: User, since: datetime, until: datetime) -> dict[str, int]:
+    """Why the viewer's surveys created in [since, until) were not sent, in SKIP_REASONS order (only
+    those that occur): ``throttled`` (the customer was surveyed within the throttle days),
+    ``no_email`` (no real address), ``bouncing`` (the address bounces), ``limit`` (the
+    automatic-mail rate limit per address)."""
+    out: dict[str, int] = defaultdict(int)
+    rows = (surveys_for_viewer(viewer=viewer).filter(state=SurveyState.SKIPPED, created_at__gte=since, created_at__lt=until)
+            .values("note").annotate(n=Count("id")).values_list("note", "n"))
+    for note, n in rows:
+        out[_skip_reason(note)] += n
+    return {reason: out[reason] for reason in SKIP_REASONS if out.get(reason)}
 
 
 def campaigns_recent(*, limit: int = 6) -> list[NpsCampaign]:

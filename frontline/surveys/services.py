@@ -195,9 +195,9 @@ def survey_send(*, survey_id: int, at: datetime | None = None) -> str:
             elif selectors.customer_recently_surveyed(customer_id=survey.customer_id, at=at, days=config.throttle_days,
                                                       excluding=survey.pk) or Survey.objects.filter(
                     customer_id=survey.customer_id, state=SurveyState.SENDING).exclude(pk=survey.pk).exists():
-                skip = f"The customer was surveyed in the last {config.throttle_days} days."
+                skip = selectors.THROTTLED_NOTE.format(days=config.throttle_days)
             elif not survey.customer.email:
-                skip = "The customer has no email address."
+                skip = selectors.NO_EMAIL_NOTE
             if skip:
                 survey.state, survey.note = SurveyState.SKIPPED, skip
             if survey.state != SurveyState.SCHEDULED:

@@ -53,8 +53,12 @@ def _int(value: str | None) -> int | None:
     return number if number is not None and 0 < number < 2**63 else None
 
 
-def _weekly_chart(rows: list[selectors.RateRow], kind: str) -> str:
-    data = [{"week": date.fromisoformat(r.key).strftime("%-d %b"), "rate": round(100 * r.rate, 1) if r.rate is not None else None,
+def _weekly_chart(rows: list[selectors.RateRow], kind: str, today: date) -> str:
+    """Response rate per week of sending; the week still running says so (its surveys are young)."""
+    def label(monday: date) -> str:
+        return monday.strftime("%-d %b") + (", so far" if monday + timedelta(days=7) > today else "")
+
+    data = [{"week": label(date.fromisoformat(r.key)), "rate": round(100 * r.rate, 1) if r.rate is not None else None,
              "sent": r.sent} for r in rows]  # rows come oldest week first
     if len(data) < 2:
         return ""
@@ -108,7 +112,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         "rows": [(r, _score_text(kind, r.score), _filter_query(group, r.key, kind, since)) for r in rows],
         "total": total, "total_score": _score_text(kind, total.score), "cards": cards, "counts": counts,
         "skipped": counts.get(SurveyState.SKIPPED, 0), "scheduled": counts.get(SurveyState.SCHEDULED, 0),
-        "chart": _weekly_chart(weekly, kind), "campaigns": campaigns, "reach": reach,
+        "failed": counts.get(SurveyState.FAILED, 0),
+        "reasons": selectors.skip_reasons(viewer=viewer, since=since, until=until),
+        "throttle_days": selectors.config_get().throttle_days,
+        "chart": _weekly_chart(weekly, kind, timezone.localdate(until)), "campaigns": campaigns, "reach": reach,
         "since": since, "kinds": SurveyKind.choices, "score_name": _score_name(kind), "zone": zone,
     }
     return render(request, "surveys/overview.html", context)

@@ -98,3 +98,23 @@ def test_an_empty_nps_period_after_a_campaign_links_to_a_period_that_shows_it(lo
     after = login(manager).get("/surveys/?kind=nps&days=7").content.decode()
     assert ("switch them on in" in empty, "switch them on in" in after, 'href="?kind=nps&group=team&days=30"' in after) == (
         True, False, True)
+
+
+def test_the_not_sent_card_says_why_each_survey_was_not_sent(login, answered):  # type: ignore[no-untyped-def]
+    notes = ["The customer was surveyed in the last 7 days."] * 3 + [
+        "The customer has no email address.", "No email address (the customer came by phone or messaging).",
+        "The address bounces (Admin → Mail addresses).", "Rate limit: 3 automatic notices per 3600 s to this address."]
+    template = Survey.objects.first()
+    assert template is not None
+    for n, note in enumerate(notes):
+        Survey.objects.create(kind=template.kind, trigger=template.trigger, state="skipped", note=note,
+                              ticket=f.ticket(team=answered), customer=template.customer, channel=template.channel,
+                              nonce=f"skip{n}", due_at=template.due_at, created_at=timezone.now())
+    manager = f.manager()
+    since, until = timezone.now() - timedelta(days=1), timezone.now() + timedelta(minutes=1)
+    page = " ".join(login(manager).get("/surveys/").content.decode().split())
+    assert selectors.skip_reasons(viewer=manager, since=since, until=until) == {
+        "throttled": 3, "no_email": 2, "bouncing": 1, "limit": 1}
+    assert ("Not sent: 3 surveyed recently" in page, "2 without an email address, 1 to a bouncing address, "
+            "1 over the automatic-mail limit" in page) == (True, True)
+    assert selectors.skip_reasons(viewer=f.agent(), since=since, until=until) == {}  # only the tickets one may see
