@@ -24,6 +24,7 @@ Routing (a later app) calls ``offer_chat`` then the agent ``accept_chat``; the q
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -36,7 +37,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from frontline.core import background, formats
-from frontline.desk.errors import Conflict
+from frontline.desk.errors import Conflict, TransitionNotAllowed
 from frontline.desk.hooks import ticket_event_written
 from frontline.desk.models import Channel, EventKind, Queue, StatusCategory, Ticket, TicketEvent
 from frontline.desk.services import (
@@ -54,6 +55,8 @@ from frontline.surveys.services import survey_link_for
 
 from . import selectors
 from .models import Chat, ChatEntry, ChatState, ChatWidget, EndedBy, EntryAuthor, EntryKind
+
+log = logging.getLogger(__name__)
 
 NAME_MAX = 100
 
@@ -320,14 +323,18 @@ def accept_chat(*, chat: Chat, agent: User, at: datetime | None = None) -> Chat:
 
 
 def _close_segment(chat: Chat, at: datetime, closing_note: str) -> int:
-    """End the current agent's segment: its seconds, with a wrap-up note carrying the handle time not yet counted."""
+    """End the current agent's segment: its seconds, with a wrap-up note carrying the handle time not yet counted.
+
+    No note on a closed ticket (closed before the guard below existed): the chat still ends.
+    """
     agent = chat.agent
     assert agent is not None and chat.segment_started_at is not None
     segment = max(0, int((at - chat.segment_started_at).total_seconds()))
     chat.handle_seconds += segment
     tail = handle_seconds_since(chat.agent_mark_at or at, now=at)
-    ticket_reply(ticket=chat.ticket, author=agent, body=closing_note, public=False, notify=False, at=at,
-                 handle_seconds=tail)
+    if Ticket.objects.filter(pk=chat.ticket_id).exclude(status_category=StatusCategory.CLOSED).exists():
+        ticket_reply(ticket=chat.ticket, author=agent, body=closing_note, public=False, notify=False, at=at,
+                     handle_seconds=tail)
     chat.segment_started_at = chat.agent_mark_at = None
     return segment
 
@@ -475,12 +482,38 @@ def chat_transcript_send(*, chat_id: int) -> str:
 
 
 def chats_end_idle(*, now: datetime | None = None) -> int:
-    """End the live chats whose widget went quiet for CHAT_IDLE_END_S (periodic). Returns how many."""
+    """End the live chats whose widget went quiet for CHAT_IDLE_END_S (periodic). Returns how many.
+
+    A chat that cannot be ended (its ticket refuses the wrap-up: required fields, say) is logged
+    and left for the next run; it does not keep the others from ending.
+    """
     now = _now(now)
     ended = 0
     for chat_id in selectors.chats_idle(now=now):
         chat = Chat.objects.filter(pk=chat_id).first()
-        if chat is not None:
+        if chat is None:
+            continue
+        try:
             chat_end(chat=chat, by=EndedBy.TIMEOUT, at=now)
-            ended += 1
+        except (Conflict, TransitionNotAllowed, ValidationError, PermissionDenied):
+            log.exception("chat: ending idle chat %s failed", chat_id)
+            continue
+        ended += 1
     return ended
+
+
+def live_chat_guard(event: TicketEvent) -> None:
+    """Desk listener (``ChatConfig.ready``): a ticket whose chat is live is neither merged nor closed.
+
+    The chat writes to its ticket until it ends (the customer's lines, the wrap-up note), and a
+    closed ticket takes no more writes: the chat could not end. The merge or close is refused
+    (409, rolled back with it): end the chat first.
+    """
+    if event.kind == EventKind.MERGED:
+        refuse: type[Exception] = Conflict
+    elif event.kind == EventKind.STATUS_CHANGED and event.payload.get("to_category") == StatusCategory.CLOSED:
+        refuse = TransitionNotAllowed
+    else:
+        return
+    if Chat.objects.filter(ticket_id=event.ticket_id, state__in=[ChatState.WAITING, ChatState.ACTIVE]).exists():
+        raise refuse(f"Ticket #{event.ticket_id} is a live chat: end the chat first.")

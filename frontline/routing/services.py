@@ -125,6 +125,9 @@ def route_ticket(*, ticket_id: int, now: datetime | None = None, index_for: Inde
     candidates are read for this decision alone.
     """
     now = now or timezone.now()
+    # A waiting chat's row is locked before its ticket's, the order the chat's own writes take
+    # (a customer's line, an accept: chat, then ticket); the other order deadlocks with them.
+    list(Chat.objects.select_for_update().filter(ticket_id=ticket_id, state=ChatState.WAITING).values_list("pk", flat=True))
     ticket = (Ticket.objects.select_for_update(of=("self",)).select_related("requester", "company", "queue")
               .get(pk=ticket_id))
     config = selectors.config_for(queue_id=ticket.queue_id)
