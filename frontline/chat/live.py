@@ -90,8 +90,9 @@ class Watcher:
         waiter = Waiter(chat_ids=chat_ids, agent_id=agent_id, loop=asyncio.get_running_loop())
         with self._lock:
             self._waiters.add(waiter)
+            if self._rows is None:  # no first reading yet (this register starts the thread, or one just started):
+                self._fresh.add(waiter)  # a change before that reading has nothing to compare with, so it wakes
             if self._thread is None:
-                self._fresh.add(waiter)
                 self._thread = threading.Thread(target=self._run, name="chat-watcher", daemon=True)
                 self._thread.start()
         return waiter

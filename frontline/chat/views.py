@@ -74,7 +74,7 @@ def chat_accept(request: HttpRequest, chat_id: int) -> HttpResponse:
     chat = selectors.chat_get_for_viewer(chat_id=chat_id, viewer=viewer)
     try:
         services.accept_chat(chat=chat, agent=viewer)
-    except Conflict as exc:
+    except (Conflict, TransitionNotAllowed) as exc:
         return _problem(request, 409, exc.reason)
     watcher.poke()
     return redirect("chat:workspace", chat.pk)
@@ -115,6 +115,8 @@ def chat_say(request: HttpRequest, chat_id: int) -> HttpResponse:
         return _problem(request, 422, next(iter(errors.values()))[0], errors, "chat:workspace", chat.pk)
     except (Conflict, TransitionNotAllowed) as exc:
         return _problem(request, 409, exc.reason, None, "chat:workspace", chat.pk)
+    except PermissionDenied as exc:  # the chat moved to someone else while the tab was open
+        return _problem(request, 403, str(exc) or "This chat is not yours to write in.", None, "chat:workspace", chat.pk)
     watcher.poke()
     if _wants_json(request):
         return JsonResponse({"seq": entry.seq}, status=201)
@@ -149,7 +151,7 @@ def chat_transfer(request: HttpRequest, chat_id: int) -> HttpResponse:
         services.chat_transfer(chat=chat, actor=viewer, to_agent=to_agent, to_queue=to_queue)
     except ValidationError as exc:
         return _problem(request, 422, next(iter(exc.message_dict.values()))[0], exc.message_dict, "chat:workspace", chat.pk)
-    except Conflict as exc:
+    except (Conflict, TransitionNotAllowed) as exc:
         return _problem(request, 409, exc.reason, None, "chat:workspace", chat.pk)
     watcher.poke()
     messages.success(request, f"Chat with {chat.customer.name or chat.customer.email} transferred.")
@@ -190,7 +192,8 @@ def _agent_view(viewer: User, chat_id: int | None, after: int) -> dict[str, Any]
         if chat is None or not selectors.chat_plainly_visible(chat, viewer):
             chat = selectors.chat_get_for_viewer(chat_id=chat_id, viewer=viewer, related=selectors.LIVE_RELATED)
         entries, seq = selectors.chat_news(chat=chat, after=after, for_customer=False)
-        view["chat"] = {"id": chat.pk, "state": chat.state, "seq": seq, "pulse": chat.pulse,
+        view["chat"] = {"id": chat.pk, "state": chat.state, "seq": seq, "more": seq < chat.seq, "pulse": chat.pulse,
+                        "holds": chat.state == ChatState.ACTIVE and chat.agent_id == viewer.pk,
                         "agent": selectors.agent_label(chat, for_customer=False),
                         "customer_typing": selectors.typing_now(chat.customer_typing_at, now=now) and chat.state != ChatState.ENDED,
                         "entries": [e.as_json() for e in entries]}
@@ -218,11 +221,11 @@ async def agent_poll(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied("Sign in again.")
         viewer = _staff(request)
         raw_chat = request.GET.get("chat", "")
-        chat_id = int(raw_chat) if raw_chat.isdigit() else None
+        chat_id = int(raw_chat) if raw_chat.isascii() and raw_chat.isdecimal() else None  # not "²": int() refuses it
         after_raw = request.GET.get("after", "0")
-        after = int(after_raw) if after_raw.isdigit() else 0
+        after = int(after_raw) if after_raw.isascii() and after_raw.isdecimal() else 0
         wait_raw = request.GET.get("wait", "25")
-        wait = min(float(wait_raw), 30.0) if wait_raw.replace(".", "", 1).isdigit() else 25.0
+        wait = min(float(wait_raw), 30.0) if wait_raw.isascii() and wait_raw.replace(".", "", 1).isdecimal() else 25.0
         return viewer, chat_id, after, request.GET.get("sig", ""), wait
 
     try:

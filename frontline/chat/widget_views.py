@@ -210,7 +210,7 @@ def _customer_view(chat: Chat, after: int) -> dict[str, Any]:
     now = timezone.now()
     entries, seq = selectors.chat_news(chat=chat, after=after, for_customer=True)
     agent = selectors.agent_label(chat, for_customer=True)
-    return {"state": chat.state, "seq": seq, "pulse": chat.pulse,
+    return {"state": chat.state, "seq": seq, "more": seq < chat.seq, "pulse": chat.pulse,
             "agent": {"name": agent} if agent and chat.state == ChatState.ACTIVE else None,
             "agent_typing": selectors.typing_now(chat.agent_typing_at, now=now) and chat.state == ChatState.ACTIVE,
             "survey_url": chat.survey_url if chat.state == ChatState.ENDED else "",

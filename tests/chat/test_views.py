@@ -110,3 +110,23 @@ def test_a_chat_in_progress_stays_hidden_from_other_teams_in_every_poll(widget, 
             for name, user in (("ana", ana), ("teammate", teammate), ("outsider", outsider))}
     mine = login(outsider).get("/chat/agent/poll/?wait=0").json()["mine"]
     assert (seen, mine) == ({"ana": [200, 200], "teammate": [200, 200], "outsider": [404, 404]}, [])
+
+
+def test_a_transfer_away_tells_the_first_agents_tab_it_no_longer_holds_the_chat(widget, ana, team, login):  # type: ignore[no-untyped-def]
+    """The tab's poll says whether the viewer holds the chat (the reply box hides); a line sent
+    from a stale tab is a JSON 403 with the reason, not an HTML page the script cannot read."""
+    bo = online(f.agent(teams=[team], first_name="Bo"))
+    chat = start(widget)
+    client = login(ana)
+    client.post(f"/chat/{chat.pk}/accept/")
+    held = client.get(f"/chat/agent/poll/?chat={chat.pk}&after=0&wait=0").json()["chat"]
+    services.chat_transfer(chat=chat, actor=ana, to_agent=bo)
+    moved = client.get(f"/chat/agent/poll/?chat={chat.pk}&after={held['seq']}&wait=0").json()["chat"]
+    said = client.post(f"/chat/{chat.pk}/say/", {"text": "Still there?"}, HTTP_ACCEPT="application/json")
+    assert (held["holds"], moved["holds"], moved["agent"], said.status_code, "Only the agent holding" in said.json()["detail"]) == (
+        True, False, "Bo Tester", 403, True)
+
+
+@pytest.mark.parametrize("query", ["chat=%C2%B2", "after=%C2%B2", "wait=%C2%B2", "chat=%D9%A3"])
+def test_odd_digits_in_the_agent_poll_are_ignored_not_a_500(widget, ana, login, query):  # type: ignore[no-untyped-def]
+    assert login(ana).get(f"/chat/agent/poll/?{query}&wait=0").status_code == 200

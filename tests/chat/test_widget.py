@@ -198,3 +198,18 @@ def test_a_poll_with_a_bad_number_is_422_naming_the_parameter(client, widget, an
     data = started(client, ana)
     response = get(client, f"/chat/w/shop/chats/{data['chat_id']}/poll?{query}", token=data["token"])
     assert (response.status_code, response.json()["errors"][0]["field"]) == (422, field)
+
+
+def test_an_ended_long_chat_says_there_is_more_until_its_last_page(client, widget, ana):  # type: ignore[no-untyped-def]
+    """The widget stops polling at "ended": an answer carrying only part of the log says ``more``,
+    so a reload of a long, ended chat still shows its end."""
+    data = started(client, ana)
+    chat = Chat.objects.get()
+    now = timezone.now()
+    ChatEntry.objects.bulk_create(ChatEntry(chat=chat, seq=n, kind=EntryKind.MESSAGE, author=EntryAuthor.SYSTEM,
+                                            text=f"line {n}", created_at=now) for n in range(2, 601))
+    Chat.objects.filter(pk=chat.pk).update(seq=600, state=ChatState.ENDED, ended_at=now, ended_by=EndedBy.CUSTOMER)
+    path = f"/chat/w/shop/chats/{data['chat_id']}/poll"
+    first = get(client, f"{path}?after=0&wait=0", token=data["token"]).json()
+    last = get(client, f"{path}?after={first['seq']}&wait=0", token=data["token"]).json()
+    assert (first["state"], first["more"], first["seq"], last["more"], last["seq"]) == ("ended", True, 500, False, 600)

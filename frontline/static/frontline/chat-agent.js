@@ -19,7 +19,7 @@
   var textarea = form ? form.querySelector("textarea[name=text]") : null;
   var csrf = form ? form.querySelector("input[name=csrfmiddlewaretoken]").value : "";
   var seenKey = "frontline-chat-seen:" + (document.body.dataset.user || "");
-  var lastTyping = 0, typingTimer = null;
+  var lastTyping = 0, typingTimer = null, sending = false;
 
   function seenMap() { try { return JSON.parse(sessionStorage.getItem(seenKey) || "{}"); } catch (e) { return {}; } }
   function markSeen(id, value) { var m = seenMap(); m[id] = value; try { sessionStorage.setItem(seenKey, JSON.stringify(m)); } catch (e) { /* off */ } }
@@ -55,10 +55,13 @@
       markSeen(chatId, seq);
       if (view.chat.state === "ended") {
         stateLine.textContent = "This chat has ended.";
-        if (form) { form.hidden = true; }
+      } else if (view.chat.state === "waiting") {
+        stateLine.textContent = "Waiting in the queue for an agent.";
       } else if (view.chat.state === "active") {
         stateLine.textContent = "With " + view.chat.agent + ".";
       }
+      // Only the agent holding the chat writes in it: a transfer away hides the reply box at once.
+      if (form) { form.hidden = !view.chat.holds; }
       typingLine.hidden = !view.chat.customer_typing;
       clearTimeout(typingTimer);
       if (view.chat.customer_typing) { typingTimer = setTimeout(function () { typingLine.hidden = true; }, 6000); }
@@ -91,6 +94,11 @@
       .then(function (r) {
         if (r.status === 200) { return r.json().then(function (view) { render(view); poll(0); }); }
         if (r.status === 403) { stateLine.textContent = "Your session ended: reload the page to sign in again."; return; }
+        if (r.status === 404) {
+          stateLine.textContent = "This chat is no longer visible to you (it moved to a team you do not see).";
+          if (form) { form.hidden = true; }
+          return;
+        }
         throw new Error("poll " + r.status);
       })
       .catch(function () { setTimeout(function () { poll(Math.min(8000, (backoff || 500) * 2)); }, backoff || 500); });
@@ -100,16 +108,20 @@
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var text = textarea.value;
-      if (!text.trim()) { return; }
+      if (!text.trim() || sending) { return; }  // one send at a time: a second Enter does not send it twice
+      sending = true;
       errorLine.hidden = true;
       var data = new FormData(form);
       fetch(form.action, { method: "POST", body: data, credentials: "same-origin",
                            headers: { "Accept": "application/json", "X-CSRFToken": csrf } })
         .then(function (r) {
           if (r.status === 201) { textarea.value = ""; textarea.focus(); return; }
-          return r.json().then(function (body) { errorLine.textContent = body.detail; errorLine.hidden = false; });
+          return r.json()
+            .catch(function () { return { detail: "Not sent (the server answered " + r.status + ")." }; })
+            .then(function (body) { errorLine.textContent = body.detail; errorLine.hidden = false; });
         })
-        .catch(function () { errorLine.textContent = "Not sent: check your connection and try again."; errorLine.hidden = false; });
+        .catch(function () { errorLine.textContent = "Not sent: check your connection and try again."; errorLine.hidden = false; })
+        .then(function () { sending = false; });
     });
     textarea.addEventListener("keydown", function (event) {
       if (event.key === "Enter" && !event.shiftKey) { event.preventDefault(); form.requestSubmit(); }

@@ -13,7 +13,7 @@
   var STORE = "frontline-chat:" + KEY;
   var config = { title: "Chat with us", greeting: "", agents_available: true, max_chars: 2000 };
   var session = load();
-  var seq = 0, pulse = -1, state = "", lastTyping = 0, typingTimer = null, seen = {};
+  var seq = 0, pulse = -1, state = "", more = false, sending = false, lastTyping = 0, typingTimer = null, seen = {};
 
   function load() { try { return JSON.parse(sessionStorage.getItem(STORE) || "null"); } catch (e) { return null; } }
   function save(value) { session = value; try { value ? sessionStorage.setItem(STORE, JSON.stringify(value)) : sessionStorage.removeItem(STORE); } catch (e) { /* private mode */ } }
@@ -123,7 +123,7 @@
   function startChat() {
     open();
     body.textContent = "";
-    seq = 0; pulse = -1; state = ""; seen = {};
+    seq = 0; pulse = -1; state = ""; more = false; sending = false; seen = {};
     log = el("ol", { "class": "fc-log", "aria-live": "polite", "aria-label": "Messages" });
     typingLine = el("p", { "class": "fc-typing", hidden: "" });
     compose = el("form", { "class": "fc-compose" });
@@ -149,13 +149,15 @@
 
   function say() {
     var text = input.value;
-    if (!text.trim()) { return; }
+    if (!text.trim() || sending) { return; }  // one send at a time: a second Enter does not send it twice
+    sending = true;
     sendError.hidden = true;
     call("POST", "/chats/" + session.chat + "/say", { text: text }, session.token).then(function (r) {
+      sending = false;
       if (r.status === 201) { input.value = ""; }
       else if (r.status === 403) { expired(); }
       else { showError(sendError, r.data); }
-    }, function () { showError(sendError, { detail: "Not sent: check your connection and try again." }); });
+    }, function () { sending = false; showError(sendError, { detail: "Not sent: check your connection and try again." }); });
   }
 
   function typing() {
@@ -187,7 +189,7 @@
 
   function render(view) {
     (view.entries || []).forEach(add);
-    seq = Math.max(seq, view.seq); pulse = view.pulse; state = view.state;
+    seq = Math.max(seq, view.seq); pulse = view.pulse; state = view.state; more = !!view.more;
     if (state === "waiting") {
       status.textContent = "Waiting for an agent…";
       if (!after.querySelector(".fc-leave")) {
@@ -208,7 +210,7 @@
     typingLine.textContent = view.agent_typing && view.agent ? view.agent.name + " is typing…" : "";
     clearTimeout(typingTimer);
     if (view.agent_typing) { typingTimer = setTimeout(function () { typingLine.hidden = true; }, (config.typing_s || 6) * 1000); }
-    if (state === "ended") { ended(view.survey_url); }
+    if (state === "ended" && !more) { ended(view.survey_url); }  // a long chat's last page read first
   }
 
   function ended(surveyUrl) {
@@ -242,7 +244,7 @@
   }
 
   function poll(backoff) {
-    if (!session || state === "ended") { return; }
+    if (!session || (state === "ended" && !more)) { return; }
     var current = session;
     call("GET", "/chats/" + current.chat + "/poll?after=" + seq + "&pulse=" + pulse + "&wait=25", undefined, current.token)
       .then(function (r) {
