@@ -85,6 +85,13 @@
         if (unread && !badge) { badge = document.createElement("span"); badge.className = "badge"; badge.textContent = "new"; link.parentNode.appendChild(badge); }
         if (!unread && badge) { badge.remove(); }
       });
+      // Chats no longer the viewer's (ended, transferred) leave the list; the count follows.
+      var held = (view.mine || []).map(function (c) { return String(c.id); });
+      Array.prototype.forEach.call(myChats.querySelectorAll("[data-chat-link]"), function (link) {
+        if (held.indexOf(link.dataset.chatLink) < 0) { link.parentNode.remove(); }
+      });
+      var count = myChats.parentNode.querySelector(".count");
+      if (count) { count.textContent = count.textContent.replace(/^\d+/, String(held.length)); }
     }
   }
 
