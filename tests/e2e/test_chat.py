@@ -199,6 +199,8 @@ def test_a_chat_transferred_away_takes_the_reply_box_from_the_first_agents_tab(n
     expect(first.locator("[data-chat-state]")).to_contain_text("With Bo Berg.")
     expect(first.get_by_label("Your message")).to_be_hidden()
     expect(first.locator("[data-chat-log]")).to_contain_text("You are now chatting with Bo.")
+    expect(first.locator("[data-my-chats]")).to_have_text("None.")  # no longer Ana's
+    expect(first.locator(".chat-list").locator("xpath=..").locator(".count")).to_contain_text(re.compile(r"^0 of"))
     first.reload()  # the page as served agrees
     expect(first.locator("[data-chat-log]")).to_contain_text("You are now chatting with Bo.")
     expect(first.get_by_label("Your message")).to_have_count(0)

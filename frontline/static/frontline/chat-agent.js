@@ -90,6 +90,9 @@
       Array.prototype.forEach.call(myChats.querySelectorAll("[data-chat-link]"), function (link) {
         if (held.indexOf(link.dataset.chatLink) < 0) { link.parentNode.remove(); }
       });
+      var none = myChats.querySelector("li.muted");
+      if (held.length && none) { none.remove(); }
+      if (!held.length && !none) { none = document.createElement("li"); none.className = "muted"; none.textContent = "None."; myChats.appendChild(none); }
       var count = myChats.parentNode.querySelector(".count");
       if (count) { count.textContent = count.textContent.replace(/^\d+/, String(held.length)); }
     }
