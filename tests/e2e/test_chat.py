@@ -177,7 +177,8 @@ def test_with_nobody_online_a_phone_visitor_leaves_a_message(new_page, desk) -> 
 
 def test_a_chat_transferred_away_takes_the_reply_box_from_the_first_agents_tab(new_page, desk) -> None:  # type: ignore[no-untyped-def]
     """Ana holds a chat in one tab and passes it to Bo from another: the first tab, left open, says
-    who has it now and no longer offers a reply box (a line sent from it would be refused)."""
+    who has it now, no longer offers a reply box (a line sent from it would be refused) and drops it
+    from 'Your chats'."""
     ana = desk["ana"]
     chat = services.chat_start(widget=ChatWidget.objects.get(), name="Kim Lee", email="kim@example.com",
                                text="Where is order 1442?").chat
