@@ -1,6 +1,6 @@
 """An agent returns an abandoned call in a real browser: the phone page counts it and links to its
 ticket, the ticket's Calls panel shows it, the callback is logged from the panel (talk + wrap-up
-become the ticket's handle time), and Back / reload add nothing."""
+become the ticket's handle time), Back / reload add nothing, and the page reads on a phone."""
 
 from __future__ import annotations
 
@@ -53,3 +53,12 @@ def test_an_agent_returns_an_abandoned_call(page: Page) -> None:
     page.go_back()
     assert Call.objects.count() == 2
     assert Call.objects.get(direction="outbound").message.handle_seconds == 330
+
+    # The same page on a phone: the per-day and recent-call tables are labelled cards, never wider
+    # than the screen.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/phone/")
+    expect(page.get_by_role("heading", name="Recent calls")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    label = page.evaluate("getComputedStyle(document.querySelector('table.stack td[data-label]'), '::before').content")
+    assert label == '"Inbound offered: "'
