@@ -13,6 +13,7 @@ the others go on; the exit status is 1 if any failed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import re
 import sys
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "frontline-demo"
@@ -100,7 +102,10 @@ def take(shot: Shot, page: Page, base: str, out: Path) -> None:
         if target is None:
             raise LookupError(f"no link like {link} on {page.url}")
         page.goto(f"{base}{target}")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_load_state("load")
+    # A page with a long poll (the chat workspace) never goes quiet: it is shot as loaded.
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_load_state("networkidle", timeout=5_000)
     if shot.then is not None:
         shot.then(page)
     page.screenshot(path=str(out / f"{shot.name}.png"))
@@ -115,6 +120,7 @@ def main() -> int:
     parser.add_argument("--page", action="append", default=[], metavar="ROLE:PATH",
                         help="any page as one role instead of the listed shots, e.g. manager:/surveys/?days=365 "
                              "(saved as page-1.png, page-2.png ...; repeatable)")
+    parser.add_argument("--height", type=int, default=1100, help="with --page: how much of each page's top, px")
     args = parser.parse_args()
     wanted = {n for n in args.only.split(",") if n}
     shots = [s for s in SHOTS if not wanted or s.name in wanted]
@@ -122,7 +128,7 @@ def main() -> int:
         pages = [p.split(":", 1) for p in args.page]
         if any(len(p) != 2 or not p[1].startswith("/") for p in pages):
             parser.error("--page: ROLE:PATH, the path starting with /")
-        shots = [Shot(f"page-{n}", None if role == "public" else role, path, height=1100)
+        shots = [Shot(f"page-{n}", None if role == "public" else role, path, height=args.height)
                  for n, (role, path) in enumerate(pages, 1)]
     args.out.mkdir(parents=True, exist_ok=True)
     failed = []
