@@ -130,6 +130,7 @@ def demo_phone(*, anchor: datetime, seed: int = 7) -> dict[str, int]:
                                                       f"{formats.duration(wrap)} wrap-up ({label})"}))
     Call.objects.bulk_create(calls, batch_size=2000)
     TicketEvent.objects.bulk_create(events, batch_size=2000)
+    PhoneReceipt.objects.bulk_create(_receipts(connector, calls), batch_size=2000)
     return {"calls": len(calls), "missed or abandoned calls": sum(c.state != CallState.ENDED for c in calls)}
 
 
@@ -217,6 +218,22 @@ def _delivery(rng: random.Random, thread: Thread, message_id: int, at: datetime,
                         status=DeliveryStatus.FAILED if gave_up else DeliveryStatus.DELIVERED,
                         delivered_at=None if gave_up else last.started_at, last_error=last.error)
     return delivery, attempts
+
+
+def _receipts(connector: PhoneConnector, calls: list[Call]) -> list[PhoneReceipt]:
+    """The webhook events the PBX sent for the calls (ringing, then answered and ended, or missed or
+    abandoned), so the connector's page lists what it received as after real traffic."""
+    receipts = []
+    for call in calls:
+        assert call.ended_at is not None
+        steps = [("ringing", call.started_at)]
+        if call.answered_at is not None:
+            steps += [("answered", call.answered_at), ("ended", call.ended_at)]
+        else:
+            steps.append((str(call.state), call.ended_at))
+        receipts += [PhoneReceipt(connector=connector, event_id=f"{call.external_id}-{step}", received_at=at)
+                     for step, at in steps]
+    return receipts
 
 
 def channels_reset() -> None:

@@ -45,7 +45,7 @@ from frontline.messaging.models import (
 )
 from frontline.people.models import STAFF_ROLES, Availability, User
 from frontline.people.services import availability_set
-from frontline.phone.models import Call, CallState, PhoneConnector
+from frontline.phone.models import Call, CallState, PhoneConnector, PhoneReceipt
 from frontline.quality import calibration, calibration_views
 from frontline.quality.models import (
     Assignment,
@@ -161,12 +161,17 @@ def test_channels_calls_conversations_and_deliveries_then_reset(demo: DemoSummar
     assert 0.1 <= sum(c.wrap_seconds for c in answered) / sum(c.talk_seconds + c.wrap_seconds for c in answered) <= 0.3
     assert 0.05 <= not_answered.count() / len(answered) <= 0.25
     assert not_answered.filter(state=CallState.ABANDONED).exists() and not_answered.filter(state=CallState.MISSED).exists()
+    # the PBX's webhook events for each call, as the connector received them: 3 for an answered call, 2 otherwise
+    assert PhoneReceipt.objects.count() == 3 * len(answered) + 2 * not_answered.count()
+    last = PhoneReceipt.objects.latest("received_at")
+    call = Call.objects.get(external_id=last.event_id.rsplit("-", 1)[0])
+    assert last.received_at == call.ended_at and last.event_id.endswith(("-ended", "-missed", "-abandoned"))
     delivered = Delivery.objects.filter(status=DeliveryStatus.DELIVERED)
     assert Thread.objects.exists() and delivered.filter(attempts__gt=1).exists()
     assert DeliveryAttempt.objects.filter(ok=False).exists() and DeliveryAttempt.objects.filter(ok=True).count() == delivered.count()
     demo_reset()
     assert (Call.objects.count(), Thread.objects.count(), Delivery.objects.count(), PhoneConnector.objects.count(),
-            MessagingConnector.objects.count()) == (0, 0, 0, 0, 0)
+            MessagingConnector.objects.count(), PhoneReceipt.objects.count()) == (0, 0, 0, 0, 0, 0)
 
 
 # Live chat: a widget on the demo's own site, the chat tickets' sessions with their transcripts,
