@@ -147,6 +147,12 @@ def chats_for_agent_tab(*, agent: User, chat_id: int | None) -> list[Chat]:
     return _AGENT_TAB(agent.pk, chat_id or 0)
 
 
+def chat_of_ticket(*, ticket_id: int) -> Chat | None:
+    """The ticket's chat with its agent and widget, for the ticket page (the caller has checked the
+    viewer may see the ticket, and so its chat); None when the ticket came by no live chat."""
+    return Chat.objects.select_related("agent", "widget").filter(ticket_id=ticket_id).first()
+
+
 def live_chat(*, chat_id: int) -> Chat:
     """The chat with its customer's and agent's names (for ``customer_label`` and ``agent_label``): a poll's re-read.
 

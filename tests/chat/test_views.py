@@ -130,3 +130,36 @@ def test_a_transfer_away_tells_the_first_agents_tab_it_no_longer_holds_the_chat(
 @pytest.mark.parametrize("query", ["chat=%C2%B2", "after=%C2%B2", "wait=%C2%B2", "chat=%D9%A3"])
 def test_odd_digits_in_the_agent_poll_are_ignored_not_a_500(widget, ana, login, query):  # type: ignore[no-untyped-def]
     assert login(ana).get(f"/chat/agent/poll/?{query}&wait=0").status_code == 200
+
+
+def _chat_panel(html: str) -> str:
+    start = html.find('id="chat"')
+    return html[start:html.find("</div>", start)] if start >= 0 else ""
+
+
+def test_the_ticket_page_shows_its_chat_waiting_live_then_ended_with_a_link_to_it(widget, ana, login):  # type: ignore[no-untyped-def]
+    chat = start(widget)
+    client = login(ana)
+    url = f"/tickets/{chat.ticket_id}/"
+    waiting = _chat_panel(client.get(url).content.decode())
+    client.post(f"/chat/{chat.pk}/accept/")
+    live = _chat_panel(client.get(url).content.decode())
+    services.chat_transcript_request(chat=Chat.objects.get())
+    services.chat_end(chat=Chat.objects.get(), by="agent", actor=ana)
+    ended = _chat_panel(client.get(url).content.decode())
+    link = f'href="/chat/{chat.pk}/"'
+    assert ("Waiting" in waiting and "Open the chat to take it" in waiting and link in waiting,
+            "Live" in live and "with Ana Silva" in live and "Open the live chat" in live and "running" in live,
+            "Ended" in ended and "by the agent" in ended and "The chat as it ran" in ended and link in ended,
+            "Transcript" in ended) == (True, True, True, True)
+
+
+def test_the_ticket_page_of_a_left_message_says_so_and_other_tickets_read_no_chat(widget, ana, login):  # type: ignore[no-untyped-def]
+    left = services.chat_leave_message(widget=widget, name="Lee", email="lee@example.com", text="Do you ship to Norway?")
+    email = f.ticket(team=widget.queue.team, queue=widget.queue)
+    client = login(ana)
+    left_page = _chat_panel(client.get(f"/tickets/{left.pk}/").content.decode())
+    with CaptureQueriesContext(connection) as queries:
+        email_page = client.get(f"/tickets/{email.pk}/").content.decode()
+    assert ("no live chat" in left_page, _chat_panel(email_page),
+            [q["sql"] for q in queries.captured_queries if '"chat_chat"' in q["sql"]]) == (True, "", [])
