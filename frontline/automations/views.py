@@ -25,7 +25,7 @@ from frontline.people.models import STAFF_ROLES, User
 
 from . import actions as rule_actions
 from . import placeholders, selectors, services
-from .forms import MacroForm, RuleForm, errors_onto
+from .forms import MacroForm, RuleForm, errors_onto, macro_form_initial
 from .models import Rule, Visibility
 
 _SECRET_SHOWN = "automations_rule_secret_{}"  # session key: a rule's new webhook secret, until its page shows it once
@@ -182,7 +182,7 @@ def macro_edit(request: HttpRequest, macro_id: int | None = None) -> HttpRespons
     initial: dict[str, object] = {"visibility": Visibility.PERSONAL, "actions": "[]", "active": True}
     if macro is not None:
         initial = {"name": macro.name, "body": macro.body, "visibility": macro.visibility, "team": macro.team_id,
-                   "active": macro.active, "actions": json.dumps(macro.actions, indent=2, ensure_ascii=False)}
+                   "active": macro.active, **macro_form_initial(macro.actions)}
     form = MacroForm(request.POST or None, initial=initial, teams=selectors.macro_teams_for_editor(viewer=viewer))
     context = {"nav": "macros", "form": form, "macro": macro, **_reference(),
                "usage": selectors.macro_usage_by_person(macro=macro) if macro is not None else []}

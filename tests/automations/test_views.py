@@ -103,6 +103,53 @@ def test_macro_pages_refuse_what_a_role_may_not_do(login, agent, team, manager) 
     assert Macro.objects.count() == 1
 
 
+def test_a_macro_made_with_the_plain_fields_saves_their_actions_and_reads_back_into_them(login, agent, team) -> None:  # type: ignore[no-untyped-def]
+    client = login(agent)
+    form = {"name": "Chase the carrier", "body": "Hi {{ customer.first_name }}", "set_status": "pending",
+            "set_priority": "high", "add_tags": "Shipping, carrier , ", "assign": "me",
+            "add_note": "Chased {{ ticket.reference }} with the carrier.",
+            "actions": '[{"type": "set_type", "value": "problem"}]', "visibility": "personal", "active": "on"}
+    saved = client.post("/automations/macros/new/", form)
+    macro = Macro.objects.get()
+    assert (saved.status_code, macro.actions) == (302, [
+        {"type": "set_status", "value": "pending"}, {"type": "set_priority", "value": "high"},
+        {"type": "add_tags", "value": ["carrier", "shipping"]}, {"type": "assign", "value": "me"},
+        {"type": "add_note", "value": "Chased {{ ticket.reference }} with the carrier."},
+        {"type": "set_type", "value": "problem"}])
+    page = client.get(f"/automations/macros/{macro.pk}/").content.decode()
+    assert '<option value="pending" selected>' in page and '<option value="high" selected>' in page
+    assert 'value="carrier, shipping"' in page and '<option value="me" selected>' in page
+    assert "Chased {{ ticket.reference }} with the carrier.</textarea>" in page
+    assert "&quot;set_type&quot;" in page and "&quot;set_status&quot;" not in page  # only the rest stays JSON
+
+    # Unassign is "nobody"; clearing a field drops its action; an assignee by username stays JSON.
+    changed = client.post(f"/automations/macros/{macro.pk}/", {
+        **form, "set_status": "", "add_note": "", "assign": "nobody",
+        "actions": json.dumps([{"type": "assign", "value": agent.username}])})
+    macro.refresh_from_db()
+    assert (changed.status_code, macro.actions) == (302, [
+        {"type": "set_priority", "value": "high"}, {"type": "add_tags", "value": ["carrier", "shipping"]},
+        {"type": "assign", "value": ""}, {"type": "assign", "value": agent.username}])
+    page = client.get(f"/automations/macros/{macro.pk}/").content.decode()
+    assert '<option value="nobody" selected>' in page and f"&quot;{agent.username}&quot;" in page
+
+
+def test_a_macro_form_error_lands_on_the_field_that_caused_it(login, agent) -> None:  # type: ignore[no-untyped-def]
+    client = login(agent)
+    refused = client.post("/automations/macros/new/", {
+        "name": "Bad", "body": "x", "add_note": "About {{ customer.ssn }}", "set_status": "solved",
+        "actions": '[{"type": "set_priority", "value": "asap"}]', "visibility": "personal", "active": "on"})
+    page = refused.content.decode()
+    note = page[page.index('id="id_add_note"'):page.index('id="id_actions"')]
+    more = page[page.index('id="id_actions"'):]
+    assert refused.status_code == 422 and Macro.objects.count() == 0
+    assert "Unknown placeholder {{ customer.ssn }}" in note and "actions." not in note
+    assert "actions.0.value: One of: low, normal, high, urgent." in more  # counted from the JSON list's start
+    not_a_list = client.post("/automations/macros/new/", {"name": "Bad", "body": "x", "actions": '{"type": "x"}',
+                                                          "visibility": "personal", "active": "on"})
+    assert not_a_list.status_code == 422 and b"Give a JSON list of actions" in not_a_list.content
+
+
 def test_a_rules_webhook_secret_is_shown_once_then_masked_and_can_be_replaced(login, manager) -> None:  # type: ignore[no-untyped-def]
     client = login(manager)
     hook = json.dumps([{"type": "webhook", "url": "https://crm.partner.example/hook"}])
