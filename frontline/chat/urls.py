@@ -6,6 +6,7 @@ app_name = "chat"
 urlpatterns = [
     path("", views.chat_queue, name="queue"),
     path("agent/poll/", views.agent_poll, name="agent_poll"),
+    path("report/", views.chat_report, name="report"),
     path("<int:chat_id>/", views.chat_workspace, name="workspace"),
     path("<int:chat_id>/accept/", views.chat_accept, name="accept"),
     path("<int:chat_id>/say/", views.chat_say, name="say"),

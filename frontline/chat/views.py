@@ -7,6 +7,7 @@ Every form also works without JavaScript (a full page load).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -18,11 +19,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from frontline.core import charts
 from frontline.desk.errors import Conflict, TransitionNotAllowed
 from frontline.desk.models import Queue
 from frontline.people.models import STAFF_ROLES, Role, User
 
-from . import selectors, services
+from . import report, selectors, services
 from .live import db_call, wait_for_news, watcher
 from .models import Chat, ChatState, EndedBy, EntryAuthor
 
@@ -65,6 +67,36 @@ def chat_queue(request: HttpRequest) -> HttpResponse:
     }
     template = "chat/partials/queue_body.html" if request.headers.get("HX-Request") else "chat/queue.html"
     return render(request, template, context)
+
+
+REPORT_DAYS = (7, 14, 30, 90)
+
+
+@require_GET
+@login_required
+def chat_report(request: HttpRequest) -> HttpResponse:
+    """Chats per day by outcome (answered, not answered, live), waits and handle times; each count links to its tickets."""
+    viewer = _staff(request)
+    raw = request.GET.get("days", "14")
+    days = int(raw) if raw.isascii() and raw.isdecimal() and int(raw) in REPORT_DAYS else 14
+    tz = timezone.get_current_timezone()
+    last = timezone.localtime(timezone.now(), tz).date()
+    rows = report.chats_per_day(viewer=viewer, first=last - timedelta(days=days - 1), last=last, tz=tz)
+    totals = report.chat_totals(rows)
+    chart = None
+    if totals.started:
+        data = [{"day": r.day.isoformat(), "outcome": name, "chats": len(getattr(r, key))}
+                for r in rows for key, name in (("answered", "Answered"), ("not_answered", "Not answered"))]
+        chart = charts.svg(charts.spec(
+            data=data, mark="bar", title="Chats per day by outcome", height=160,
+            description="Stacked bars: answered and not answered chats per day.",
+            encoding={"x": {"field": "day", "type": "ordinal", "title": None, "timeUnit": "yearmonthdate"},
+                      "y": {"field": "chats", "type": "quantitative", "title": "chats", "stack": True},
+                      "color": {"field": "outcome", "type": "nominal", "title": None,
+                                "scale": {"domain": ["Answered", "Not answered"], "range": ["#2563eb", "#ef4444"]}}}))
+    return render(request, "chat/report.html", {
+        "nav": "chat", "rows": rows, "totals": totals, "days": days, "days_choices": REPORT_DAYS, "chart": chart,
+        "tz_name": str(tz)})
 
 
 @require_POST

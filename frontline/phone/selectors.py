@@ -21,14 +21,11 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from django.db.models import QuerySet
 from django.http import Http404
 
-from frontline.desk.links import ticket_list_url
 from frontline.desk.models import Ticket
 from frontline.desk.selectors import ticket_visibility_q
 from frontline.people.models import User
 
 from .models import FINAL_STATES, Call, CallState, Direction, PhoneConnector
-
-MAX_LINK_IDS = 500
 
 
 def connector_secrets(*, connector: PhoneConnector, now: datetime) -> list[str]:
@@ -77,11 +74,6 @@ class DayCounts:
     @property
     def answer_rate(self) -> float | None:
         return len(self.answered) / len(self.offered) if self.offered else None
-
-
-def tickets_link(ticket_ids: list[int]) -> str:
-    """The desk's ticket list showing these tickets (``?ids=``)."""
-    return ticket_list_url(sorted(set(ticket_ids))[:MAX_LINK_IDS])
 
 
 def call_counts_per_day(*, viewer: User, first: date, last: date, tz: tzinfo) -> list[DayCounts]:

@@ -108,7 +108,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     recent = list(selectors.calls_for_viewer(viewer=viewer).order_by("-started_at", "-id")[:25])
     return render(request, "phone/overview.html", {
         "nav": "phone", "rows": rows, "totals": totals, "days": days, "days_choices": DAYS_CHOICES, "chart": chart,
-        "recent": recent, "link": selectors.tickets_link, "tz_name": str(tz),
+        "recent": recent, "tz_name": str(tz),
     })
 
 

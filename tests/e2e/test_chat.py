@@ -208,3 +208,34 @@ def test_a_chat_transferred_away_takes_the_reply_box_from_the_first_agents_tab(n
     first.reload()  # the page as served agrees
     expect(first.locator("[data-chat-log]")).to_contain_text("You are now chatting with Bo.")
     expect(first.get_by_label("Your message")).to_have_count(0)
+
+
+def test_a_lead_reads_the_chat_report_follows_a_count_and_comes_back(new_page, desk) -> None:  # type: ignore[no-untyped-def]
+    """From the chat queue to the report, a longer period, a count to its tickets, Back, reload; on a phone."""
+    ana = desk["ana"]
+    widget = ChatWidget.objects.get()
+    answered = services.chat_start(widget=widget, name="Kim Lee", email="kim@example.com", text="Where is order 1442?").chat
+    services.accept_chat(chat=answered, agent=ana)
+    services.chat_end(chat=Chat.objects.get(pk=answered.pk), by="agent", actor=ana)
+    left = services.chat_start(widget=widget, name="Lee Park", email="lee@example.com", text="Do you ship to Norway?").chat
+    services.chat_end(chat=left, by="left_message")
+    lead = f.lead(teams=list(ana.teams.all()), first_name="Lia")
+    page = new_page()
+    page.set_viewport_size({"width": 390, "height": 800})
+    sign_in(page, lead)
+    page.goto("/chat/")
+    page.get_by_role("link", name="Chat report").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chat report")
+    cards = page.locator(".cards")
+    expect(cards).to_contain_text("answer rate 50 %")
+    page.get_by_label("Period").select_option("30")
+    page.get_by_role("button", name="Show").click()
+    expect(page).to_have_url(re.compile(r"days=30"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    page.locator(".card").filter(has_text="Not answered").locator(".big a").click()
+    expect(page.locator("body")).to_contain_text("Do you ship to Norway?")
+    expect(page.locator("body")).not_to_contain_text("Where is order 1442?")
+    page.go_back()
+    expect(page.get_by_label("Period")).to_have_value("30")
+    page.reload()
+    expect(cards).to_contain_text("1 left a message")

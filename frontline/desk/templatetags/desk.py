@@ -11,9 +11,16 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 
 from frontline.core import formats
+from frontline.desk import links
 from frontline.desk.models import EventKind, TicketEvent
 
 register = template.Library()
+
+
+@register.filter(name="tickets_link")
+def tickets_link_filter(ticket_ids: list[int]) -> str:
+    """``{{ ids|tickets_link }}``: a count's link to the desk's list of its tickets (``links.tickets_link``)."""
+    return links.tickets_link(ticket_ids)
 
 
 @register.filter

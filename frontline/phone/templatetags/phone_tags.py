@@ -1,4 +1,4 @@
-"""``{% phone_panel %}`` on the ticket page (its calls and the "log a call" form); ``|tickets_link`` for counts."""
+"""``{% phone_panel %}`` on the ticket page (its calls and the "log a call" form)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,6 @@ from .. import selectors
 from ..forms import CallForm
 
 register = template.Library()
-
-
-@register.filter
-def tickets_link(ticket_ids: list[int]) -> str:
-    """The desk's ticket list of these ticket ids (a count on the phone page links to its tickets)."""
-    return selectors.tickets_link(list(ticket_ids))
 
 
 @register.inclusion_tag("phone/partials/ticket_panel.html", takes_context=True)
