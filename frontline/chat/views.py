@@ -93,7 +93,8 @@ def chat_report(request: HttpRequest) -> HttpResponse:
             encoding={"x": {"field": "day", "type": "ordinal", "title": None, "timeUnit": "yearmonthdate"},
                       "y": {"field": "chats", "type": "quantitative", "title": "chats", "stack": True},
                       "color": {"field": "outcome", "type": "nominal", "title": None,
-                                "scale": {"domain": ["Answered", "Not answered"], "range": ["#2563eb", "#ef4444"]}}}))
+                                "scale": {"domain": ["Answered", "Not answered"], "range": ["#2563eb", "#ef4444"]},
+                                "legend": {"orient": "top"}}}))
     return render(request, "chat/report.html", {
         "nav": "chat", "rows": rows, "totals": totals, "days": days, "days_choices": REPORT_DAYS, "chart": chart,
         "tz_name": str(tz)})

@@ -20,7 +20,11 @@ written them:
 
 Concurrency: chats are taken in order of acceptance and an agent holds at most their limit at
 once; a chat ticket that would put its agent over the limit (or whose session has no reply from
-its agent) gets no chat row: it reads as a message left through the widget and answered later.
+its agent) becomes a chat **nobody answered**: the customer waited (median ``GAVE_UP_MEDIAN_S``)
+and left a message or closed the chat before anyone on the desk touched the ticket, which was
+answered later by email (``chat_started`` and ``chat_ended`` events, the first message and the
+end in its transcript). One with too little time before the desk's first touch gets no chat row:
+it reads as a message left through the widget.
 
 Unlike the live service, no wrap-up note is written (the ticket's messages are the replayed
 history), so the ticket's desk handle time (its agent messages' handle seconds) is not the
@@ -30,6 +34,7 @@ chat's handle time. Deterministic from the seed (``{seed}-chat``).
 from __future__ import annotations
 
 import hashlib
+import math
 import random
 from datetime import datetime, timedelta
 
@@ -63,7 +68,9 @@ IDLE = timedelta(minutes=20)
 LIMITS = (2, 3, 3, 3, 4)
 WIDGET_KEY = "shop"
 ENDED_TOLD = {EndedBy.AGENT: "The agent ended the chat.", EndedBy.CUSTOMER: "You ended the chat.",
-              EndedBy.TIMEOUT: "The chat ended after a period of inactivity."}
+              EndedBy.TIMEOUT: "The chat ended after a period of inactivity.",
+              EndedBy.LEFT_MESSAGE: "Thanks, we have your message and will answer by email."}
+GAVE_UP_MEDIAN_S = 150  # how long a customer nobody answered waited, median (lognormal)
 
 
 def demo_chat(*, anchor: datetime, seed: int = 7) -> dict[str, int]:
@@ -174,9 +181,65 @@ def demo_chat(*, anchor: datetime, seed: int = 7) -> dict[str, int]:
                                        f"{formats.duration(chat.handle_seconds)} by {agent}, after "
                                        f"{formats.duration(chat.wait_seconds)} waiting."}),
         ]
+    unanswered = _not_answered(rng, widget=widget, base=base, anchor=anchor, seed=seed,
+                               tickets={t: row for t, row in tickets.items() if t not in {c.ticket_id for c in chats}})
+    for chat, ticket_name, first_message in unanswered:
+        assert chat.ended_at is not None
+        entries += [ChatEntry(chat=chat, seq=1, kind=EntryKind.MESSAGE, author=EntryAuthor.CUSTOMER,
+                              message_id=first_message, created_at=chat.started_at),
+                    ChatEntry(chat=chat, seq=2, kind=EntryKind.ENDED, author=EntryAuthor.SYSTEM,
+                              created_at=chat.ended_at, text=ENDED_TOLD[EndedBy(chat.ended_by)])]
+        events += [
+            TicketEvent(ticket_id=chat.ticket_id, kind=EventKind.CHAT_STARTED, created_at=chat.started_at, payload={
+                "chat_id": chat.pk, "widget": widget.name, "queue_id": widget.queue_id, "origin": base,
+                "summary": f"{ticket_name} started a chat on {base}."}),
+            TicketEvent(ticket_id=chat.ticket_id, kind=EventKind.CHAT_ENDED, created_at=chat.ended_at, payload={
+                "chat_id": chat.pk, "ended_by": chat.ended_by, "accepted": False, "wait_seconds": chat.wait_seconds,
+                "handle_seconds": 0, "last_segment_seconds": 0, "agent_id": None,
+                "summary": f"Chat ended by {EndedBy(chat.ended_by).label} after "
+                           f"{formats.duration(chat.wait_seconds)} waiting; no agent joined."}),
+        ]
     ChatEntry.objects.bulk_create(entries, batch_size=2000)
     TicketEvent.objects.bulk_create(events, batch_size=2000)
-    return {"chats": len(chats), "chat entries": len(entries)}
+    return {"chats": len(chats) + len(unanswered), "chats not answered": len(unanswered), "chat entries": len(entries)}
+
+
+def _not_answered(rng: random.Random, *, widget: ChatWidget, base: str, anchor: datetime, seed: int,
+                  tickets: dict[int, tuple]) -> list[tuple[Chat, str, int]]:  # type: ignore[type-arg]
+    """The chat tickets that got no chat above, as chats nobody answered: the customer waited (a
+    lognormal time, median GAVE_UP_MEDIAN_S) and then left a message or closed the chat, ending
+    before anyone on the desk touched the ticket (its first assignment or agent message). Too
+    little time before that (under 15 s) and the ticket stays a message left in the widget."""
+    first_said: dict[int, tuple[int, datetime]] = {}
+    staff_at: dict[int, datetime] = {}
+    for message_id, ticket_id, kind, at in (Message.objects.filter(ticket_id__in=list(tickets)).exclude(
+            author_kind=AuthorKind.SYSTEM).order_by("created_at", "id").values_list("id", "ticket_id", "author_kind",
+                                                                                   "created_at")):
+        if kind == AuthorKind.CUSTOMER:
+            first_said.setdefault(ticket_id, (message_id, at))
+        else:
+            staff_at.setdefault(ticket_id, at)
+    for ticket_id, at in (TicketEvent.objects.filter(ticket_id__in=list(tickets), kind=EventKind.ASSIGNED)
+                          .order_by("created_at", "id").values_list("ticket_id", "created_at")):
+        staff_at[ticket_id] = min(at, staff_at.get(ticket_id, at))
+    made: list[tuple[Chat, str, int]] = []
+    for ticket_id, (_, customer_id, name, queue_id, started, updated) in tickets.items():
+        first = first_said.get(ticket_id)
+        if first is None or first[1] > started + timedelta(seconds=5):
+            continue  # the ticket did not open with the customer's words
+        latest = min(staff_at.get(ticket_id, updated) - timedelta(seconds=5), updated, anchor)
+        waited = min(rng.lognormvariate(math.log(GAVE_UP_MEDIAN_S), 0.7), (latest - started).total_seconds())
+        if waited < 15:
+            continue
+        by = EndedBy.LEFT_MESSAGE if rng.random() < 0.55 else EndedBy.CUSTOMER
+        ended = started + timedelta(seconds=int(waited))
+        made.append((Chat(widget=widget, ticket_id=ticket_id, customer_id=customer_id, queue_id=queue_id,
+                          token_digest=hashlib.sha256(f"{seed}-chat-{ticket_id}-{rng.getrandbits(64)}".encode()).hexdigest(),
+                          state=ChatState.ENDED, origin=base, started_at=started, waiting_since=started, ended_at=ended,
+                          ended_by=by, wait_seconds=int(waited), seq=2, customer_seq=1, customer_seen_at=ended),
+                     name, first[0]))
+    Chat.objects.bulk_create([chat for chat, _, _ in made], batch_size=1000)
+    return made
 
 
 def chat_reset() -> None:

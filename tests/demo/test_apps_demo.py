@@ -23,12 +23,20 @@ from django.urls import reverse
 from frontline.automations import selectors as automation_selectors
 from frontline.automations import services as automation_services
 from frontline.automations.models import Macro, MacroUse, Rule, RuleFiring, Trigger
-from frontline.chat.models import Chat, ChatCapacity, ChatEntry, ChatState, ChatWidget, EntryKind
+from frontline.chat.models import (
+    Chat,
+    ChatCapacity,
+    ChatEntry,
+    ChatState,
+    ChatWidget,
+    EndedBy,
+    EntryKind,
+)
 from frontline.customers.models import Customer
 from frontline.demo import surveys
 from frontline.demo.generator import DemoSummary, demo_generate, demo_reset
 from frontline.demo.mail import MAIL_DOMAIN, PASSWORD_ENV
-from frontline.desk.models import Channel, EventKind, Queue, Ticket, TicketEvent
+from frontline.desk.models import Channel, EventKind, Message, Queue, Ticket, TicketEvent
 from frontline.desk.selectors import metrics_event_rows
 from frontline.engine import rules as rules_engine
 from frontline.insights import impact
@@ -193,7 +201,14 @@ def test_chat_widget_chats_transcripts_times_and_limits_then_reset(demo: DemoSum
     entries_of = defaultdict(list)
     for entry in ChatEntry.objects.select_related("message").order_by("chat_id", "seq"):
         entries_of[entry.chat_id].append(entry)
-    for chat in chats:
+    answered = [c for c in chats if c.accepted_at is not None]
+    not_answered = [c for c in chats if c.accepted_at is None]
+    first_touch: dict[int, datetime] = {}
+    for ticket_id, at in Message.objects.filter(ticket__channel=Channel.CHAT, author_kind="agent").values_list("ticket_id", "created_at"):
+        first_touch[ticket_id] = min(at, first_touch.get(ticket_id, at))
+    for e in assigned_first.values():
+        first_touch[e.ticket_id] = min(e.created_at, first_touch.get(e.ticket_id, e.created_at))
+    for chat in answered:
         assert chat.state == ChatState.ENDED and chat.widget_id == widget.pk and chat.ticket.channel == Channel.CHAT
         assert chat.started_at == chat.ticket.created_at <= chat.accepted_at < chat.ended_at <= chat.ticket.updated_at
         assert chat.wait_seconds == int((chat.accepted_at - chat.started_at).total_seconds())
@@ -214,12 +229,27 @@ def test_chat_widget_chats_transcripts_times_and_limits_then_reset(demo: DemoSum
         assert any(e.author == "agent" for e in said)
         assert all(e.message.ticket_id == chat.ticket_id and e.message.created_at == e.created_at
                    and e.message.author_kind == e.author for e in said)
-    waits = sorted(c.wait_seconds for c in chats)
-    assert waits[len(waits) // 2] <= 600
+    # Chats nobody answered: the customer waited, then left a message or closed it, before anyone on
+    # the desk touched the ticket; no agent, no handle time; the first words and the end in the log.
+    assert 0.02 * len(chats) <= len(not_answered) <= 0.2 * len(chats) and demo.counts["chats not answered"] == len(not_answered)
+    assert {c.ended_by for c in not_answered} == {EndedBy.LEFT_MESSAGE, EndedBy.CUSTOMER}
+    for chat in not_answered:
+        assert chat.agent_id is None and chat.handle_seconds == 0 and chat.state == ChatState.ENDED
+        assert chat.started_at == chat.ticket.created_at < chat.ended_at <= chat.ticket.updated_at
+        assert chat.wait_seconds == int((chat.ended_at - chat.started_at).total_seconds()) >= 15
+        assert chat.ticket_id not in first_touch or chat.ended_at < first_touch[chat.ticket_id]
+        assert [e.kind for e in events[chat.pk]] == ["chat_started", "chat_ended"]
+        assert events[chat.pk][1].payload["accepted"] is False
+        assert [(e.seq, e.kind, e.author) for e in entries_of[chat.pk]] == [(1, EntryKind.MESSAGE, "customer"),
+                                                                            (2, EntryKind.ENDED, "system")]
+    # waits vary as a queue's do (not one fixed pickup time)
+    waits = sorted(c.wait_seconds for c in answered)
+    assert waits[len(waits) // 2] <= 600 and len(set(waits)) > len(waits) // 4
+    assert waits[len(waits) * 9 // 10] >= 2 * waits[len(waits) // 2]
     # concurrency: at every acceptance, the agent holds at most their limit, and some agent holds more than one
     busiest = 0
-    for chat in chats:
-        load = sum(1 for c in chats if c.agent_id == chat.agent_id and c.accepted_at <= chat.accepted_at < c.ended_at)
+    for chat in answered:
+        load = sum(1 for c in answered if c.agent_id == chat.agent_id and c.accepted_at <= chat.accepted_at < c.ended_at)
         assert load <= limits[chat.agent_id]
         busiest = max(busiest, load)
     assert busiest >= 2
