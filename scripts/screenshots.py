@@ -78,6 +78,7 @@ SHOTS = [
     Shot("automations", "manager", "/automations/"),
     Shot("phone", "agent", "/phone/"),
     Shot("chat-queue", "lead", "/chat/"),
+    Shot("chat-report", "manager", "/chat/report/", height=1100),
     Shot("chat-widget", None, "/chat/demo/", then=_widget),
     Shot("sla", "manager", "/sla/policies/"),
     Shot("escalations", "manager", "/escalations/"),
