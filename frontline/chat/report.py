@@ -21,8 +21,9 @@ Definitions, written once here:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, tzinfo
 
+from frontline.core.days import days_from, local_window
 from frontline.engine.kpis.stats import percentile
 from frontline.people.models import User
 
@@ -73,11 +74,8 @@ class ChatDay:
 
 def chats_per_day(*, viewer: User, first: date, last: date, tz: tzinfo) -> list[ChatDay]:
     """The viewer's chats that started from ``first`` to ``last`` (days in ``tz``), one row per day, oldest first."""
-    if last < first:
-        raise ValueError("last: must not be before first")
-    start = datetime.combine(first, time.min, tzinfo=tz)
-    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
-    days = {first + timedelta(days=i): ChatDay(first + timedelta(days=i)) for i in range((last - first).days + 1)}
+    start, end = local_window(first, last, tz)
+    days = {d: ChatDay(d) for d in days_from(first, last)}
     rows = (chat_queryset_for_viewer(viewer=viewer).filter(started_at__gte=start, started_at__lt=end)
             .values_list("started_at", "state", "accepted_at", "ended_by", "ticket_id", "wait_seconds", "handle_seconds"))
     for started, state, accepted_at, ended_by, ticket_id, wait, handle in rows:

@@ -83,18 +83,9 @@ def chat_report(request: HttpRequest) -> HttpResponse:
     last = timezone.localtime(timezone.now(), tz).date()
     rows = report.chats_per_day(viewer=viewer, first=last - timedelta(days=days - 1), last=last, tz=tz)
     totals = report.chat_totals(rows)
-    chart = None
-    if totals.started:
-        data = [{"day": r.day.isoformat(), "outcome": name, "chats": len(getattr(r, key))}
-                for r in rows for key, name in (("answered", "Answered"), ("not_answered", "Not answered"))]
-        chart = charts.svg(charts.spec(
-            data=data, mark="bar", title="Chats per day by outcome", height=160,
-            description="Stacked bars: answered and not answered chats per day.",
-            encoding={"x": {"field": "day", "type": "ordinal", "title": None, "timeUnit": "yearmonthdate"},
-                      "y": {"field": "chats", "type": "quantitative", "title": "chats", "stack": True},
-                      "color": {"field": "outcome", "type": "nominal", "title": None,
-                                "scale": {"domain": ["Answered", "Not answered"], "range": ["#2563eb", "#ef4444"]},
-                                "legend": {"orient": "top"}}}))
+    chart = charts.outcomes_per_day(
+        rows, outcomes=[("answered", "Answered", "#2563eb"), ("not_answered", "Not answered", "#ef4444")],
+        unit="chats", title="Chats per day by outcome") if totals.started else None
     return render(request, "chat/report.html", {
         "nav": "chat", "rows": rows, "totals": totals, "days": days, "days_choices": REPORT_DAYS, "chart": chart,
         "tz_name": str(tz)})

@@ -47,6 +47,21 @@ def spec(*, data: list[dict[str, Any]], title: str = "", width: int | str = "con
     return out
 
 
+def outcomes_per_day(rows: list[Any], *, outcomes: list[tuple[str, str, str]], unit: str, title: str) -> SafeString:
+    """Stacked bars of a per-day report: ``rows`` have ``day`` and, per outcome ``(attribute, label,
+    colour)``, a list whose length is the day's count (the phone's calls, the chat report's chats)."""
+    data = [{"day": r.day.isoformat(), "outcome": label, unit: len(getattr(r, attr))}
+            for r in rows for attr, label, _ in outcomes]
+    labels = [label for _, label, _ in outcomes]
+    return svg(spec(
+        data=data, mark="bar", title=title, height=160,
+        description=f"Stacked bars: {', '.join(labels[:-1])} and {labels[-1]} {unit} per day.".lower().capitalize(),
+        encoding={"x": {"field": "day", "type": "ordinal", "title": None, "timeUnit": "yearmonthdate"},
+                  "y": {"field": unit, "type": "quantitative", "title": unit, "stack": True},
+                  "color": {"field": "outcome", "type": "nominal", "title": None, "legend": {"orient": "top"},
+                            "scale": {"domain": labels, "range": [colour for _, _, colour in outcomes]}}}))
+
+
 def svg(vl_spec: dict[str, Any]) -> SafeString:
     """The SVG of a Vega-Lite spec (cached by its content), with a ``role="img"`` and a title for screen readers."""
     if "config" not in vl_spec:

@@ -16,11 +16,12 @@ Calls still ringing or in progress are not counted yet.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 
 from django.db.models import QuerySet
 from django.http import Http404
 
+from frontline.core.days import days_from, local_window
 from frontline.desk.models import Ticket
 from frontline.desk.selectors import ticket_visibility_q
 from frontline.people.models import User
@@ -78,11 +79,8 @@ class DayCounts:
 
 def call_counts_per_day(*, viewer: User, first: date, last: date, tz: tzinfo) -> list[DayCounts]:
     """Inbound offered / answered / missed / abandoned and outbound calls per day from ``first`` to ``last`` (in ``tz``)."""
-    if last < first:
-        raise ValueError("last: must not be before first")
-    start = datetime.combine(first, time.min, tzinfo=tz)
-    end = datetime.combine(last + timedelta(days=1), time.min, tzinfo=tz)
-    days = {first + timedelta(days=i): DayCounts(first + timedelta(days=i)) for i in range((last - first).days + 1)}
+    start, end = local_window(first, last, tz)
+    days = {d: DayCounts(d) for d in days_from(first, last)}
     rows = (calls_for_viewer(viewer=viewer).filter(started_at__gte=start, started_at__lt=end, state__in=list(FINAL_STATES))
             .values_list("started_at", "direction", "state", "ticket_id", "talk_seconds", "wrap_seconds"))
     for started, direction, state, ticket_id, talk, wrap in rows:

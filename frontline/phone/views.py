@@ -93,18 +93,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     first = last - timedelta(days=days - 1)
     rows = selectors.call_counts_per_day(viewer=viewer, first=first, last=last, tz=tz)
     totals = selectors.call_totals(rows)
-    chart = None
-    if totals.offered or totals.outbound:
-        data = [{"day": r.day.isoformat(), "outcome": name, "calls": len(getattr(r, key))}
-                for r in rows for key, name in (("answered", "Answered"), ("missed", "Missed"), ("abandoned", "Abandoned"))]
-        chart = charts.svg(charts.spec(
-            data=data, mark="bar", title="Inbound calls per day by outcome", height=160,
-            description="Stacked bars: answered, missed and abandoned inbound calls per day.",
-            encoding={"x": {"field": "day", "type": "ordinal", "title": None, "timeUnit": "yearmonthdate"},
-                      "y": {"field": "calls", "type": "quantitative", "title": "calls", "stack": True},
-                      "color": {"field": "outcome", "type": "nominal", "title": None,
-                                "scale": {"domain": ["Answered", "Missed", "Abandoned"],
-                                          "range": ["#2563eb", "#f59e0b", "#ef4444"]}}}))
+    chart = charts.outcomes_per_day(
+        rows, outcomes=[("answered", "Answered", "#2563eb"), ("missed", "Missed", "#f59e0b"),
+                        ("abandoned", "Abandoned", "#ef4444")],
+        unit="calls", title="Inbound calls per day by outcome") if totals.offered or totals.outbound else None
     recent = list(selectors.calls_for_viewer(viewer=viewer).order_by("-started_at", "-id")[:25])
     return render(request, "phone/overview.html", {
         "nav": "phone", "rows": rows, "totals": totals, "days": days, "days_choices": DAYS_CHOICES, "chart": chart,
