@@ -163,3 +163,18 @@ def test_the_ticket_page_of_a_left_message_says_so_and_other_tickets_read_no_cha
         email_page = client.get(f"/tickets/{email.pk}/").content.decode()
     assert ("no live chat" in left_page, _chat_panel(email_page),
             [q["sql"] for q in queries.captured_queries if '"chat_chat"' in q["sql"]]) == (True, "", [])
+
+
+def test_a_chat_nobody_joined_shows_its_wait_and_no_handle_time_and_a_waiting_one_runs_no_clock(widget, ana, login):  # type: ignore[no-untyped-def]
+    waiting = start(widget, email="w@example.com")
+    gone = start(widget)
+    services.chat_end(chat=gone, by="customer")
+    client = login(ana)
+    for url in (f"/tickets/{gone.ticket_id}/", f"/chat/{gone.pk}/"):
+        page = client.get(url).content.decode()
+        times = page[page.index("<dt>Wait</dt>"):]
+        assert "then it ended: no agent joined" in times and "<dt>Handle time</dt><dd>—</dd>" in times, url
+    for url in (f"/tickets/{waiting.ticket_id}/", f"/chat/{waiting.pk}/"):
+        page = client.get(url).content.decode()
+        times = page[page.index("<dt>Wait</dt>"):]
+        assert "waiting now" in times and "running" not in times[:200], url
