@@ -81,13 +81,15 @@ def chat_report(request: HttpRequest) -> HttpResponse:
     days = int(raw) if raw.isascii() and raw.isdecimal() and int(raw) in REPORT_DAYS else 14
     tz = timezone.get_current_timezone()
     last = timezone.localtime(timezone.now(), tz).date()
-    rows = report.chats_per_day(viewer=viewer, first=last - timedelta(days=days - 1), last=last, tz=tz)
+    first = last - timedelta(days=days - 1)
+    rows = report.chats_per_day(viewer=viewer, first=first, last=last, tz=tz)
     totals = report.chat_totals(rows)
     chart = charts.outcomes_per_day(
         rows, outcomes=[("answered", "Answered", "#2563eb"), ("not_answered", "Not answered", "#ef4444")],
         unit="chats", title="Chats per day by outcome") if totals.started else None
     return render(request, "chat/report.html", {
         "nav": "chat", "rows": rows, "totals": totals, "days": days, "days_choices": REPORT_DAYS, "chart": chart,
+        "agents": report.chat_agents(viewer=viewer, first=first, last=last, tz=tz) if totals.answered else [],
         "tz_name": str(tz)})
 
 

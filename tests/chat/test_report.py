@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from frontline.chat import report, services
 from frontline.chat.models import Chat, ChatWidget, EndedBy
+from frontline.desk.models import TicketEvent
 from tests import factories as f
 
 from .conftest import online
@@ -101,3 +102,43 @@ def test_bad_or_odd_input_falls_back_and_only_staff_see_it(widget, ana, login, c
     assert "No chats in the last 14 days" in pages[0].content.decode()
     customer = f.customer(with_login=True)
     assert (login(customer.user).get("/chat/report/").status_code, client.get("/chat/report/").status_code) == (403, 302)
+
+
+def test_segments_follow_acceptances_transfers_and_ends(widget, ana, team, day) -> None:  # type: ignore[no-untyped-def]
+    bo = online(f.agent(teams=[team], first_name="Bo"))
+    first = services.chat_start(widget=widget, name="Kim", email="k@example.com", text="Hi", at=day).chat
+    services.accept_chat(chat=first, agent=ana, at=day + timedelta(seconds=60))
+    services.chat_transfer(chat=Chat.objects.get(pk=first.pk), actor=ana, to_agent=bo, at=day + timedelta(seconds=360))
+    services.chat_end(chat=Chat.objects.get(pk=first.pk), by="agent", actor=bo, at=day + timedelta(seconds=960))
+    events = list(TicketEvent.objects.filter(ticket_id=first.ticket_id, kind__startswith="chat_").order_by("created_at", "id")
+                  .values_list("ticket_id", "kind", "created_at", "payload"))
+    assert report.segments_of(events, now=day + timedelta(days=1)) == [
+        (ana.pk, first.ticket_id, day + timedelta(seconds=60), day + timedelta(seconds=360)),
+        (bo.pk, first.ticket_id, day + timedelta(seconds=360), day + timedelta(seconds=960))]
+    live = services.chat_start(widget=widget, name="Lee", email="l@example.com", text="Hi", at=day).chat
+    services.accept_chat(chat=live, agent=ana, at=day + timedelta(seconds=100))
+    events = list(TicketEvent.objects.filter(ticket_id=live.ticket_id, kind__startswith="chat_")
+                  .values_list("ticket_id", "kind", "created_at", "payload"))
+    now = day + timedelta(seconds=700)
+    assert report.segments_of(events, now=now) == [(ana.pk, live.ticket_id, day + timedelta(seconds=100), now)]
+
+
+def test_chats_at_once_is_chat_time_over_busy_time_and_agents_see_only_their_own_row(widget, ana, team, login, day) -> None:  # type: ignore[no-untyped-def]
+    bo = online(f.agent(teams=[team], first_name="Bo", last_name="Berg"))
+    # Ana: [0, 600) and [300, 900) overlap 300 s -> chat time 1200 s, busy 900 s, at once 1.33, most 2;
+    # then [900, 1200) back to back (no overlap) -> chat 1500, busy 1200, 1.25
+    for i, (a, b) in enumerate([(0, 600), (300, 900), (900, 1200)]):
+        _chat(widget, day + timedelta(seconds=a - 10), email=f"a{i}@example.com", wait=10, handle=b - a, agent=ana)
+    _chat(widget, day, email="b@example.com", wait=30, handle=240, agent=bo)
+    lead = f.lead(teams=[team])
+    rows = report.chat_agents(viewer=lead, first=day.date(), last=day.date(), tz=LONDON)
+    assert [(r.agent, len(r.chats), r.chat_seconds, r.busy_seconds, r.most_at_once) for r in rows] == [
+        (ana, 3, 1500.0, 1200.0, 2), (bo, 1, 240.0, 240.0, 1)]
+    assert rows[0].at_once == 1.25 and rows[1].at_once == 1.0
+    own = report.chat_agents(viewer=bo, first=day.date(), last=day.date(), tz=LONDON)
+    assert [r.agent for r in own] == [bo]
+    page = login(bo).get("/chat/report/?days=7").content.decode()
+    agents = page[page.index('id="chat-agents"'):]
+    assert "Bo Berg" in agents and ana.display_name not in agents and "You see your own row." in agents
+    lead_page = login(lead).get("/chat/report/?days=7").content.decode()
+    assert ana.display_name in lead_page[lead_page.index('id="chat-agents"'):] and ">1.3<" in lead_page  # 1.25, half up
