@@ -7,7 +7,6 @@ Every form also works without JavaScript (a full page load).
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from frontline.core import charts
+from frontline.core.days import last_days
 from frontline.desk.errors import Conflict, TransitionNotAllowed
 from frontline.desk.models import Queue
 from frontline.people.models import STAFF_ROLES, Role, User
@@ -77,11 +77,8 @@ REPORT_DAYS = (7, 14, 30, 90)
 def chat_report(request: HttpRequest) -> HttpResponse:
     """Chats per day by outcome (answered, not answered, live), waits and handle times; each count links to its tickets."""
     viewer = _staff(request)
-    raw = request.GET.get("days", "14")
-    days = int(raw) if raw.isascii() and raw.isdecimal() and int(raw) in REPORT_DAYS else 14
     tz = timezone.get_current_timezone()
-    last = timezone.localtime(timezone.now(), tz).date()
-    first = last - timedelta(days=days - 1)
+    days, first, last = last_days(request.GET.get("days"), choices=REPORT_DAYS, default=14, tz=tz)
     rows = report.chats_per_day(viewer=viewer, first=first, last=last, tz=tz)
     totals = report.chat_totals(rows)
     chart = charts.outcomes_per_day(

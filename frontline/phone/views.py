@@ -8,7 +8,6 @@ connectors (403 otherwise).
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
@@ -22,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from frontline.core import charts, webhooks
+from frontline.core.days import last_days
 from frontline.core.http import config_user, json_error
 from frontline.desk.errors import Conflict, TransitionNotAllowed
 from frontline.desk.selectors import ticket_get_for_viewer
@@ -83,14 +83,8 @@ def webhook(request: HttpRequest, slug: str) -> HttpResponse:
 def overview(request: HttpRequest) -> HttpResponse:
     """Calls per day (inbound offered, answered, missed, abandoned; outbound), each count linked to its tickets."""
     viewer = _staff(request)
-    try:
-        days = int(request.GET.get("days", "14"))
-    except ValueError:
-        days = 14
-    days = days if days in DAYS_CHOICES else 14
     tz = timezone.get_current_timezone()
-    last = timezone.localtime(timezone.now(), tz).date()
-    first = last - timedelta(days=days - 1)
+    days, first, last = last_days(request.GET.get("days"), choices=DAYS_CHOICES, default=14, tz=tz)
     rows = selectors.call_counts_per_day(viewer=viewer, first=first, last=last, tz=tz)
     totals = selectors.call_totals(rows)
     chart = charts.outcomes_per_day(
