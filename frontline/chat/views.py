@@ -57,7 +57,7 @@ def chat_queue(request: HttpRequest) -> HttpResponse:
     """Waiting chats (longest wait first) with Accept; the viewer's chats; for leads, every chat in progress."""
     viewer = _staff(request)
     now = timezone.now()
-    waiting = [(c, (now - c.waiting_since).total_seconds(), services._offer_blocks(c, viewer, now))
+    waiting = [(c, (now - c.waiting_since).total_seconds(), services.offer_blocks(c, viewer, now))
                for c in selectors.chat_waiting_for_viewer(viewer=viewer)[:200]]
     mine = list(selectors.chats_held_by(agent=viewer))
     context: dict[str, Any] = {
