@@ -166,14 +166,12 @@ def segments_of(events: list[tuple[int, str, datetime, dict]], *, now: datetime)
     return out
 
 
-def chat_agents(*, viewer: User, first: date, last: date, tz: tzinfo, now: datetime | None = None) -> list[AgentChats]:
-    """Per agent, their segments of the viewer's chats that started from ``first`` to ``last``: chats,
-    chat time, busy time, chats at once, most at once; most chat time first. Team leads, managers and
-    admins see every agent of those chats; an agent sees their own row only (no colleague's numbers)."""
-    start, end = local_window(first, last, tz)
-    tickets = list(chat_queryset_for_viewer(viewer=viewer).filter(started_at__gte=start, started_at__lt=end)
-                   .values_list("ticket_id", flat=True))
-    events = list(TicketEvent.objects.filter(ticket_id__in=tickets, kind__in=[
+def chat_agents(*, viewer: User, days: ChatDay, now: datetime | None = None) -> list[AgentChats]:
+    """Per agent, their segments of the report's chats (``days``: the period's :func:`chat_totals`, whose
+    ``started`` are the chats' tickets): chats, chat time, busy time, chats at once, most at once; most
+    chat time first. Team leads, managers and admins see every agent of those chats; an agent sees
+    their own row only (no colleague's numbers)."""
+    events = list(TicketEvent.objects.filter(ticket_id__in=days.started, kind__in=[
         EventKind.CHAT_ACCEPTED, EventKind.CHAT_TRANSFERRED, EventKind.CHAT_ENDED]).order_by("created_at", "id")
         .values_list("ticket_id", "kind", "created_at", "payload"))
     by_agent: dict[int, list[tuple[int, datetime, datetime]]] = defaultdict(list)

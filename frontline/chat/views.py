@@ -86,7 +86,7 @@ def chat_report(request: HttpRequest) -> HttpResponse:
         unit="chats", title="Chats per day by outcome") if totals.started else None
     return render(request, "chat/report.html", {
         "nav": "chat", "rows": rows, "totals": totals, "days": days, "days_choices": REPORT_DAYS, "chart": chart,
-        "agents": report.chat_agents(viewer=viewer, first=first, last=last, tz=tz) if totals.answered else [],
+        "agents": report.chat_agents(viewer=viewer, days=totals) if totals.answered else [],
         "tz_name": str(tz)})
 
 

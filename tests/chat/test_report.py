@@ -131,11 +131,13 @@ def test_chats_at_once_is_chat_time_over_busy_time_and_agents_see_only_their_own
         _chat(widget, day + timedelta(seconds=a - 10), email=f"a{i}@example.com", wait=10, handle=b - a, agent=ana)
     _chat(widget, day, email="b@example.com", wait=30, handle=240, agent=bo)
     lead = f.lead(teams=[team])
-    rows = report.chat_agents(viewer=lead, first=day.date(), last=day.date(), tz=LONDON)
+    period = report.chat_totals(report.chats_per_day(viewer=lead, first=day.date(), last=day.date(), tz=LONDON))
+    rows = report.chat_agents(viewer=lead, days=period)
     assert [(r.agent, len(r.chats), r.chat_seconds, r.busy_seconds, r.most_at_once) for r in rows] == [
         (ana, 3, 1500.0, 1200.0, 2), (bo, 1, 240.0, 240.0, 1)]
     assert rows[0].at_once == 1.25 and rows[1].at_once == 1.0
-    own = report.chat_agents(viewer=bo, first=day.date(), last=day.date(), tz=LONDON)
+    own = report.chat_agents(viewer=bo, days=report.chat_totals(
+        report.chats_per_day(viewer=bo, first=day.date(), last=day.date(), tz=LONDON)))
     assert [r.agent for r in own] == [bo]
     page = login(bo).get("/chat/report/?days=7").content.decode()
     agents = page[page.index('id="chat-agents"'):]
